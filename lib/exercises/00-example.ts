@@ -1,0 +1,17 @@
+// A template exercise showing the contract (see docs/authoring.md). Remove once real exercises exist.
+import type { Exercise } from "../grading/types";
+
+export const exercises: Exercise[] = [
+  {
+    id: "example-double",
+    notebook: "00-example",
+    title: "Dobrar um número (exemplo)",
+    points: 1,
+    symbol: "double",
+    kind: "function",
+    cases: () => [
+      { name: "dobro de 2", args: [2], expected: 4 },
+      { name: "dobro de -1.5", args: [-1.5], expected: -3 },
+    ],
+  },
+];

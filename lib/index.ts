@@ -1,0 +1,6 @@
+// The single entry point the notebooks import: `import { ... } from "cnn-course"`.
+// Each module below holds one concept; see README.md for the map.
+export * from "./config";
+export * from "./grading";
+export * from "./display";
+export * from "./plots";
