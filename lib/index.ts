@@ -4,3 +4,4 @@ export * from "./config";
 export * from "./grading";
 export * from "./display";
 export * from "./plots";
+export * from "./random";
