@@ -1,0 +1,3 @@
+export * from "./format";
+export * from "./execute";
+export * from "./jupyter";
