@@ -1,0 +1,117 @@
+// npm run notebooks [-- [paths...] [--solutions|--students] [--jobs N] [--cell-timeout S] [--total-timeout S]]
+//
+// Executes course notebooks headless, each in a fresh tslab kernel, and writes the
+// executed copies to .cache/executed/<folder>/ (an ignored folder). Exits non-zero
+// naming the notebook, the cell index and the error when any cell fails.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { cacheDir, projectRoot } from "../lib/config";
+import { describeFailure, executeNotebook, ExecutionResult } from "../lib/notebook/execute";
+import { findJupyterPython, JUPYTER_MISSING_HELP } from "../lib/notebook/jupyter";
+
+export interface RunOptions {
+  jobs: number;
+  cellTimeoutSec: number;
+  totalTimeoutSec: number;
+  outDir: string;
+  log: (line: string) => void;
+}
+
+export interface NotebookRun { notebook: string; executed: string; result: ExecutionResult }
+
+/** notebooks/*.ipynb and solutions/*.ipynb of the repository, in course order. */
+export function courseNotebooks(which: "all" | "solutions" | "students" = "all"): string[] {
+  const root = projectRoot();
+  const folders = which === "all" ? ["solutions", "notebooks"] : [which === "solutions" ? "solutions" : "notebooks"];
+  return folders.flatMap((f) => {
+    const dir = path.join(root, f);
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir).filter((n) => n.endsWith(".ipynb")).sort().map((n) => path.join(dir, n));
+  });
+}
+
+/** Where the executed copy of a notebook goes: .cache/executed/<folder>/<name>. */
+export function executedPath(notebook: string, outDir = cacheDir("executed")): string {
+  return path.join(outDir, path.basename(path.dirname(notebook)), path.basename(notebook));
+}
+
+function sha256(file: string): string {
+  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/** Runs the notebooks, `jobs` at a time (tslab's wasm engine uses one core each). */
+export async function runNotebooks(notebooks: string[], opts: RunOptions): Promise<NotebookRun[]> {
+  const queue = notebooks.slice();
+  const runs: NotebookRun[] = [];
+  const worker = async (): Promise<void> => {
+    for (let nb = queue.shift(); nb !== undefined; nb = queue.shift()) {
+      const executed = executedPath(nb, opts.outDir);
+      const rel = path.relative(projectRoot(), nb);
+      opts.log(`▶ ${rel}`);
+      const result = await executeNotebook(nb, executed, {
+        cwd: path.dirname(nb), cellTimeoutSec: opts.cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec,
+      });
+      const slowest = [...result.cellSeconds].sort((a, b) => b[1] - a[1])[0];
+      opts.log(`${result.ok ? "✔" : "✘"} ${rel}: ${result.seconds.toFixed(1)} s, ${result.cellsRun} cells` +
+        (slowest ? ` (slowest: cell ${slowest[0]}, ${slowest[1].toFixed(1)} s)` : "") +
+        (result.ok ? "" : `\n    ${describeFailure(rel, result)}`));
+      fs.writeFileSync(executed.replace(/\.ipynb$/, ".status.json"), JSON.stringify({
+        source: rel, sourceSha256: sha256(nb), ok: result.ok, seconds: result.seconds,
+        executedAt: new Date().toISOString(), failure: result.ok ? null : describeFailure(rel, result),
+      }, null, 1) + "\n");
+      runs.push({ notebook: nb, executed, result });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
+  return runs;
+}
+
+function parseArgs(argv: string[]): { paths: string[]; which: "all" | "solutions" | "students"; opts: RunOptions } {
+  const opts: RunOptions = { jobs: 2, cellTimeoutSec: 600, totalTimeoutSec: 3600, outDir: cacheDir("executed"), log: (l) => console.log(l) };
+  let which: "all" | "solutions" | "students" = "all";
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = (): number => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
+      return v;
+    };
+    if (a === "--solutions") which = "solutions";
+    else if (a === "--students") which = "students";
+    else if (a === "--jobs") opts.jobs = num();
+    else if (a === "--cell-timeout") opts.cellTimeoutSec = num();
+    else if (a === "--total-timeout") opts.totalTimeoutSec = num();
+    else if (a === "--out") opts.outDir = path.resolve(argv[++i]);
+    else if (a === "--help" || a === "-h") {
+      console.log("usage: npm run notebooks -- [notebook.ipynb ...] [--solutions|--students] [--jobs 2] [--cell-timeout 600] [--total-timeout 3600] [--out .cache/executed]");
+      process.exit(0);
+    } else if (a.startsWith("--")) throw new Error(`unknown option ${a} (see --help)`);
+    else paths.push(path.resolve(a));
+  }
+  return { paths, which, opts };
+}
+
+async function main(): Promise<void> {
+  const { paths, which, opts } = parseArgs(process.argv.slice(2));
+  if (!findJupyterPython()) {
+    console.error(JUPYTER_MISSING_HELP);
+    process.exit(2);
+  }
+  const notebooks = paths.length ? paths : courseNotebooks(which);
+  for (const nb of notebooks) if (!fs.existsSync(nb)) throw new Error(`no such notebook: ${nb}`);
+  const started = Date.now();
+  const runs = await runNotebooks(notebooks, opts);
+  const failed = runs.filter((r) => !r.result.ok);
+  console.log(`\n${runs.length - failed.length}/${runs.length} notebooks ran without errors in ${((Date.now() - started) / 1000).toFixed(1)} s; executed copies in ${path.relative(process.cwd(), opts.outDir) || "."}`);
+  for (const f of failed) console.error(`FAILED ${describeFailure(path.relative(projectRoot(), f.notebook), f.result)}`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    console.error(err.message);
+    process.exit(2);
+  });
+}
