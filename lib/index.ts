@@ -5,3 +5,4 @@ export * from "./grading";
 export * from "./display";
 export * from "./plots";
 export * from "./random";
+export * from "./convolution";
