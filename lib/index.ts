@@ -6,3 +6,4 @@ export * from "./display";
 export * from "./plots";
 export * from "./random";
 export * from "./convolution";
+export * from "./engine";

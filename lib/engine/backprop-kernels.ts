@@ -1,0 +1,189 @@
+// Gradient kernels for the wasm backend, written as compositions of ops that wasm runs
+// through XNNPACK (Conv2D, DepthwiseConv2dNative, BatchMatMul) plus cheap slices and pads.
+// tfjs-backend-wasm 4.x lacks Conv2DBackpropFilter and both depthwise backprops (training
+// a conv net fails without them), and its Conv2DBackpropInput is a plain scalar loop.
+import * as tf from "@tensorflow/tfjs";
+import {
+  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, tapWindow, xForFilterGradient,
+} from "./conv-geometry";
+
+type Shape4 = [number, number, number, number];
+
+interface Conv2DBackpropAttrs {
+  strides: number | [number, number];
+  pad: PadAttr;
+  dataFormat?: "NHWC" | "NCHW";
+  dimRoundingMode?: RoundingAttr;
+}
+interface Conv2DBackpropInputAttrs extends Conv2DBackpropAttrs { inputShape: Shape4 }
+interface Conv2DBackpropFilterAttrs extends Conv2DBackpropAttrs { filterShape: Shape4 }
+
+interface DepthwiseBackpropAttrs {
+  strides: number | [number, number];
+  dilations?: number | [number, number];
+  pad: PadAttr;
+  dimRoundingMode?: RoundingAttr;
+}
+interface DepthwiseBackpropInputAttrs extends DepthwiseBackpropAttrs { inputShape: Shape4 }
+interface DepthwiseBackpropFilterAttrs extends DepthwiseBackpropAttrs { filterShape: Shape4 }
+
+/** The kernels this module provides, by tfjs kernel name. */
+export const WASM_GRADIENT_KERNELS = [
+  "Conv2DBackpropInput",
+  "Conv2DBackpropFilter",
+  "DepthwiseConv2dNativeBackpropInput",
+  "DepthwiseConv2dNativeBackpropFilter",
+] as const;
+
+function asTensor4D(info: tf.TensorInfo | undefined, name: string, kernel: string): tf.Tensor4D {
+  if (info == null) throw new Error(`${kernel}: entrada '${name}' ausente.`);
+  if (info.shape.length !== 4) throw new Error(`${kernel}: '${name}' deve ter 4 dimensões, recebi [${info.shape}].`);
+  if (info.dtype !== "float32") throw new Error(`${kernel}: '${name}' deve ser float32, recebi ${info.dtype}.`);
+  // The engine hands kernels the op's own Tensor objects; wrap a bare TensorInfo just in case.
+  return (info instanceof tf.Tensor ? info : tf.engine().makeTensorFromTensorInfo(info)) as tf.Tensor4D;
+}
+
+function toNHWC(shape: Shape4, dataFormat: "NHWC" | "NCHW" | undefined): Shape4 {
+  return dataFormat === "NCHW" ? [shape[0], shape[2], shape[3], shape[1]] : shape;
+}
+function nchwToNhwc(t: tf.Tensor4D): tf.Tensor4D { return tf.transpose(t, [0, 2, 3, 1]); }
+function nhwcToNchw(t: tf.Tensor4D): tf.Tensor4D { return tf.transpose(t, [0, 3, 1, 2]); }
+
+/** Flips a [kh, kw, a, b] filter in both spatial axes (skipped for 1x1 filters). */
+function flipSpatial(filter: tf.Tensor4D): tf.Tensor4D {
+  if (filter.shape[0] === 1 && filter.shape[1] === 1) return filter;
+  return tf.reverse(filter, [0, 1]);
+}
+
+/**
+ * dx of y = conv2d(x, w): a stride-1 conv2d of the zero-spread, padded dy with the
+ * spatially flipped filter whose in/out channels are swapped ([kh, kw, Co, Ci]).
+ */
+export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DBackpropInputAttrs): tf.Tensor4D {
+  return tf.tidy(() => {
+    const inputShape = toNHWC(attrs.inputShape, attrs.dataFormat);
+    const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
+    const g = convGeometry(inputShape, filter.shape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+    const prepared = dyForInputGradient(dyNHWC, g);
+    const flipped = tf.transpose(flipSpatial(filter), [0, 1, 3, 2]);
+    const dx = tf.conv2d(prepared, flipped as tf.Tensor4D, 1, "valid");
+    return attrs.dataFormat === "NCHW" ? nhwcToNchw(dx) : dx;
+  });
+}
+
+/**
+ * dW of y = conv2d(x, w): for each filter tap (i, j), the window of x that the tap saw,
+ * as an [N*outH*outW, Ci] matrix, times dy as [N*outH*outW, Co] (a GEMM with transposed A).
+ */
+export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
+  return tf.tidy(() => {
+    const xNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(x) : x;
+    const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
+    const [kh, kw, ci, co] = attrs.filterShape;
+    const g = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+    const rows = g.batch * g.outHeight * g.outWidth;
+    const dy2d = dyNHWC.reshape([rows, co]);
+    const xPadded = xForFilterGradient(xNHWC, g);
+    const taps: tf.Tensor2D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const window = tapWindow(xPadded, g, i, j).reshape([rows, ci]) as tf.Tensor2D;
+        taps.push(tf.matMul(window, dy2d, true, false));
+      }
+    }
+    return (taps.length === 1 ? taps[0] : tf.stack(taps)).reshape([kh, kw, ci, co]) as tf.Tensor4D;
+  });
+}
+
+function depthwiseGeometry(xShape: Shape4, filterShape: Shape4, attrs: DepthwiseBackpropAttrs): ConvGeometry {
+  const strides = asPair(attrs.strides, 1);
+  const dilations = asPair(attrs.dilations, 1);
+  if ((strides[0] > 1 || strides[1] > 1) && (dilations[0] > 1 || dilations[1] > 1)) {
+    throw new Error(`Gradiente de depthwiseConv2d: passo (strides=${strides}) e dilatação (dilations=${dilations}) ` +
+      "maiores que 1 ao mesmo tempo não são suportados; use um deles igual a 1.");
+  }
+  return convGeometry(xShape, filterShape, strides, dilations, attrs.pad, attrs.dimRoundingMode, true);
+}
+
+/**
+ * dx of y = depthwiseConv2d(x, w): each channel's dy correlated (stride 1, same dilation)
+ * with its flipped filter; with a channel multiplier m the C*m results are summed per input channel.
+ */
+export function depthwiseBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: DepthwiseBackpropInputAttrs): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, m] = filter.shape;
+    const g = depthwiseGeometry(attrs.inputShape, filter.shape, attrs);
+    const prepared = dyForInputGradient(dy, g);
+    const flipped = flipSpatial(filter).reshape([kh, kw, c * m, 1]) as tf.Tensor4D;
+    const dilations: [number, number] = [g.dilationHeight, g.dilationWidth];
+    const perOutput = tf.depthwiseConv2d(prepared, flipped, 1, "valid", "NHWC", dilations);
+    if (m === 1) return perOutput;
+    const [n, h, w] = perOutput.shape;
+    return perOutput.reshape([n, h, w, c, m]).sum(4) as tf.Tensor4D;
+  });
+}
+
+/**
+ * dW of y = depthwiseConv2d(x, w): for each tap, the elementwise product of the window of x
+ * it saw with dy, summed over batch and space (per channel and multiplier).
+ */
+export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: DepthwiseBackpropFilterAttrs): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, m] = attrs.filterShape;
+    const g = depthwiseGeometry(x.shape, attrs.filterShape, attrs);
+    const xPadded = xForFilterGradient(x, g);
+    const dyPerChannel = m === 1 ? dy : dy.reshape([g.batch, g.outHeight, g.outWidth, c, m]);
+    const taps: tf.Tensor[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const window = tapWindow(xPadded, g, i, j);
+        const aligned = m === 1 ? window : window.expandDims(4);
+        taps.push(tf.mul(aligned, dyPerChannel).sum([0, 1, 2]));
+      }
+    }
+    return tf.stack(taps).reshape([kh, kw, c, m]) as tf.Tensor4D;
+  });
+}
+
+/** kernelFunc adapters: tfjs passes inputs and attrs as loose maps; check and type them here. */
+function kernelConfigs(backendName: string): tf.KernelConfig[] {
+  return [
+    {
+      kernelName: "Conv2DBackpropInput", backendName,
+      kernelFunc: ({ inputs, attrs }) => conv2dBackpropInput(
+        asTensor4D(inputs.dy, "dy", "Conv2DBackpropInput"), asTensor4D(inputs.filter, "filter", "Conv2DBackpropInput"),
+        attrs as unknown as Conv2DBackpropInputAttrs),
+    },
+    {
+      kernelName: "Conv2DBackpropFilter", backendName,
+      kernelFunc: ({ inputs, attrs }) => conv2dBackpropFilter(
+        asTensor4D(inputs.x, "x", "Conv2DBackpropFilter"), asTensor4D(inputs.dy, "dy", "Conv2DBackpropFilter"),
+        attrs as unknown as Conv2DBackpropFilterAttrs),
+    },
+    {
+      kernelName: "DepthwiseConv2dNativeBackpropInput", backendName,
+      kernelFunc: ({ inputs, attrs }) => depthwiseBackpropInput(
+        asTensor4D(inputs.dy, "dy", "DepthwiseConv2dNativeBackpropInput"),
+        asTensor4D(inputs.filter, "filter", "DepthwiseConv2dNativeBackpropInput"),
+        attrs as unknown as DepthwiseBackpropInputAttrs),
+    },
+    {
+      kernelName: "DepthwiseConv2dNativeBackpropFilter", backendName,
+      kernelFunc: ({ inputs, attrs }) => depthwiseBackpropFilter(
+        asTensor4D(inputs.x, "x", "DepthwiseConv2dNativeBackpropFilter"),
+        asTensor4D(inputs.dy, "dy", "DepthwiseConv2dNativeBackpropFilter"),
+        attrs as unknown as DepthwiseBackpropFilterAttrs),
+    },
+  ];
+}
+
+/**
+ * Registers the gradient kernels for a backend (wasm by default), replacing any existing
+ * registration (wasm's own Conv2DBackpropInput is a slow scalar loop). Safe to call twice.
+ */
+export function registerGradientKernels(backendName = "wasm"): void {
+  for (const config of kernelConfigs(backendName)) {
+    if (tf.getKernel(config.kernelName, backendName) != null) tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+  }
+}

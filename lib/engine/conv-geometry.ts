@@ -1,0 +1,140 @@
+// Shape arithmetic shared by the backprop kernels: where the padding lands, how far a
+// filter reaches, and how to turn "the gradient of a strided, padded correlation" into
+// a plain stride-1 correlation that XNNPACK runs fast.
+import * as tf from "@tensorflow/tfjs";
+
+export type PadAttr = "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+export type RoundingAttr = "floor" | "round" | "ceil" | undefined;
+
+/** The geometry of one 2D convolution (NHWC), as tfjs computes it for the forward op. */
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export function asPair(v: number | [number, number] | undefined, fallback: number): [number, number] {
+  if (v == null) return [fallback, fallback];
+  return typeof v === "number" ? [v, v] : v;
+}
+
+/** Geometry from tfjs's own computeConv2DInfo, so our padding matches the forward op exactly. */
+export function convGeometry(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: number | [number, number],
+  dilations: number | [number, number],
+  pad: PadAttr,
+  dimRoundingMode: RoundingAttr,
+  depthwise: boolean,
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape, filterShape, strides, dilations, pad, dimRoundingMode, depthwise, "channelsLast");
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+/** Reach of a dilated filter along one axis: (k - 1) * d + 1. */
+function effectiveSize(size: number, dilation: number): number {
+  return (size - 1) * dilation + 1;
+}
+
+/** Pads with `before`/`after` zeros along one spatial axis, slicing instead where a pad is negative. */
+function padOrCrop(t: tf.Tensor4D, axis: 1 | 2, before: number, after: number): tf.Tensor4D {
+  let out = t;
+  if (before < 0 || after < 0) {
+    const begin = [0, 0, 0, 0];
+    const size = [-1, -1, -1, -1];
+    begin[axis] = Math.max(0, -before);
+    size[axis] = t.shape[axis] - begin[axis] - Math.max(0, -after);
+    out = tf.slice(out, begin, size);
+  }
+  const b = Math.max(0, before);
+  const a = Math.max(0, after);
+  if (b === 0 && a === 0) return out;
+  const paddings: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  paddings[axis] = [b, a];
+  return tf.pad(out, paddings);
+}
+
+/**
+ * Inserts (stride - 1) zeros between the rows and columns of dy: the gradient of a strided
+ * correlation is a stride-1 correlation over this "dilated" dy. A no-op for stride 1.
+ */
+export function insertZeros(dy: tf.Tensor4D, strideHeight: number, strideWidth: number): tf.Tensor4D {
+  if (strideHeight === 1 && strideWidth === 1) return dy;
+  const [n, h, w, c] = dy.shape;
+  const spread = tf.pad(dy.reshape([n, h, 1, w, 1, c]),
+    [[0, 0], [0, 0], [0, strideHeight - 1], [0, 0], [0, strideWidth - 1], [0, 0]]);
+  const full = spread.reshape([n, h * strideHeight, w * strideWidth, c]) as tf.Tensor4D;
+  return tf.slice(full, [0, 0, 0, 0], [n, (h - 1) * strideHeight + 1, (w - 1) * strideWidth + 1, c]);
+}
+
+/**
+ * dy prepared for the input gradient: zeros inserted for the stride, then padded (or cropped)
+ * so that a stride-1 'valid' correlation with the flipped filter at the forward dilation
+ * yields exactly inHeight x inWidth. Derivation: dx[i] = sum_k dyd[i + padTop - k*d] w[k];
+ * with k' = K-1-k this is a correlation of dyd shifted by (K-1)*d - padTop.
+ */
+export function dyForInputGradient(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const spread = insertZeros(dy, g.strideHeight, g.strideWidth);
+  const reachH = effectiveSize(g.filterHeight, g.dilationHeight);
+  const reachW = effectiveSize(g.filterWidth, g.dilationWidth);
+  const top = reachH - 1 - g.padTop;
+  const left = reachW - 1 - g.padLeft;
+  const bottom = g.inHeight + reachH - 1 - top - spread.shape[1];
+  const right = g.inWidth + reachW - 1 - left - spread.shape[2];
+  return padOrCrop(padOrCrop(spread, 1, top, bottom), 2, left, right);
+}
+
+/**
+ * x padded (or cropped) so that tap (i, j) of the filter sees exactly the window
+ * x[:, i*dh : i*dh + sh*(outH-1)+1 : sh, j*dw : ... : sw, :].
+ */
+export function xForFilterGradient(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const needH = effectiveSize(g.filterHeight, g.dilationHeight) + g.strideHeight * (g.outHeight - 1);
+  const needW = effectiveSize(g.filterWidth, g.dilationWidth) + g.strideWidth * (g.outWidth - 1);
+  const bottom = needH - g.padTop - g.inHeight;
+  const right = needW - g.padLeft - g.inWidth;
+  return padOrCrop(padOrCrop(x, 1, g.padTop, bottom), 2, g.padLeft, right);
+}
+
+/** The window of padded x that filter tap (i, j) multiplies, shape [N, outH, outW, C]. */
+export function tapWindow(xPadded: tf.Tensor4D, g: ConvGeometry, i: number, j: number): tf.Tensor4D {
+  const top = i * g.dilationHeight;
+  const left = j * g.dilationWidth;
+  const c = xPadded.shape[3];
+  if (g.strideHeight === 1 && g.strideWidth === 1) {
+    if (top === 0 && left === 0 && xPadded.shape[1] === g.outHeight && xPadded.shape[2] === g.outWidth) return xPadded;
+    return tf.slice(xPadded, [0, top, left, 0], [g.batch, g.outHeight, g.outWidth, c]);
+  }
+  return tf.stridedSlice(xPadded,
+    [0, top, left, 0],
+    [g.batch, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1, c],
+    [1, g.strideHeight, g.strideWidth, 1]) as tf.Tensor4D;
+}

@@ -1,0 +1,4 @@
+// The training engine: pick and prepare the fastest TensorFlow.js backend available.
+export { initEngine, engineInfo } from "./init";
+export type { EngineBackend, EngineInfo, EngineOptions } from "./init";
+export { registerGradientKernels, WASM_GRADIENT_KERNELS } from "./backprop-kernels";
