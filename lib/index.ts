@@ -7,3 +7,4 @@ export * from "./plots";
 export * from "./random";
 export * from "./convolution";
 export * from "./engine";
+export * from "./progress";

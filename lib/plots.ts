@@ -2,7 +2,10 @@
 // ({data, layout}) and one `show` that puts it on the page. Plotly.js comes from
 // node_modules (no CDN), so the course works offline.
 import * as fs from "fs";
+import { ImageInput, pngDataUri, toRgba } from "./chart/image";
 import { showHtml } from "./display";
+
+export type { GrayImage, ImageInput, PixelImage } from "./chart/image";
 
 export interface Trace { [key: string]: unknown }
 export interface Figure { data: Trace[]; layout: { [key: string]: unknown } }
@@ -53,6 +56,55 @@ export function lineChart(series: Series[], opts: { title?: string; xTitle?: str
       xaxis: { title: { text: opts.xTitle ?? "" } }, yaxis: { title: { text: opts.yTitle ?? "" } },
     },
   };
+}
+
+export interface ImageGridOptions {
+  /** One title per image, written above it. */
+  titles?: string[];
+  /** Images per row (default: up to 5). */
+  columns?: number;
+  /** Title of the whole grid. */
+  title?: string;
+  /** Size in pixels of each image's box (default 160). */
+  cellSize?: number;
+  /** Values mapped to black..white (default: [0,1], [0,255] or each image's min..max). */
+  range?: [number, number];
+}
+
+/** Images side by side (grayscale matrices or RGB pixels), each with its title, `columns` per row. */
+export function imageGrid(images: readonly ImageInput[], opts: ImageGridOptions = {}): Figure {
+  if (!Array.isArray(images) || images.length === 0) throw new Error("imageGrid: passe uma lista com pelo menos uma imagem");
+  if (opts.titles && opts.titles.length !== images.length) {
+    throw new Error(`imageGrid: ${opts.titles.length} títulos para ${images.length} imagens (passe um título por imagem)`);
+  }
+  const n = images.length;
+  const columns = Math.max(1, Math.min(n, Math.floor(opts.columns ?? 5)));
+  const rows = Math.ceil(n / columns);
+  const cell = opts.cellSize ?? 160, gap = 12, titleH = opts.titles ? 22 : 0;
+  const margin = { l: 10, r: 10, t: opts.title ? 50 : 10, b: 10 };
+  const plotW = columns * cell + (columns - 1) * gap, plotH = rows * (cell + titleH) + (rows - 1) * gap;
+  const data: Trace[] = [];
+  const layout: { [key: string]: unknown } = {
+    title: opts.title ? { text: opts.title } : undefined,
+    width: plotW + margin.l + margin.r, height: plotH + margin.t + margin.b, margin, showlegend: false,
+  };
+  const annotations: unknown[] = [];
+  images.forEach((img, i) => {
+    const r = Math.floor(i / columns), c = i % columns, k = i === 0 ? "" : String(i + 1);
+    const x0 = (c * (cell + gap)) / plotW, x1 = (c * (cell + gap) + cell) / plotW;
+    const yTop = 1 - (r * (cell + titleH + gap) + titleH) / plotH, yBottom = yTop - cell / plotH;
+    const rgba = toRgba(img, opts.range, i);
+    data.push({ type: "image", source: pngDataUri(rgba), xaxis: `x${k}`, yaxis: `y${k}`, hoverinfo: "x+y+color" });
+    layout[`xaxis${k}`] = { domain: [x0, x1], visible: false, anchor: `y${k}`, constrain: "domain" };
+    layout[`yaxis${k}`] = { domain: [Math.max(0, yBottom), Math.min(1, yTop)], visible: false, anchor: `x${k}`,
+      scaleanchor: `x${k}`, constrain: "domain", autorange: "reversed" };
+    if (opts.titles) {
+      annotations.push({ text: opts.titles[i], xref: "paper", yref: "paper", x: (x0 + x1) / 2, y: Math.min(1, yTop),
+        xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
+    }
+  });
+  if (annotations.length) layout.annotations = annotations;
+  return { data, layout };
 }
 
 let figureCounter = 0;
