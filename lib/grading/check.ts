@@ -1,30 +1,99 @@
 // The self-check students call right after an exercise: `await check("conv2d", conv2d)`.
 // Runs the public cases and prints, in Portuguese, what passed and what failed.
 // It never throws into the notebook.
-import { compareValues, toPlain } from "./compare";
+import { compareValues, preview, toPlain } from "./compare";
 import { getExercise } from "./registry";
 import { isNotDone } from "./todo";
 import type { CaseResult, CheckReport, Exercise, ExerciseCase, Json } from "./types";
 import "../exercises";
 
-/** Runs one case: the submission's plain-data output (may throw). */
-export async function runCase(ex: Exercise, submission: unknown, testCase: ExerciseCase): Promise<Json> {
-  if (ex.run) return toPlain(await ex.run(submission, testCase));
-  if (ex.kind === "value") return toPlain(submission);
-  if (typeof submission !== "function") {
-    throw new TypeError(`esperava uma função \`${ex.symbol}\`, recebi ${typeof submission}`);
+/** A submission that cannot be run at all (undefined, wrong type): same message for every case. */
+export class SubmissionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SubmissionError";
   }
-  return toPlain(await (submission as (...a: Json[]) => unknown)(...(testCase.args ?? [])));
 }
 
-/** Judges an obtained output against a case (used in the kernel and by the grader). */
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `um array (${preview(value, 60)})`;
+  if (typeof value === "function") return "uma função";
+  if (typeof value === "object") return `um objeto (${preview(value, 60)})`;
+  return `${typeof value} (${preview(value, 60)})`;
+}
+
+/** Throws SubmissionError when the submission cannot be what the exercise needs. */
+export function validateSubmission(ex: Exercise, submission: unknown): void {
+  if (submission === undefined) {
+    throw new SubmissionError(`\`${ex.symbol}\` está undefined: rode a célula do exercício antes desta (ou corrija o erro que ela deu).`);
+  }
+  if (ex.kind === "function" && typeof submission !== "function") {
+    throw new SubmissionError(`esperava uma função \`${ex.symbol}\`, recebi ${describeType(submission)}.`);
+  }
+  if (ex.kind === "value" && typeof submission === "function") {
+    throw new SubmissionError(`esperava um valor em \`${ex.symbol}\`, recebi uma função (faltou chamá-la?).`);
+  }
+}
+
+/** Runs one case: the submission's raw output (may throw, including NotDoneError). */
+async function runCaseRaw(ex: Exercise, submission: unknown, testCase: ExerciseCase): Promise<unknown> {
+  // A copy, so that a submission that changes its arguments cannot change the case.
+  const own = structuredClone({ args: testCase.args, input: testCase.input });
+  const caseCopy: ExerciseCase = { ...testCase, ...own };
+  if (ex.run) return await ex.run(submission, caseCopy);
+  if (ex.kind === "value") return submission;
+  return await (submission as (...a: Json[]) => unknown)(...(own.args ?? []));
+}
+
+/** Runs one case: the submission's plain-data output (may throw). */
+export async function runCase(ex: Exercise, submission: unknown, testCase: ExerciseCase): Promise<Json> {
+  validateSubmission(ex, submission);
+  return toPlain(await runCaseRaw(ex, submission, testCase));
+}
+
+/** Judges an obtained output against a case (used in the kernel and by the grader). Never throws. */
 export function judgeCase(testCase: ExerciseCase, obtained: Json): CaseResult {
-  const message = testCase.verify
-    ? testCase.verify(obtained, testCase)
-    : compareValues(testCase.expected ?? null, obtained, testCase.tolerance ?? 1e-6);
+  let message: string | null;
+  try {
+    message = testCase.verify
+      ? testCase.verify(obtained, testCase)
+      : compareValues(testCase.expected ?? null, obtained, testCase.tolerance ?? 1e-6);
+  } catch (err) {
+    message = `a verificação do caso falhou (${errorText(err)}); obtido: ${preview(obtained)}`;
+  }
   return { name: testCase.name, passed: message === null, message: message ?? "ok" };
 }
 
+/** "Name: message" of anything thrown. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return `${typeof err === "string" ? err : preview(err)}`;
+}
+
+/** The message for a case whose run threw. */
+export function thrownMessage(err: unknown): string {
+  if (err instanceof SubmissionError) return err.message;
+  return `sua função lançou um erro: ${errorText(err)}`;
+}
+
+function notDoneReport(ex: Exercise, total: number): CheckReport {
+  return { exercise: ex.id, status: "not-done", passed: 0, total, cases: [],
+    summary: `⏳ ${ex.title}: ainda não feito — complete a célula do exercício (substitua \`todo()\`) e rode-a de novo.` };
+}
+
+/** The summary line and status for judged cases. */
+export function summarize(ex: Exercise, results: CaseResult[]): CheckReport {
+  const passed = results.filter((r) => r.passed).length;
+  const ok = passed === results.length && results.length > 0;
+  return {
+    exercise: ex.id, status: ok ? "passed" : "failed", passed, total: results.length, cases: results,
+    summary: ok ? `✅ ${ex.title}: ${passed}/${results.length} casos passaram.`
+      : `❌ ${ex.title}: ${passed}/${results.length} casos passaram.`,
+  };
+}
+
+/** Runs the public cases (or `cases`) of an exercise and judges them. */
 export async function evaluate(exerciseId: string, submission: unknown, cases?: ExerciseCase[]): Promise<CheckReport> {
   const ex = getExercise(exerciseId);
   const list = cases ?? ex.cases();
@@ -33,41 +102,34 @@ export async function evaluate(exerciseId: string, submission: unknown, cases?: 
     try {
       results.push(judgeCase(c, await runCase(ex, submission, c)));
     } catch (err) {
-      if (isNotDone(err)) {
-        return { exercise: ex.id, status: "not-done", passed: 0, total: list.length, cases: [],
-          summary: `⏳ ${ex.title}: ainda não feito — complete a célula acima (substitua \`todo()\`) e rode-a de novo.` };
-      }
-      const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      results.push({ name: c.name, passed: false, message: `sua função lançou um erro: ${msg}` });
+      if (isNotDone(err)) return notDoneReport(ex, list.length);
+      results.push({ name: c.name, passed: false, message: thrownMessage(err) });
     }
   }
-  const passed = results.filter((r) => r.passed).length;
-  const ok = passed === results.length;
-  return {
-    exercise: ex.id, status: ok ? "passed" : "failed", passed, total: results.length, cases: results,
-    summary: ok ? `✅ ${ex.title}: ${passed}/${results.length} casos passaram.`
-      : `❌ ${ex.title}: ${passed}/${results.length} casos passaram.`,
-  };
+  return summarize(ex, results);
 }
 
+/** The printed form: summary, then one line per case (failures with the details, indented). */
 export function formatReport(report: CheckReport): string {
   const lines = [report.summary];
   for (const c of report.cases) {
-    if (!c.passed) lines.push(`  ✗ caso "${c.name}": ${c.message}`);
+    if (c.passed) lines.push(`  ✓ ${c.name}`);
+    else lines.push(`  ✗ ${c.name}: ${c.message.split("\n").join("\n    ")}`);
   }
   return lines.join("\n");
 }
 
-/** Self-check for the notebook: prints the report and returns it; never throws. */
-export async function check(exerciseId: string, submission: unknown): Promise<CheckReport> {
+/**
+ * Self-check for the notebook: prints the report and resolves to nothing, so that
+ * tslab shows only the message (use `evaluate` to get the report). Never throws.
+ */
+export async function check(exerciseId: string, submission: unknown): Promise<void> {
   let report: CheckReport;
   try {
     report = await evaluate(exerciseId, submission);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
     report = { exercise: exerciseId, status: "error", passed: 0, total: 0, cases: [],
-      summary: `⚠️ Não consegui verificar "${exerciseId}": ${msg}` };
+      summary: `⚠️ Não consegui verificar "${exerciseId}": ${err instanceof Error ? err.message : String(err)} (avise o professor).` };
   }
   console.log(formatReport(report));
-  return report;
 }

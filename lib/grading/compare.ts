@@ -19,29 +19,70 @@ export function formatShape(shape: number[]): string {
 
 /** Short printable form of a value (numbers rounded, long arrays cut). */
 export function preview(value: unknown, maxLength = 160): string {
-  const text = JSON.stringify(value, (_k, v: unknown) =>
-    typeof v === "number" && !Number.isInteger(v) ? Number(v.toFixed(4)) : v);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === "number" && !Number.isInteger(v) ? Number(v.toFixed(4)) : v);
+  } catch {
+    text = JSON.stringify(toPlain(value));
+  }
   if (text === undefined) return String(value);
   return text.length > maxLength ? text.slice(0, maxLength) + "…" : text;
 }
 
-/** Converts typed arrays and tensors-as-arrays to plain JSON-like data. */
+/**
+ * Converts what a submission returned to plain JSON-like data: typed arrays and
+ * tensors (anything with `arraySync`) become arrays; NaN and ±Infinity become the
+ * strings "NaN"/"Infinity" (JSON has no such numbers); functions, cycles and other
+ * non-data become descriptive strings, so nothing here ever throws.
+ */
 export function toPlain(value: unknown): Json {
-  if (value === undefined) return null;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number>);
+  return plain(value, new Set<object>(), 0);
+}
+
+const MAX_DEPTH = 64;
+
+function plain(value: unknown, seen: Set<object>, depth: number): Json {
+  if (value === undefined || value === null) return null;
+  switch (typeof value) {
+    case "number": return Number.isFinite(value) ? value : String(value);
+    case "string": case "boolean": return value;
+    case "bigint": return Number(value);
+    case "function": return `[função ${value.name || "anônima"}]`;
+    case "symbol": return String(value);
   }
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value !== null && typeof value === "object") {
+  if (depth > MAX_DEPTH) return "[estrutura profunda demais]";
+  const obj = value as object;
+  if (seen.has(obj)) return "[referência circular]";
+  seen.add(obj);
+  try {
+    if (ArrayBuffer.isView(obj) && !(obj instanceof DataView)) {
+      return Array.from(obj as unknown as ArrayLike<number | bigint>, (x) => plain(x, seen, depth + 1));
+    }
+    if (Array.isArray(obj)) return obj.map((x) => plain(x, seen, depth + 1));
+    if (typeof (obj as { arraySync?: unknown }).arraySync === "function") {
+      return plain((obj as { arraySync: () => unknown }).arraySync(), seen, depth + 1);
+    }
+    if (obj instanceof Map) return plain(Object.fromEntries(obj), seen, depth + 1);
+    if (obj instanceof Set) return plain([...obj], seen, depth + 1);
+    if (obj instanceof Date) return obj.toISOString();
+    if (obj instanceof Error) return `[erro ${obj.name}: ${obj.message}]`;
+    if (obj instanceof Promise) return "[Promise não aguardada — faltou um `await`?]";
     const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    for (const [k, v] of Object.entries(obj)) out[k] = plain(v, seen, depth + 1);
     return out;
+  } catch (err) {
+    return `[valor ilegível: ${err instanceof Error ? err.message : String(err)}]`;
+  } finally {
+    seen.delete(obj);
   }
-  return value as Json;
 }
 
 /** null when equal within tolerance; otherwise a message in Portuguese. */
 export function compareValues(expected: Json, obtained: Json, tolerance = 1e-6): string | null {
+  if (obtained === null && expected !== null) {
+    return `não recebi nenhum valor (undefined ou null) — faltou um \`return\`? Esperado: ${preview(expected)}`;
+  }
   const es = shapeOf(expected), os = shapeOf(obtained);
   if (Array.isArray(expected) && es.join("x") !== os.join("x")) {
     return `forma errada: esperado ${formatShape(es)}, obtido ${formatShape(os)}.\n` +
@@ -50,9 +91,9 @@ export function compareValues(expected: Json, obtained: Json, tolerance = 1e-6):
   const diff = firstDifference(expected, obtained, tolerance, []);
   if (diff === null) return null;
   const where = diff.path.length ? ` na posição [${diff.path.join("][")}]` : "";
+  const whole = diff.path.length ? `\n  esperado: ${preview(expected)}\n  obtido:   ${preview(obtained)}` : "";
   return `valor diferente${where}: esperado ${preview(diff.expected)}, obtido ${preview(diff.obtained)}` +
-    (typeof diff.expected === "number" ? ` (tolerância ${tolerance})` : "") + ".\n" +
-    `  esperado: ${preview(expected)}\n  obtido:   ${preview(obtained)}`;
+    (typeof diff.expected === "number" ? ` (tolerância ${tolerance})` : "") + "." + whole;
 }
 
 interface Difference { path: (number | string)[]; expected: Json; obtained: Json }

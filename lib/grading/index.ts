@@ -1,5 +1,7 @@
 export * from "./types";
 export { todo, NotDoneError, isNotDone } from "./todo";
-export { check, evaluate, judgeCase, runCase, formatReport } from "./check";
-export { compareValues, shapeOf, toPlain } from "./compare";
+export { check, evaluate, judgeCase, runCase, formatReport, summarize, validateSubmission, SubmissionError } from "./check";
+export { compareValues, shapeOf, toPlain, preview } from "./compare";
 export { getExercise, allExercises, registerExercises } from "./registry";
+export { runCasesForGrader, parseCaseOutputs } from "./case-outputs";
+export type { CaseInput, CaseOutcome, ParsedOutputs } from "./case-outputs";

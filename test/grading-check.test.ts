@@ -1,0 +1,93 @@
+// The self-check's messages: correct, wrong and untouched answers, and the
+// submissions that must not crash a notebook (undefined, wrong type, rejected promise).
+import { strict as assert } from "assert";
+import { check, evaluate } from "../lib/grading/check";
+import { compareValues, toPlain } from "../lib/grading/compare";
+import { parseCaseOutputs, runCasesForGrader } from "../lib/grading/case-outputs";
+import { todo } from "../lib/grading/todo";
+
+/** What `check` prints (console.log captured), and what it resolved to. */
+async function printed(id: string, submission: unknown): Promise<{ text: string; value: unknown }> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...a: unknown[]) => { lines.push(a.map(String).join(" ")); };
+  let value: unknown;
+  try {
+    value = await check(id, submission);
+  } finally {
+    console.log = original;
+  }
+  return { text: lines.join("\n"), value };
+}
+
+describe("self-check messages (example exercise)", () => {
+  it("a correct answer: every case listed as passed", async () => {
+    const { text, value } = await printed("example-double", (x: number) => 2 * x);
+    assert.equal(value, undefined, "check resolves to nothing, so tslab prints only the message");
+    assert.equal(text, "✅ Dobrar um número (exemplo): 2/2 casos passaram.\n  ✓ dobro de 2\n  ✓ dobro de -1.5");
+  });
+
+  it("a wrong answer: expected vs obtained and the tolerance, per case", async () => {
+    const { text } = await printed("example-double", (x: number) => x * 3);
+    assert.equal(text, "❌ Dobrar um número (exemplo): 0/2 casos passaram.\n" +
+      "  ✗ dobro de 2: valor diferente: esperado 4, obtido 6 (tolerância 0.000001).\n" +
+      "  ✗ dobro de -1.5: valor diferente: esperado -3, obtido -4.5 (tolerância 0.000001).");
+    const half = await printed("example-double", (x: number) => (x === 2 ? 4 : 0));
+    assert.match(half.text, /1\/2 casos passaram[\s\S]*✓ dobro de 2[\s\S]*✗ dobro de -1\.5: valor diferente: esperado -3, obtido 0/);
+  });
+
+  it("an untouched stub says 'not done yet', not a failure", async () => {
+    const { text } = await printed("example-double", (_x: number): number => todo());
+    assert.match(text, /^⏳ Dobrar um número \(exemplo\): ainda não feito/);
+    assert.doesNotMatch(text, /❌|✗/);
+  });
+
+  it("never throws: undefined, wrong type, rejected promise, thrown non-Error, forgotten return, unknown id", async () => {
+    assert.match((await printed("example-double", undefined)).text, /`double` está undefined: rode a célula do exercício/);
+    assert.match((await printed("example-double", 3)).text, /esperava uma função `double`, recebi number \(3\)/);
+    assert.match((await printed("example-double", async () => { throw new RangeError("boom"); })).text,
+      /✗ dobro de 2: sua função lançou um erro: RangeError: boom/);
+    assert.match((await printed("example-double", () => { throw 42; })).text, /lançou um erro: 42/);
+    assert.match((await printed("example-double", () => undefined)).text, /não recebi nenhum valor \(undefined ou null\) — faltou um `return`\?/);
+    assert.match((await printed("example-double", () => NaN)).text, /esperado 4, obtido "NaN"/);
+    assert.match((await printed("nao-existe", () => 1)).text, /^⚠️ Não consegui verificar "nao-existe": Exercício desconhecido/);
+  });
+
+  it("a submission that mutates its arguments cannot change the case", async () => {
+    const testCase = { name: "array", args: [[1, 2]], expected: 4 };
+    const report = await evaluate("example-double", (a: number[]) => { a.push(9); return a.length + 1; }, [testCase]);
+    assert.equal(report.status, "passed", "the submission saw a fresh [1, 2]");
+    assert.deepEqual(testCase.args, [[1, 2]]);
+  });
+});
+
+describe("comparison messages", () => {
+  it("reports shapes first, then the first differing position", () => {
+    assert.equal(compareValues([[1, 2], [3, 4]], [[1, 2], [3, 4]]), null);
+    assert.match(compareValues([[1, 2], [3, 4]], [1, 2, 3, 4]) ?? "", /^forma errada: esperado 2x2, obtido 4\./);
+    assert.match(compareValues([[1, 2], [3, 4]], [[1, 2], [3, 4.5]], 0.1) ?? "", /^valor diferente na posição \[1\]\[1\]: esperado 4, obtido 4\.5 \(tolerância 0\.1\)/);
+    assert.equal(compareValues([0.5], [0.5 + 1e-9]), null, "within the default tolerance");
+  });
+
+  it("turns tensors, typed arrays, NaN and cycles into plain data without throwing", () => {
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    assert.deepEqual(toPlain({ t: { arraySync: () => [[1, 2]] }, f: new Float32Array([0.5, 1]), n: NaN, c: cyclic }),
+      { t: [[1, 2]], f: [0.5, 1], n: "NaN", c: { self: "[referência circular]" } });
+  });
+});
+
+describe("kernel-side case runner for the grader", () => {
+  it("prints outcomes behind the nonce; the parser ignores other nonces and flags repeats", async () => {
+    const lines: string[] = [];
+    await runCasesForGrader("n0nce", "example-double", (x: number) => (x > 0 ? 2 * x : todo()),
+      [{ name: "a", args: [2] }, { name: "b", args: [-1] }], (l) => lines.push(l));
+    const forged = lines[0].replace("n0nce", "other");
+    const parsed = parseCaseOutputs([forged, ...lines, lines[0]].join("\n"), "n0nce").get("example-double");
+    assert.ok(parsed);
+    assert.deepEqual(parsed.outcomes.get(0), { status: "ok", value: 4 });
+    assert.deepEqual(parsed.outcomes.get(1), { status: "not-done" });
+    assert.equal(parsed.done, true);
+    assert.deepEqual(parsed.duplicates, [0]);
+  });
+});
