@@ -1,54 +1,97 @@
-// Every chart of the course: small builders that return a plotly figure
-// ({data, layout}) and one `show` that puts it on the page. Plotly.js comes from
-// node_modules (no CDN), so the course works offline.
+// Every chart of the course: small builders that return a plotly figure ({data, layout})
+// and one `show` that puts it on the page.
+//
+// Why each chart is shown the way it is (issue 7: charts that always show):
+// - tslab sends one MIME type per display call and plain JupyterLab has no renderer for
+//   application/vnd.plotly.v1+json, so a chart is HTML: a bundle {text/html, text/plain}
+//   sent through display.ts.
+// - Untrusted notebooks (reopened from disk, received from someone else) lose every
+//   <script> and every inline <svg>, but JupyterLab's and Notebook's sanitizers keep
+//   <img src="data:...">. So the HTML holds a static SVG picture of the same figure, drawn
+//   here on the server by chart/svg.ts, as an <img>, plus a script that replaces it with
+//   the interactive plotly chart wherever scripts run (live kernel, trusted reopen,
+//   nbconvert HTML export). The text/plain part says what the chart is for text viewers.
+// - No CDN: plotly.js is the minified bundle from node_modules (4.8 MB), sent ONCE per
+//   kernel as its own output just before the first chart (a loader script that defines
+//   window.Plotly); charts rendered before it arrives queue themselves. On reopen the
+//   loader output is still in the notebook, so trusted notebooks and HTML exports draw
+//   live charts offline too; if it was cleared, the static pictures remain.
+//   CNN_COURSE_CHARTS=static sends only the pictures (small files, e.g. for grading runs).
+// - Live charts during training (`liveChart`) update one output in place (display ids).
+import { randomBytes } from "crypto";
 import * as fs from "fs";
+import * as path from "path";
+import { assertFigure, Figure, figureTitle, Trace } from "./chart/figure";
+import { figureHtml, plotlyLoaderHtml } from "./chart/html";
 import { ImageInput, pngDataUri, toRgba } from "./chart/image";
-import { showHtml } from "./display";
+import { figureToSvg } from "./chart/svg";
+import { canDisplayRich, createUpdatableDisplay, displayBundle, MimeBundle } from "./display";
 
+export type { Figure, Trace } from "./chart/figure";
 export type { GrayImage, ImageInput, PixelImage } from "./chart/image";
-
-export interface Trace { [key: string]: unknown }
-export interface Figure { data: Trace[]; layout: { [key: string]: unknown } }
+export { figureToSvg } from "./chart/svg";
 
 export interface HeatmapOptions {
   title?: string;
   /** Write each cell's value (small matrices). Default: true up to 15x15. */
   showValues?: boolean;
   digits?: number;
+  /**
+   * A plotly colorscale name or stops. Default: blue (negative) to red (positive) centered
+   * on 0 when the matrix has both signs, else white (low) to black (high).
+   */
   colorscale?: string | [number, string][];
+  /** Reverse the given colorscale. */
+  reverse?: boolean;
   zmin?: number;
   zmax?: number;
   width?: number;
   height?: number;
+  /** Axis titles. */
+  xTitle?: string;
+  yTitle?: string;
 }
+
+const WHITE_TO_BLACK: [number, string][] = [[0, "rgb(255,255,255)"], [1, "rgb(0,0,0)"]];
 
 /** A matrix as a heatmap, row 0 at the top, values written in the cells for small ones. */
 export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
-  const rows = z.length, cols = rows ? z[0].length : 0;
+  if (!Array.isArray(z) || z.length === 0 || !Array.isArray(z[0])) throw new Error("heatmap: esperava uma matriz number[][] com pelo menos uma linha");
+  const rows = z.length, cols = z[0].length;
+  if (z.some((r) => !Array.isArray(r) || r.length !== cols)) throw new Error(`heatmap: todas as linhas devem ter ${cols} valores`);
   const showValues = opts.showValues ?? (rows <= 15 && cols <= 15);
   const digits = opts.digits ?? 2;
   const text = z.map((r) => r.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(digits))));
+  let lo = Infinity, hi = -Infinity;
+  for (const r of z) for (const v of r) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const diverging = lo < 0 && hi > 0;
   const trace: Trace = {
-    type: "heatmap", z, colorscale: opts.colorscale ?? "RdBu", reversescale: true,
-    zmin: opts.zmin, zmax: opts.zmax, showscale: true,
+    type: "heatmap", z, colorscale: opts.colorscale ?? (diverging ? "RdBu" : WHITE_TO_BLACK),
+    reversescale: opts.reverse ?? false, showscale: true,
   };
-  if (showValues) Object.assign(trace, { text, texttemplate: "%{text}", hoverinfo: "z" });
+  if (opts.zmin !== undefined) trace.zmin = opts.zmin;
+  if (opts.zmax !== undefined) trace.zmax = opts.zmax;
+  if (diverging && opts.zmin === undefined && opts.zmax === undefined && opts.colorscale === undefined) trace.zmid = 0;
+  if (showValues) Object.assign(trace, { text, texttemplate: "%{text}", hoverinfo: "x+y+z" });
   const cell = Math.max(18, Math.min(50, Math.floor(400 / Math.max(rows, cols, 1))));
   return {
     data: [trace],
     layout: {
       title: opts.title ? { text: opts.title } : undefined,
-      width: opts.width ?? cols * cell + 160, height: opts.height ?? rows * cell + 110,
-      yaxis: { autorange: "reversed", scaleanchor: "x", constrain: "domain" },
-      xaxis: { constrain: "domain" }, margin: { l: 40, r: 40, t: opts.title ? 50 : 20, b: 40 },
+      width: opts.width ?? cols * cell + 160, height: opts.height ?? rows * cell + 110 + (opts.xTitle ? 20 : 0),
+      yaxis: { autorange: "reversed", scaleanchor: "x", constrain: "domain", title: { text: opts.yTitle ?? "" } },
+      xaxis: { constrain: "domain", title: { text: opts.xTitle ?? "" } },
+      margin: { l: opts.yTitle ? 60 : 40, r: 40, t: opts.title ? 50 : 20, b: opts.xTitle ? 60 : 40 },
     },
   };
 }
 
 export interface Series { name: string; x?: number[]; y: number[] }
 
+export interface LineChartOptions { title?: string; xTitle?: string; yTitle?: string; width?: number; height?: number }
+
 /** Curves (losses, accuracies) against epochs or steps. */
-export function lineChart(series: Series[], opts: { title?: string; xTitle?: string; yTitle?: string; width?: number; height?: number } = {}): Figure {
+export function lineChart(series: Series[], opts: LineChartOptions = {}): Figure {
   return {
     data: series.map((s) => ({ type: "scatter", mode: "lines+markers", name: s.name, x: s.x ?? s.y.map((_, i) => i + 1), y: s.y })),
     layout: {
@@ -56,6 +99,65 @@ export function lineChart(series: Series[], opts: { title?: string; xTitle?: str
       xaxis: { title: { text: opts.xTitle ?? "" } }, yaxis: { title: { text: opts.yTitle ?? "" } },
     },
   };
+}
+
+export interface BarSeries { name: string; values: number[] }
+
+/** Bars per category (one color per series, grouped side by side). */
+export function barChart(categories: string[], series: BarSeries[] | number[], opts: LineChartOptions & { showValues?: boolean; digits?: number } = {}): Figure {
+  const list: BarSeries[] = typeof series[0] === "number" ? [{ name: "", values: series as number[] }] : (series as BarSeries[]);
+  for (const s of list) {
+    if (s.values.length !== categories.length) throw new Error(`barChart: a série "${s.name}" tem ${s.values.length} valores para ${categories.length} categorias`);
+  }
+  const digits = opts.digits ?? 3;
+  return {
+    data: list.map((s) => ({
+      type: "bar", name: s.name, x: categories, y: s.values,
+      ...(opts.showValues ? { text: s.values.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(digits))), textposition: "outside" } : {}),
+    })),
+    layout: {
+      title: opts.title ? { text: opts.title } : undefined, width: opts.width ?? 640, height: opts.height ?? 380,
+      xaxis: { title: { text: opts.xTitle ?? "" } }, yaxis: { title: { text: opts.yTitle ?? "" } }, showlegend: list.length > 1,
+    },
+  };
+}
+
+export interface HistoryChartOptions { title?: string; metrics?: string[]; columns?: number; width?: number; height?: number }
+
+/**
+ * Training curves as Keras' `history.history` holds them ({loss: [...], val_loss: [...], ...}):
+ * one small chart per metric with the training and validation curves, epochs from 1.
+ */
+export function historyChart(history: Record<string, number[]>, opts: HistoryChartOptions = {}): Figure {
+  const metrics = opts.metrics ?? Object.keys(history).filter((k) => !k.startsWith("val_"));
+  if (metrics.length === 0) throw new Error("historyChart: o histórico não tem métricas (esperava chaves como loss, val_loss)");
+  const columns = Math.max(1, Math.min(metrics.length, opts.columns ?? 2));
+  const rows = Math.ceil(metrics.length / columns);
+  const cellW = 330, cellH = 230, gapX = 0.08, gapY = 0.12;
+  const data: Trace[] = [];
+  const layout: { [key: string]: unknown } = {
+    title: opts.title ? { text: opts.title } : undefined, width: opts.width ?? columns * cellW + 120,
+    height: opts.height ?? rows * cellH + (opts.title ? 90 : 50), margin: { l: 60, r: 20, t: opts.title ? 70 : 40, b: 40 },
+    showlegend: true, legend: { orientation: "h", x: 0, y: -0.12 },
+  };
+  const annotations: unknown[] = [];
+  metrics.forEach((metric, i) => {
+    const r = Math.floor(i / columns), c = i % columns, k = i === 0 ? "" : String(i + 1);
+    const w = (1 - gapX * (columns - 1)) / columns, h = (1 - gapY * (rows - 1)) / rows;
+    const x0 = c * (w + gapX), y1 = 1 - r * (h + gapY);
+    layout[`xaxis${k}`] = { domain: [x0, x0 + w], anchor: `y${k}`, title: { text: r === rows - 1 ? "época" : "" } };
+    layout[`yaxis${k}`] = { domain: [y1 - h, y1], anchor: `x${k}` };
+    annotations.push({ text: metric, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
+    const series: [string, string, string][] = [[metric, "treino", "#1f77b4"], [`val_${metric}`, "validação", "#ff7f0e"]];
+    for (const [key, name, color] of series) {
+      const y = history[key];
+      if (!y) continue;
+      data.push({ type: "scatter", mode: "lines+markers", name, x: y.map((_, e) => e + 1), y, xaxis: `x${k}`, yaxis: `y${k}`,
+        line: { color }, marker: { color }, legendgroup: name, showlegend: i === 0 });
+    }
+  });
+  layout.annotations = annotations;
+  return { data, layout };
 }
 
 export interface ImageGridOptions {
@@ -107,18 +209,74 @@ export function imageGrid(images: readonly ImageInput[], opts: ImageGridOptions 
   return { data, layout };
 }
 
-let figureCounter = 0;
-let plotlyScriptSent = false;
-
-function plotlySource(): string {
-  return fs.readFileSync(require.resolve("plotly.js-dist"), "utf8");
+/** "interactive" (plotly + static picture, default) or "static" (pictures only): CNN_COURSE_CHARTS. */
+export function chartMode(): "interactive" | "static" {
+  return process.env.CNN_COURSE_CHARTS === "static" ? "static" : "interactive";
 }
 
-/** Renders a figure in the notebook (interactive plotly). */
+let plotlySent = false;
+
+/** Sends plotly.js to the notebook once per kernel, as its own output (see the top of this file). */
+function ensurePlotlyLoaded(): void {
+  if (plotlySent || chartMode() === "static") return;
+  if (displayBundle({ "text/html": plotlyLoaderHtml(), "text/plain": "" })) plotlySent = true;
+}
+
+const KIND_NAMES: Record<string, string> = { heatmap: "mapa de calor", image: "imagens", scatter: "curvas", bar: "barras", histogram: "histograma" };
+
+/** The figure's title, or what kind of chart it is (for text-only views). */
+function describeFigure(fig: Figure): string {
+  const type = String(fig.data[0]?.type ?? "scatter");
+  return figureTitle(fig) || KIND_NAMES[type] || type;
+}
+
+/** The display bundle of a chart: HTML (static picture + live chart) and a text line. */
+export function chartBundle(fig: Figure): MimeBundle {
+  assertFigure(fig);
+  const id = `cnn-course-fig-${randomBytes(6).toString("hex")}`;
+  return {
+    "text/html": figureHtml(fig, figureToSvg(fig), id, { interactive: chartMode() === "interactive" }),
+    "text/plain": `[gráfico: ${describeFigure(fig)}]`,
+  };
+}
+
+/** Renders a figure in the notebook (interactive plotly, with a static picture where scripts don't run). */
 export function show(fig: Figure): void {
-  const id = `cnn-course-fig-${process.pid}-${++figureCounter}`;
-  const loader = plotlyScriptSent ? "" : `<script>${plotlySource()}</script>`;
-  plotlyScriptSent = true;
-  const html = `${loader}<div id="${id}"></div><script>Plotly.newPlot(${JSON.stringify(id)}, ${JSON.stringify(fig.data)}, ${JSON.stringify(fig.layout)}, {responsive: true});</script>`;
-  showHtml(html, `[gráfico: ${String((fig.layout.title as { text?: string } | undefined)?.text ?? fig.data[0]?.type ?? "figura")}]`);
+  assertFigure(fig);
+  if (!canDisplayRich()) {
+    console.log(`[gráfico: ${describeFigure(fig)}]`);
+    return;
+  }
+  ensurePlotlyLoaded();
+  displayBundle(chartBundle(fig));
+}
+
+export interface LiveChart {
+  /** Replaces the chart with `fig` (e.g. the curves of the epochs so far). */
+  update(fig: Figure): void;
+}
+
+/**
+ * A chart that stays in one place and is redrawn on each `update` — call it at each epoch end.
+ * Outside a notebook it draws nothing, but can keep an SVG file up to date (`svgFile`).
+ */
+export function liveChart(opts: { svgFile?: string } = {}): LiveChart {
+  const display = createUpdatableDisplay();
+  return {
+    update(fig: Figure): void {
+      assertFigure(fig);
+      if (opts.svgFile) {
+        fs.mkdirSync(path.dirname(path.resolve(opts.svgFile)), { recursive: true });
+        fs.writeFileSync(opts.svgFile, figureToSvg(fig));
+      }
+      if (!canDisplayRich()) return;
+      ensurePlotlyLoaded();
+      display.show(chartBundle(fig));
+    },
+  };
+}
+
+/** Forgets that plotly.js was sent (tests; a new kernel starts that way). */
+export function forgetPlotlyLoader(): void {
+  plotlySent = false;
 }
