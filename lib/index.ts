@@ -8,3 +8,7 @@ export * from "./random";
 export * from "./convolution";
 export * from "./engine";
 export * from "./progress";
+export * from "./data/xray-files";
+export * from "./data/load-images";
+export * from "./data/split";
+export * from "./data/xray-grid";
