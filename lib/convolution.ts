@@ -129,17 +129,23 @@ export function conv2d(image: Matrix, kernel: Matrix, stride = 1, padding: Paddi
   const out: Matrix = [];
   for (let i = 0; i < outRows; i++) {
     const line: number[] = new Array<number>(outCols);
-    for (let j = 0; j < outCols; j++) {
-      let sum = 0;
-      for (let a = 0; a < kRows; a++) {
-        const imageRow = padded[i * stride + a], kernelRow = kernel[a];
-        for (let b = 0; b < kCols; b++) sum += imageRow[j * stride + b] * kernelRow[b];
-      }
-      line[j] = sum;
-    }
+    for (let j = 0; j < outCols; j++) line[j] = windowProductSum(padded, kernel, i * stride, j * stride);
     out.push(line);
   }
   return out;
+}
+
+/**
+ * One output of a convolution: the sum of the elementwise products of `kernel` and the
+ * window of `image` whose top-left corner is (row, col). The window must fit in the image.
+ */
+export function windowProductSum(image: Matrix, kernel: Matrix, row: number, col: number): number {
+  let sum = 0;
+  for (let a = 0; a < kernel.length; a++) {
+    const imageRow = image[row + a], kernelRow = kernel[a];
+    for (let b = 0; b < kernelRow.length; b++) sum += imageRow[col + b] * kernelRow[b];
+  }
+  return sum;
 }
 
 /**

@@ -1,5 +1,9 @@
 // Registers every notebook's exercises. One module per notebook: add its import here.
 import { registerExercises } from "../grading/registry";
 import { exercises as example } from "./00-example";
+import { exercises as conectividade } from "./01-conectividade";
+import { exercises as filtrosConvolucao } from "./02-filtros-convolucao";
+import { exercises as passoPreenchimentoRelu } from "./03-passo-preenchimento-relu";
+import { exercises as outrosFiltrosOlhos } from "./04-outros-filtros-olhos";
 
-registerExercises([...example]);
+registerExercises([...example, ...conectividade, ...filtrosConvolucao, ...passoPreenchimentoRelu, ...outrosFiltrosOlhos]);
