@@ -18,3 +18,5 @@ export * from "./detection";
 export * from "./lecture-images";
 export * from "./lecture-figures";
 export * from "./grading/fallback";
+export * from "./data/tfrecord";
+export * from "./data/xray-download";
