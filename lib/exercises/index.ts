@@ -1,9 +1,10 @@
 // Registers every notebook's exercises. One module per notebook: add its import here.
 import { registerExercises } from "../grading/registry";
 import { exercises as example } from "./00-example";
+import { exercises as boasVindas } from "./00-boas-vindas";
 import { exercises as conectividade } from "./01-conectividade";
 import { exercises as filtrosConvolucao } from "./02-filtros-convolucao";
 import { exercises as passoPreenchimentoRelu } from "./03-passo-preenchimento-relu";
 import { exercises as outrosFiltrosOlhos } from "./04-outros-filtros-olhos";
 
-registerExercises([...example, ...conectividade, ...filtrosConvolucao, ...passoPreenchimentoRelu, ...outrosFiltrosOlhos]);
+registerExercises([...example, ...boasVindas, ...conectividade, ...filtrosConvolucao, ...passoPreenchimentoRelu, ...outrosFiltrosOlhos]);
