@@ -1,0 +1,123 @@
+// The grading report in the forms an instructor uses: a table on the terminal,
+// CSV (one row per submission; one row per case), JSON (everything) and the
+// hand-graded answers as Markdown for reading.
+import * as fs from "fs";
+import * as path from "path";
+import type { GradingReport, SubmissionGrade } from "./grader";
+import type { ExerciseStatus } from "./judge";
+
+const STATUS_MARK: Record<ExerciseStatus, string> = {
+  "passed": "✅", "partial": "◐", "failed": "❌", "not-done": "⏳", "missing": "∅", "error": "💥",
+  "timeout": "⏱", "kernel-died": "☠", "not-run": "·", "tampered": "🚫",
+};
+
+function pad(text: string, width: number): string {
+  const len = [...text].length;
+  return len >= width ? text : text + " ".repeat(width - len);
+}
+
+function score(points: number, max: number): string {
+  return `${Number(points.toFixed(2))}/${max}`;
+}
+
+/** One line per submission, then one indented line per problem and per exercise that lost points. */
+export function formatTable(report: GradingReport): string {
+  const rows = report.submissions;
+  const w = {
+    student: Math.max(5, ...rows.map((r) => [...r.student].length)),
+    notebook: Math.max(8, ...rows.map((r) => (r.notebook ?? "—").length)),
+  };
+  const lines = [`${pad("aluno", w.student)}  ${pad("notebook", w.notebook)}  ${pad("nota", 9)}  exercícios`];
+  lines.push("-".repeat(lines[0].length + 20));
+  for (const r of rows) {
+    const grade = r.status === "graded" ? score(r.points, r.maxPoints) : r.status === "rejected" ? "rejeitado" : "falhou";
+    const exercises = r.exercises.map((e) => `${e.exercise} ${STATUS_MARK[e.status]} ${score(e.points, e.maxPoints)}`).join("  ");
+    lines.push(`${pad(r.student, w.student)}  ${pad(r.notebook ?? "—", w.notebook)}  ${pad(grade, 9)}  ${exercises}`);
+    for (const p of r.problems) lines.push(`    ⚠ ${p}`);
+    for (const e of r.exercises) {
+      if (e.note) lines.push(`    ${e.exercise}: ${e.note}`);
+      if (e.status === "passed") continue;
+      lines.push(`    ${e.exercise}: ${e.message}`);
+      for (const c of e.cases.filter((x) => !x.passed).slice(0, 3)) {
+        lines.push(`      ✗ ${c.hidden ? "[oculto] " : ""}${c.name}: ${c.message.split("\n")[0]}`);
+      }
+    }
+    const pending = r.answers.filter((a) => a.status === "answered").length;
+    if (r.answers.length) lines.push(`    respostas para corrigir à mão: ${pending}/${r.answers.length} respondidas`);
+    if (!r.originalUnchanged) lines.push("    ⚠ o arquivo original mudou durante a correção!");
+  }
+  const graded = rows.filter((r) => r.status === "graded");
+  const perSub = rows.length ? report.seconds / rows.length : 0;
+  lines.push("", `${rows.length} envio(s), ${graded.length} corrigido(s), ${rows.length - graded.length} rejeitado(s) ou com falha; ` +
+    `${report.seconds.toFixed(1)} s (${perSub.toFixed(1)} s por envio)`);
+  return lines.join("\n");
+}
+
+function csvField(value: string | number | boolean): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(rows: (string | number | boolean)[][]): string {
+  return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
+}
+
+/** grades.csv: one row per submission, one column per exercise (points). */
+export function gradesCsv(report: GradingReport): string {
+  const exerciseIds = [...new Set(report.submissions.flatMap((s) => s.exercises.map((e) => e.exercise)))];
+  const header = ["student", "file", "notebook", "status", "points", "max_points", ...exerciseIds, "problems", "notes", "seconds"];
+  return csv([header, ...report.submissions.map((s) => [
+    s.student, s.file, s.notebook ?? "", s.status, s.points, s.maxPoints,
+    ...exerciseIds.map((id) => s.exercises.find((e) => e.exercise === id)?.points ?? ""),
+    s.problems.join(" | "), s.exercises.filter((e) => e.note).map((e) => `${e.exercise}: ${e.note}`).join(" | "), s.seconds.toFixed(1),
+  ])]);
+}
+
+/** details.csv: one row per exercise case (and per exercise without cases). */
+export function detailsCsv(report: GradingReport): string {
+  const rows: (string | number | boolean)[][] = [["student", "notebook", "exercise", "status", "points", "max_points", "case", "hidden", "passed", "message"]];
+  for (const s of report.submissions) {
+    for (const e of s.exercises) {
+      const head = [s.student, s.notebook ?? "", e.exercise, e.status, e.points, e.maxPoints];
+      if (e.cases.length === 0) rows.push([...head, "", "", false, e.message]);
+      for (const c of e.cases) rows.push([...head, c.name, c.hidden, c.passed, c.message]);
+    }
+  }
+  return csv(rows);
+}
+
+/** answers.md: the hand-graded answers grouped by question, for reading. */
+export function answersMarkdown(report: GradingReport): string {
+  const byAnswer = new Map<string, { s: SubmissionGrade; text: string; status: string; max: number }[]>();
+  for (const s of report.submissions) {
+    for (const a of s.answers) {
+      const list = byAnswer.get(a.answer) ?? [];
+      list.push({ s, text: a.text, status: a.status, max: a.maxPoints });
+      byAnswer.set(a.answer, list);
+    }
+  }
+  const out = ["# Respostas para corrigir à mão", ""];
+  for (const [id, list] of byAnswer) {
+    out.push(`## ${id} (${list[0]?.max ?? 0} ponto(s))`, "");
+    for (const { s, text, status } of list) {
+      out.push(`### ${s.student}`, "", status === "answered" ? text.trim() : `_(${status === "missing" ? "célula de resposta não encontrada" : "não respondida"})_`, "");
+    }
+  }
+  return out.join("\n");
+}
+
+/** Writes report.json, grades.csv, details.csv and answers.md; returns their paths. */
+export function writeReport(report: GradingReport, outDir: string): string[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  const files: [string, string][] = [
+    ["report.json", JSON.stringify(report, null, 1) + "\n"],
+    ["grades.csv", gradesCsv(report)],
+    ["details.csv", detailsCsv(report)],
+    ["answers.md", answersMarkdown(report)],
+  ];
+  return files.map(([name, text]) => {
+    const file = path.join(outDir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  });
+}
