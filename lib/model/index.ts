@@ -1,0 +1,4 @@
+export * from "./blocks";
+export * from "./build";
+export * from "./summary";
+export * from "./seeding";
