@@ -4,7 +4,7 @@
 // TensorFlow's by up to a few grey levels; this one agrees with
 // `tf.image.resizeBilinear(img, size, false, true)` to the rounding of the final byte.
 
-/** Packed pixels, row-major, `channels` values per pixel. */
+/** Packed pixels, row-major, `channels` byte values (0..255) per pixel. */
 export interface RawImage {
   data: ArrayLike<number>;
   width: number;
@@ -63,18 +63,22 @@ export function resizeBilinear(
   if (offset + needed > target.length) throw new Error("resizeBilinear: o buffer de saída é pequeno demais");
   const src = img.data, ch = img.channels, rowStride = img.width * ch;
   const xs = taps(img.width, outWidth), ys = taps(img.height, outHeight);
+  // Byte offsets of the left and right source pixels of each output column, computed once.
+  const left = new Int32Array(outWidth), right = new Int32Array(outWidth);
+  for (let x = 0; x < outWidth; x++) { left[x] = xs.low[x] * ch; right[x] = xs.high[x] * ch; }
+  const fxs = xs.frac;
   let o = offset;
   for (let y = 0; y < outHeight; y++) {
     const top = ys.low[y] * rowStride, bottom = ys.high[y] * rowStride, fy = ys.frac[y];
     for (let x = 0; x < outWidth; x++) {
-      const left = xs.low[x] * ch, right = xs.high[x] * ch, fx = xs.frac[x];
+      const l = left[x], r = right[x], fx = fxs[x];
       for (let c = 0; c < outChannels; c++) {
-        const tl = src[top + left + c], tr = src[top + right + c];
-        const bl = src[bottom + left + c], br = src[bottom + right + c];
+        const tl = src[top + l + c], tr = src[top + r + c];
+        const bl = src[bottom + l + c], br = src[bottom + r + c];
         const t = tl + (tr - tl) * fx;
-        const b = bl + (br - bl) * fx;
-        const v = Math.round(t + (b - t) * fy);
-        target[o++] = v < 0 ? 0 : v > 255 ? 255 : v;
+        const v = t + (bl + (br - bl) * fx - t) * fy;
+        // Interpolating bytes stays within 0..255: rounding half up is all that is left.
+        target[o++] = (v + 0.5) | 0;
       }
     }
   }

@@ -54,8 +54,6 @@ export class TFRecordError extends Error {
 export interface TFRecord {
   index: number;
   data: Buffer;
-  /** Byte offset just after this record (for progress over a large file). */
-  end: number;
 }
 
 /**
@@ -88,7 +86,7 @@ export async function* readTFRecords(file: string): AsyncGenerator<TFRecord> {
       if (body.readUInt32LE(length) !== maskedCrc32c(data)) {
         throw new TFRecordError(file, index, offset, "o CRC dos dados não confere (dados corrompidos)");
       }
-      yield { index, data, end };
+      yield { index, data };
       offset = end;
     }
   } finally {

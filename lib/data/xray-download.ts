@@ -74,7 +74,9 @@ async function fetchTFRecords(baseUrl: string, downloadDir: string, opts: XrayDo
           bar.set(Math.min(megabytes(total), Math.floor(done / (1024 * 1024))));
         },
       });
-      (bar as Progress | null)?.finish();
+      const shown = bar as Progress | null;
+      shown?.set(shown.total);
+      shown?.finish();
       results.push(result);
     }
   }
@@ -93,31 +95,31 @@ function classAndName(record: TFRecord, pathsFile: string): { cls: string; name:
   return { cls: XRAY_CLASS_NAMES[label], name };
 }
 
-// Walks images.tfrec and paths.tfrec together (record i of one belongs to record i of the other).
+// Record i of images.tfrec belongs to record i of paths.tfrec. The paths (a few hundred KB) are
+// read first, so the class of every image is known, and checked, before any image is written.
 async function unpackSplit(downloadDir: string, split: string, target: string, opts: XrayDownloadOptions): Promise<number> {
   const imagesFile = path.join(downloadDir, split, "images.tfrec");
   const pathsFile = path.join(downloadDir, split, "paths.tfrec");
+  const names: { cls: string; name: string }[] = [];
+  for await (const p of readTFRecords(pathsFile)) names.push(classAndName(p, pathsFile));
   for (const cls of XRAY_CLASS_NAMES) fs.mkdirSync(path.join(target, split, cls), { recursive: true });
-  const images = readTFRecords(imagesFile);
-  const bar = opts.progress === false ? null : createProgress(`Extraindo ${split} (MB)`, megabytes(fs.statSync(imagesFile).size));
+  const bar = opts.progress === false ? null : createProgress(`Extraindo ${split}`, names.length);
   let count = 0;
-  try {
-    for await (const p of readTFRecords(pathsFile)) {
-      const img = await images.next();
-      if (img.done) throw new Error(`${imagesFile} tem ${p.index} registros, mas ${pathsFile} tem mais: os dois arquivos devem ter um caminho por imagem`);
-      const { cls, name } = classAndName(p, pathsFile);
-      const file = path.join(target, split, cls, name);
-      if (fs.existsSync(file)) opts.log?.(`Aviso: ${split}/${cls}/${name} aparece duas vezes (registro ${p.index}); mantive o primeiro.`);
-      else await fs.promises.writeFile(file, img.value.data);
-      count++;
-      bar?.set(Math.floor(img.value.end / (1024 * 1024)));
+  for await (const img of readTFRecords(imagesFile)) {
+    if (img.index >= names.length) {
+      throw new Error(`${imagesFile} tem mais registros que os ${names.length} caminhos de ${pathsFile}: os dois arquivos devem ter um caminho por imagem`);
     }
-    const extra = await images.next();
-    if (!extra.done) throw new Error(`${imagesFile} tem mais registros que os ${count} caminhos de ${pathsFile}: os dois arquivos devem ter um caminho por imagem`);
-  } finally {
-    await images.return(undefined); // closes the file when we stop early
+    const { cls, name } = names[img.index];
+    const file = path.join(target, split, cls, name);
+    if (fs.existsSync(file)) opts.log?.(`Aviso: ${split}/${cls}/${name} aparece duas vezes (registro ${img.index}); mantive o primeiro.`);
+    else await fs.promises.writeFile(file, img.data);
+    count++;
+    bar?.tick(1);
   }
-  bar?.finish(`${count} imagens`);
+  if (count < names.length) {
+    throw new Error(`${imagesFile} tem ${count} registros, mas ${pathsFile} tem ${names.length}: os dois arquivos devem ter um caminho por imagem`);
+  }
+  bar?.finish();
   return count;
 }
 
