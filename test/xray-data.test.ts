@@ -128,6 +128,25 @@ describeWithXrayData("xray data: the shared chest X-ray folder", () => {
     for (let i = 0; i < px.length; i += 3) assert.ok(px[i] === px[i + 1] && px[i] === px[i + 2], `pixel ${i / 3}`);
   });
 
+  it("reads the original-resolution copy too (train only, any size, 1 or 3 channels)", async function () {
+    const fullDir = path.join(path.dirname(xrayDataDir()), "chest-xray-fullres");
+    if (!fs.existsSync(fullDir)) this.skip();
+    assert.throws(() => listXrayFiles(fullDir), /faltam: test\/NORMAL, test\/PNEUMONIA/);
+    const full = listXrayFiles(fullDir, { splits: ["train"] });
+    assert.equal(full.length, fs.readdirSync(path.join(fullDir, "train", "NORMAL")).length + fs.readdirSync(path.join(fullDir, "train", "PNEUMONIA")).length);
+    // A wide 3-channel file (482x163 in the manifest) and a large greyscale one.
+    const wide = full.find((f) => path.basename(f.path) === "person1669_bacteria_4422.jpeg") as XrayFile;
+    const grey = full.find((f) => f.label === 0) as XrayFile;
+    for (const f of [wide, grey]) {
+      const decoded = await decodeImage(fs.readFileSync(f.path));
+      const ours = await preprocessFile(f.path, 180);
+      const theirs = tfResize(Uint8Array.from(decoded.data), decoded.width, decoded.height, 4, 180, 180).filter((_, i) => i % 4 !== 3);
+      assert.ok(maxAbsDiff(ours, theirs) <= 0.5 + 1e-3, path.basename(f.path));
+    }
+    const batch = await loadImages([wide, grey], 64, { ...quiet, cache: false, workers: 0 });
+    assert.equal(batch.count, 2);
+  });
+
   it("loads a batch, skips bad files with a warning naming each, and caches the result", async () => {
     const dir = tempDir("bad");
     const notImage = path.join(dir, "notes.jpeg");

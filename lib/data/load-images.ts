@@ -80,6 +80,11 @@ export async function loadImages(files: readonly LabeledFile[], size: number, op
       const cached = readCachedBatch(cacheFile);
       if (cached) {
         const { header } = cached;
+        if (opts.progress !== false) {
+          const bar = createProgress(opts.progress ?? "Pré-processando radiografias", header.count);
+          bar.set(header.count);
+          bar.finish("do cache em disco");
+        }
         if (header.skipped.length) warn(`Aviso: ${header.skipped.length} arquivo(s) ignorado(s) (lista em skipped), como na primeira leitura.`);
         return { images: cached.images, labels: cached.labels, size, count: header.count, files: header.files, skipped: header.skipped, fromCache: true };
       }
@@ -103,14 +108,19 @@ export async function loadImages(files: readonly LabeledFile[], size: number, op
 
   const workers = opts.workers ?? defaultWorkers(files.length);
   if (workers > 0 && files.length > 1) {
-    await decodeInWorkers(files.map((f) => f.path), size, workers, record);
-  } else {
-    for (let i = 0; i < files.length; i++) {
-      try {
-        record(i, { pixels: await preprocessFile(files[i].path, size) });
-      } catch (err) {
-        record(i, { error: describeDecodeError(err) });
-      }
+    try {
+      await decodeInWorkers(files.map((f) => f.path), size, workers, record);
+    } catch (err) {
+      // Threads unavailable (a restricted runtime): finish in this thread rather than fail.
+      warn(`Aviso: decodificação em paralelo falhou (${(err as Error).message}); continuo sem threads.`);
+    }
+  }
+  for (let i = 0; i < files.length; i++) {
+    if (decoded[i] || reasons[i]) continue; // done by a worker
+    try {
+      record(i, { pixels: await preprocessFile(files[i].path, size) });
+    } catch (err) {
+      record(i, { error: describeDecodeError(err) });
     }
   }
 
