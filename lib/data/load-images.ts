@@ -93,13 +93,17 @@ export async function loadImages(files: readonly LabeledFile[], size: number, op
     }
   }
 
+  // One buffer for the whole batch, filled in place: no second copy of hundreds of megabytes.
   const perImage = size * size * 3;
-  const decoded: (Uint8Array | null)[] = new Array(files.length).fill(null);
+  const all = new Uint8Array(files.length * perImage);
+  const ok = new Uint8Array(files.length);
   const reasons: (string | null)[] = new Array(files.length).fill(null);
   const progress = opts.progress === false ? null : createProgress(opts.progress ?? "Pré-processando radiografias", files.length);
-  const record = (index: number, result: DecodeResult): void => {
-    if ("pixels" in result) decoded[index] = result.pixels;
-    else {
+  const record = (index: number, result: DecodeResult | null): void => {
+    if (result === null || "pixels" in result) {
+      if (result) all.set(result.pixels, index * perImage);
+      ok[index] = 1;
+    } else {
       reasons[index] = result.error;
       warn(`Aviso: ignorei ${files[index].path}: ${result.error}.`);
     }
@@ -116,39 +120,40 @@ export async function loadImages(files: readonly LabeledFile[], size: number, op
     }
   }
   for (let i = 0; i < files.length; i++) {
-    if (decoded[i] || reasons[i]) continue; // done by a worker
+    if (ok[i] || reasons[i]) continue; // done by a worker
     try {
-      record(i, { pixels: await preprocessFile(files[i].path, size) });
+      await preprocessFile(files[i].path, size, all, i * perImage);
+      record(i, null);
     } catch (err) {
       record(i, { error: describeDecodeError(err) });
     }
   }
 
-  const kept = decoded.reduce((n, d) => n + (d ? 1 : 0), 0);
-  const images = new Uint8Array(kept * perImage);
-  const labels = new Uint8Array(kept);
+  // Close the gaps left by skipped files.
+  const labels = new Uint8Array(files.length);
   const keptFiles: string[] = [];
   const skipped: SkippedFile[] = [];
-  let k = 0;
-  decoded.forEach((pixels, i) => {
-    if (pixels) {
-      images.set(pixels, k * perImage);
-      labels[k++] = files[i].label;
-      keptFiles.push(files[i].path);
-    } else {
+  let kept = 0;
+  for (let i = 0; i < files.length; i++) {
+    if (!ok[i]) {
       skipped.push({ file: files[i].path, reason: reasons[i] ?? "desconhecido" });
+      continue;
     }
-  });
+    if (kept !== i) all.copyWithin(kept * perImage, i * perImage, (i + 1) * perImage);
+    labels[kept++] = files[i].label;
+    keptFiles.push(files[i].path);
+  }
+  const images = all.subarray(0, kept * perImage);
   progress?.finish(skipped.length ? `${skipped.length} ignorado(s)` : undefined);
 
   if (cacheFile) {
     try {
-      await writeCachedBatch(cacheFile, { header: { version: IMAGE_CACHE_VERSION, size, count: kept, files: keptFiles, skipped }, labels, images });
+      await writeCachedBatch(cacheFile, { header: { version: IMAGE_CACHE_VERSION, size, count: kept, files: keptFiles, skipped }, labels: labels.subarray(0, kept), images });
     } catch (err) {
       warn(`Aviso: não consegui gravar o cache em ${cacheFile} (${(err as Error).message}); a próxima execução vai decodificar de novo.`);
     }
   }
-  return { images, labels, size, count: kept, files: keptFiles, skipped, fromCache: false };
+  return { images, labels: labels.subarray(0, kept), size, count: kept, files: keptFiles, skipped, fromCache: false };
 }
 
 /** Image `index` of a batch as packed RGB pixels (for imageGrid and friends). */
