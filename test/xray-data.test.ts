@@ -231,6 +231,7 @@ describeWithXrayData("xray data: the shared chest X-ray folder", () => {
   it("rejects bad arguments with messages that say what to pass", async () => {
     await assert.rejects(loadImages(files.slice(0, 1), 0, quiet), /size deve ser um inteiro entre 1 e/);
     await assert.rejects(loadImages([{ path: files[0].path, label: 2 as 0 }], 8, quiet), /o item 0 deve ser \{ path: string, label: 0 \| 1 \}/);
+    await assert.rejects(loadImages(files, 400, quiet), /imagens de 400x400 ocupariam .* GiB \(limite .*use um tamanho menor/);
   });
 
   it("merges train and val and splits them 80/20 with a seed, test apart", () => {

@@ -46,6 +46,7 @@ export interface LoadImagesOptions {
 export type LabeledFile = { path: string; label: XrayLabel };
 
 const MAX_SIZE = 1024;
+const MAX_BATCH_BYTES = 2 ** 31 - 2 ** 24; // room for the cache header
 
 function defaultWorkers(fileCount: number): number {
   if (fileCount < 64) return 0;
@@ -57,6 +58,12 @@ function checkInputs(files: readonly LabeledFile[], size: number): void {
   if (!Array.isArray(files)) throw new Error("loadImages: passe a lista de arquivos de listXrayFiles()");
   if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) {
     throw new Error(`loadImages: size deve ser um inteiro entre 1 e ${MAX_SIZE} (o lado da imagem em pixels), recebi ${String(size)}`);
+  }
+  // One typed array and one cache file hold the batch: keep both under 2 GiB (readFileSync's limit).
+  const bytes = files.length * size * size * 3;
+  if (bytes > MAX_BATCH_BYTES) {
+    throw new Error(`loadImages: ${files.length} imagens de ${size}x${size} ocupariam ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
+      `(limite ${MAX_BATCH_BYTES / 2 ** 30} GiB); use um tamanho menor ou carregue os arquivos em partes`);
   }
   files.forEach((f, i) => {
     if (!f || typeof f.path !== "string" || (f.label !== 0 && f.label !== 1)) {
