@@ -25,8 +25,10 @@ export interface GradeOptions {
   totalTimeoutSec: number;
   /** V8 heap cap of the student's kernel (NODE_OPTIONS=--max-old-space-size). */
   maxMemoryMb: number;
-  /** Files and folders whose change by student code is reported (and undone). */
+  /** Files and folders whose change by student code is reported (and undone), besides the submissions. */
   protect: string[];
+  /** Also guard solutionsDir and hiddenDir (default true; off when others edit the course while grading). */
+  guardCourseFiles: boolean;
   log: (line: string) => void;
   /** Called before and after each submission (progress). */
   onStart?: (student: string, index: number, total: number) => void;
@@ -37,7 +39,7 @@ export function defaultGradeOptions(): GradeOptions {
   const root = projectRoot();
   return {
     solutionsDir: path.join(root, "solutions"), hiddenDir: defaultHiddenDir(), outDir: path.join(root, ".cache", "grades"),
-    cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072,
+    cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072, guardCourseFiles: true,
     // The kernel loads lib/dist; the grader's own code and hidden cases live in grading/.
     protect: [path.join(root, "grading"), path.join(root, "scripts", "grade.ts"), path.join(root, "lib", "dist")],
     log: (l) => console.log(l),
@@ -286,7 +288,8 @@ export async function gradeAll(targets: string[], opts: GradeOptions): Promise<G
     const source = "nb" in read ? identifySource(read.nb, entry.file, sources) : null;
     if (source && !cases.has(source.id)) cases.set(source.id, courseCases(source, opts.hiddenDir));
   }
-  const guard = new FileGuard([...opts.protect, opts.solutionsDir, opts.hiddenDir, ...entries.map((e) => e.file)]);
+  const course = opts.guardCourseFiles ? [opts.solutionsDir, opts.hiddenDir] : [];
+  const guard = new FileGuard([...opts.protect, ...course, ...entries.map((e) => e.file)]);
   const submissions: SubmissionGrade[] = [];
   for (const [i, entry] of entries.entries()) {
     opts.onStart?.(entry.student, i, entries.length);

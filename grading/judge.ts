@@ -89,6 +89,7 @@ function missingOutputReason(ex: Exercise, input: JudgeInput): { status: Exercis
   const exerciseCell = assembled.owners.findIndex((o) => o.kind === "exercise" && o.exercise === ex.id);
   const graderCell = assembled.graderCells.get(ex.id) ?? -1;
   const exerciseError = result.errors.find((e) => e.cellIndex === exerciseCell);
+  if (exerciseError?.ename === "NotDoneError") return { status: "not-done", message: "ainda não feito" };
   if (exerciseError) return { status: "error", message: `a célula do exercício deu erro: ${errorLine(exerciseError)}` };
   if (result.timedOut && result.timedOut.cellIndex <= graderCell) {
     return { status: "not-run", message: `não avaliado: a execução parou por tempo (${result.timedOut.kind === "cell" ? "célula" : "total"}, ${result.timedOut.seconds} s) na célula ${result.timedOut.cellIndex}` };
