@@ -55,34 +55,42 @@ export function panelTrace(z: (number | null)[][], i: number, colors: [number, s
   return trace;
 }
 
-/** Axis layout of a grid of panels: equal cells, row 0 on top, one title per panel. */
+/**
+ * Axis layout of a grid of panels with square cells of the same size in every panel
+ * (a 3x3 filter looks small next to a 7x5 image, as it should), row 0 on top, one title
+ * above each panel. Sizes are computed in pixels, then turned into axis domains.
+ */
 export function gridLayout(titles: string[], sizes: [number, number][], opts: PanelOptions): { [key: string]: unknown } {
   const n = titles.length;
   const columns = Math.min(opts.columns ?? n, n);
   const rowsOfPanels = Math.ceil(n / columns);
   const maxCells = Math.max(...sizes.map(([r, c]) => Math.max(r, c)));
   const cell = opts.cellSize ?? Math.max(10, Math.min(40, Math.floor(260 / maxCells)));
-  const maxRows = Math.max(...sizes.map(([r]) => r)), maxCols = Math.max(...sizes.map(([, c]) => c));
-  const gap = 0.06;
-  const panelW = (1 - gap * (columns - 1)) / columns, panelH = (1 - gap * 1.6 * (rowsOfPanels - 1)) / rowsOfPanels;
+  const gapX = 30, titleH = 26, gapY = 16;
+  // Each slot is as wide as its widest panel or title (about 7 px per character).
+  const slotW = Array.from({ length: columns }, (_, j) => Math.max(...sizes.flatMap(([, c], i) => (i % columns === j ? [c * cell, titles[i].length * 7] : [0]))));
+  const slotH = Array.from({ length: rowsOfPanels }, (_, r) => Math.max(...sizes.map(([rows], i) => (Math.floor(i / columns) === r ? rows * cell : 0))));
+  const W = slotW.reduce((a, b) => a + b, 0) + gapX * (columns - 1);
+  const H = slotH.reduce((a, b) => a + b, 0) + (titleH + gapY) * rowsOfPanels;
+  const margin = { l: 30, r: 10, t: opts.title ? 50 : 10, b: 30 };
   const layout: { [key: string]: unknown } = {
-    title: opts.title ? { text: opts.title } : undefined,
-    width: Math.max(320, columns * (maxCols * cell + 40) + 40),
-    height: rowsOfPanels * (maxRows * cell + 60) + (opts.title ? 70 : 30),
-    margin: { l: 30, r: 20, t: opts.title ? 80 : 40, b: 20 },
+    title: opts.title ? { text: opts.title, font: { size: 15 } } : undefined,
+    width: W + margin.l + margin.r, height: H + margin.t + margin.b, margin, showlegend: false,
     annotations: [] as unknown[],
-    showlegend: false,
   };
   titles.forEach((title, i) => {
     const col = i % columns, row = Math.floor(i / columns);
-    const x0 = col * (panelW + gap), y1 = 1 - row * (panelH + gap * 1.6);
-    layout[layoutKey("x", i)] = { domain: [x0, x0 + panelW], showgrid: false, zeroline: false, dtick: 1, anchor: axisName("y", i), constrain: "domain" };
+    const [rows, cols] = sizes[i];
+    const slotX = slotW.slice(0, col).reduce((a, b) => a + b, 0) + gapX * col;
+    const slotY = slotH.slice(0, row).reduce((a, b) => a + b, 0) + (titleH + gapY) * row + titleH;
+    const x0 = (slotX + (slotW[col] - cols * cell) / 2) / W, x1 = x0 + (cols * cell) / W;
+    const y1 = 1 - slotY / H, y0 = y1 - (rows * cell) / H;
+    layout[layoutKey("x", i)] = { domain: [x0, x1], showgrid: false, zeroline: false, dtick: cols > 15 ? 5 : 1, anchor: axisName("y", i), ticks: "", tickfont: { size: 9 } };
     layout[layoutKey("y", i)] = {
-      domain: [y1 - panelH, y1], autorange: "reversed", showgrid: false, zeroline: false, dtick: 1,
-      anchor: axisName("x", i), scaleanchor: axisName("x", i), constrain: "domain",
+      domain: [y0, y1], autorange: "reversed", showgrid: false, zeroline: false, dtick: rows > 15 ? 5 : 1, anchor: axisName("x", i), ticks: "", tickfont: { size: 9 },
     };
     (layout.annotations as unknown[]).push({
-      text: title, showarrow: false, xref: "paper", yref: "paper", x: x0 + panelW / 2, y: y1, yanchor: "bottom", font: { size: 13 },
+      text: title, showarrow: false, xref: "paper", yref: "paper", x: (x0 + x1) / 2, y: y1, xanchor: "center", yanchor: "bottom", font: { size: 12 },
     });
   });
   return layout;
@@ -184,15 +192,19 @@ export function convolutionStepsFigure(image: Matrix, kernel: Matrix, opts: Step
   const stepTitle = (s: ConvolutionStep, k: number): string => {
     const shown = divisor === 1 ? cellText(s.value, 2) : `${cellText(s.value, 2)} / ${divisor} = ${cellText(s.value / divisor, 2)}`;
     const flag = Math.abs(s.value - s.sum) > 1e-9 ? ` ⚠️ a soma dos produtos é ${cellText(s.sum, 2)}!` : "";
-    return `${opts.title ? opts.title + " — " : ""}passo ${k + 1}/${n}: saída [${s.row}][${s.col}] = ${shown}${flag}`;
+    return `${opts.title ? opts.title + " — " : ""}janela ${k + 1}/${n}: saída [${s.row}][${s.col}] = ${shown}${flag}`;
   };
   layout.shapes = [rect(steps[0])];
   layout.title = { text: stepTitle(steps[0], 0), font: { size: 14 } };
-  layout.margin = { l: 30, r: 20, t: 90, b: 90 };
-  layout.height = (layout.height as number) + 110;
-  layout.width = Math.max(layout.width as number, 640);
+  // Room for the step title above and the slider below.
+  const margin = layout.margin as { l: number; r: number; t: number; b: number };
+  // Widening goes to the right margin, so the cells stay square.
+  const extra = Math.max(0, 560 - (layout.width as number));
+  layout.height = (layout.height as number) - margin.t - margin.b + 60 + 100;
+  layout.margin = { ...margin, t: 60, b: 100, r: margin.r + extra };
+  layout.width = (layout.width as number) + extra;
   layout.sliders = [{
-    active: 0, pad: { t: 30 }, currentvalue: { prefix: "passo ", font: { size: 12 } },
+    active: 0, pad: { t: 30 }, currentvalue: { prefix: "janela ", font: { size: 12 } },
     steps: steps.map((s, k) => ({
       label: String(k + 1), method: "update",
       args: [

@@ -129,3 +129,16 @@ export function shiftImage(image: Matrix, down: number, right: number, fill = -1
     return sr >= 0 && sr < rows && sc >= 0 && sc < cols ? image[sr][sc] : fill;
   }));
 }
+
+/** The image enlarged `factor` times: each pixel becomes a factor x factor block. */
+export function scaleImage(image: Matrix, factor: number): Matrix {
+  matrixShape(image, "imagem");
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`fator de ampliação deve ser um inteiro >= 1, recebi ${factor}.`);
+  return image.flatMap((row) => Array.from({ length: factor }, () => row.flatMap((v) => new Array<number>(factor).fill(v))));
+}
+
+/** The image turned 90 degrees clockwise. */
+export function rotateImage(image: Matrix): Matrix {
+  const [rows, cols] = matrixShape(image, "imagem");
+  return Array.from({ length: cols }, (_, c) => Array.from({ length: rows }, (_, r) => image[rows - 1 - r][c]));
+}

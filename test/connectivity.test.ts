@@ -48,7 +48,7 @@ describe("connectivity: dense vs convolutional", () => {
     assert.equal(images.length, 4);
     assert.ok(Math.abs(scores[0].dense - 1) < 1e-12);
     assert.ok(scores.every((s) => Math.abs(s.conv - 1) < 1e-12));
-    assert.ok(scores[1].dense < 0.8 && scores[3].dense < scores[0].dense);
+    assert.ok(scores.slice(1).every((s) => s.dense < 0.5), JSON.stringify(scores));
   });
 
   it("the convolution's output moves with the image; a dense layer's does not", () => {
