@@ -5,6 +5,7 @@ import { check, evaluate } from "../lib/grading/check";
 import { compareValues, toPlain } from "../lib/grading/compare";
 import { parseCaseOutputs, runCasesForGrader } from "../lib/grading/case-outputs";
 import { todo } from "../lib/grading/todo";
+import { conv2d } from "../lib/convolution";
 
 /** What `check` prints (console.log captured), and what it resolved to. */
 async function printed(id: string, submission: unknown): Promise<{ text: string; value: unknown }> {
@@ -58,6 +59,24 @@ describe("self-check messages (example exercise)", () => {
     const report = await evaluate("example-double", (a: number[]) => { a.push(9); return a.length + 1; }, [testCase]);
     assert.equal(report.status, "passed", "the submission saw a fresh [1, 2]");
     assert.deepEqual(testCase.args, [[1, 2]]);
+  });
+});
+
+describe("self-check messages (lecture exercise: convolve, notebook 02)", () => {
+  it("correct: every case passes against tf.conv2d's values", async () => {
+    const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => conv2d(image, kernel));
+    assert.match(text, /^✅ Convolução com passo 1, sem preenchimento: 6\/6 casos passaram\.\n  ✓ o 9 com o filtro de circunferência \(mapa 5x3\)/);
+  });
+
+  it("wrong (padded 'same' output): the shape is reported first, per case", async () => {
+    const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => conv2d(image, kernel, 1, 1));
+    assert.match(text, /^❌ Convolução com passo 1, sem preenchimento: 0\/6 casos passaram\./);
+    assert.match(text, /✗ o 9 com o filtro de circunferência \(mapa 5x3\): forma errada: esperado 5x3, obtido 7x5\.\n      esperado: \[\[/);
+  });
+
+  it("untouched: not done yet", async () => {
+    const { text } = await printed("convolve", (_image: number[][], _kernel: number[][]): number[][] => todo());
+    assert.match(text, /^⏳ Convolução com passo 1, sem preenchimento: ainda não feito/);
   });
 });
 
