@@ -72,8 +72,10 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
 }
 
 /**
- * dW of y = conv2d(x, w): for each filter tap (i, j), the window of x that the tap saw,
- * as an [N*outH*outW, Ci] matrix, times dy as [N*outH*outW, Co] (a GEMM with transposed A).
+ * dW of y = conv2d(x, w): for each filter tap (i, j), the window of x that the tap saw, as
+ * [Ci, N*outH*outW], times dy as [N*outH*outW, Co]. x is transposed to CNHW once so each
+ * window is one slice; dy is the same matMul operand for every tap, so XNNPACK packs it once
+ * (wasm's matMul with a transposed first operand is a slow loop, so we never ask for one).
  */
 export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
   return tf.tidy(() => {
@@ -82,13 +84,13 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
     const [kh, kw, ci, co] = attrs.filterShape;
     const g = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
     const rows = g.batch * g.outHeight * g.outWidth;
-    const dy2d = dyNHWC.reshape([rows, co]);
-    const xPadded = xForFilterGradient(xNHWC, g);
+    const dy2d = dyNHWC.reshape([rows, co]) as tf.Tensor2D;
+    const xCNHW = tf.transpose(xForFilterGradient(xNHWC, g), [3, 0, 1, 2]) as tf.Tensor4D;
     const taps: tf.Tensor2D[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const window = tapWindow(xPadded, g, i, j).reshape([rows, ci]) as tf.Tensor2D;
-        taps.push(tf.matMul(window, dy2d, true, false));
+        const window = tapWindow(xCNHW, g, i, j, "CNHW").reshape([ci, rows]) as tf.Tensor2D;
+        taps.push(tf.matMul(window, dy2d));
       }
     }
     return (taps.length === 1 ? taps[0] : tf.stack(taps)).reshape([kh, kw, ci, co]) as tf.Tensor4D;

@@ -64,22 +64,21 @@ function effectiveSize(size: number, dilation: number): number {
   return (size - 1) * dilation + 1;
 }
 
-/** Pads with `before`/`after` zeros along one spatial axis, slicing instead where a pad is negative. */
-function padOrCrop(t: tf.Tensor4D, axis: 1 | 2, before: number, after: number): tf.Tensor4D {
+/**
+ * Pads the two spatial axes of an NHWC tensor with [top, bottom] and [left, right] zeros in
+ * one copy, slicing instead where a pad is negative.
+ */
+function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
   let out = t;
-  if (before < 0 || after < 0) {
-    const begin = [0, 0, 0, 0];
-    const size = [-1, -1, -1, -1];
-    begin[axis] = Math.max(0, -before);
-    size[axis] = t.shape[axis] - begin[axis] - Math.max(0, -after);
-    out = tf.slice(out, begin, size);
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const h0 = Math.max(0, -top);
+    const w0 = Math.max(0, -left);
+    out = tf.slice(out, [0, h0, w0, 0],
+      [-1, t.shape[1] - h0 - Math.max(0, -bottom), t.shape[2] - w0 - Math.max(0, -right), -1]);
   }
-  const b = Math.max(0, before);
-  const a = Math.max(0, after);
-  if (b === 0 && a === 0) return out;
-  const paddings: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0]];
-  paddings[axis] = [b, a];
-  return tf.pad(out, paddings);
+  const pads: Array<[number, number]> = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+  if (pads.every(([a, b]) => a === 0 && b === 0)) return out;
+  return tf.pad(out, pads);
 }
 
 /**
@@ -109,7 +108,7 @@ export function dyForInputGradient(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4
   const left = reachW - 1 - g.padLeft;
   const bottom = g.inHeight + reachH - 1 - top - spread.shape[1];
   const right = g.inWidth + reachW - 1 - left - spread.shape[2];
-  return padOrCrop(padOrCrop(spread, 1, top, bottom), 2, left, right);
+  return padOrCrop(spread, top, bottom, left, right);
 }
 
 /**
@@ -121,20 +120,32 @@ export function xForFilterGradient(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D
   const needW = effectiveSize(g.filterWidth, g.dilationWidth) + g.strideWidth * (g.outWidth - 1);
   const bottom = needH - g.padTop - g.inHeight;
   const right = needW - g.padLeft - g.inWidth;
-  return padOrCrop(padOrCrop(x, 1, g.padTop, bottom), 2, g.padLeft, right);
+  return padOrCrop(x, g.padTop, bottom, g.padLeft, right);
 }
 
-/** The window of padded x that filter tap (i, j) multiplies, shape [N, outH, outW, C]. */
-export function tapWindow(xPadded: tf.Tensor4D, g: ConvGeometry, i: number, j: number): tf.Tensor4D {
+/**
+ * The window of padded x that filter tap (i, j) multiplies: [N, outH, outW, C] for an NHWC
+ * input, or [C, N, outH, outW] when x was transposed to CNHW (layout "CNHW").
+ */
+export function tapWindow(xPadded: tf.Tensor4D, g: ConvGeometry, i: number, j: number, layout: "NHWC" | "CNHW" = "NHWC"): tf.Tensor4D {
   const top = i * g.dilationHeight;
   const left = j * g.dilationWidth;
-  const c = xPadded.shape[3];
+  const hAxis = layout === "NHWC" ? 1 : 2;
+  const begin = [0, 0, 0, 0];
+  const size = [...xPadded.shape];
+  begin[hAxis] = top;
+  begin[hAxis + 1] = left;
+  size[hAxis] = g.outHeight;
+  size[hAxis + 1] = g.outWidth;
   if (g.strideHeight === 1 && g.strideWidth === 1) {
-    if (top === 0 && left === 0 && xPadded.shape[1] === g.outHeight && xPadded.shape[2] === g.outWidth) return xPadded;
-    return tf.slice(xPadded, [0, top, left, 0], [g.batch, g.outHeight, g.outWidth, c]);
+    if (size.every((n, d) => n === xPadded.shape[d])) return xPadded;
+    return tf.slice(xPadded, begin, size);
   }
-  return tf.stridedSlice(xPadded,
-    [0, top, left, 0],
-    [g.batch, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1, c],
-    [1, g.strideHeight, g.strideWidth, 1]) as tf.Tensor4D;
+  const end = begin.map((b, d) => b + size[d]);
+  const strides = [1, 1, 1, 1];
+  strides[hAxis] = g.strideHeight;
+  strides[hAxis + 1] = g.strideWidth;
+  end[hAxis] = top + g.strideHeight * (g.outHeight - 1) + 1;
+  end[hAxis + 1] = left + g.strideWidth * (g.outWidth - 1) + 1;
+  return tf.stridedSlice(xPadded, begin, end, strides) as tf.Tensor4D;
 }

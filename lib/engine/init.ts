@@ -3,6 +3,7 @@
 // gradient kernels, else the pure-JavaScript cpu backend (correct but very slow).
 import * as tf from "@tensorflow/tfjs";
 import { registerGradientKernels } from "./backprop-kernels";
+import { registerHeapKernels } from "./heap-kernels";
 
 export type EngineBackend = "tensorflow" | "wasm" | "cpu";
 
@@ -65,6 +66,7 @@ async function tryWasm(): Promise<{ ok: true; detail: string } | { ok: false; wh
   try {
     require("@tensorflow/tfjs-backend-wasm");
     registerGradientKernels("wasm");
+    registerHeapKernels("wasm");
     if (!(await tf.setBackend("wasm"))) return { ok: false, why: "o backend wasm não inicializou" };
     await tf.ready();
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");

@@ -1,0 +1,141 @@
+// Copy kernels for the wasm backend that work on the wasm heap in place. tfjs-backend-wasm
+// 4.x implements Slice by first copying the WHOLE input out of the heap (readSync) and then
+// copying rows of the innermost dimension one subarray at a time, and Tile as a per-element
+// loop; both showed up as seconds per training step (BatchNorm's gradient tiles to the full
+// activation shape; the backprop-filter kernels slice a window per filter tap).
+import * as tf from "@tensorflow/tfjs";
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use (see its backend_wasm.d.ts). */
+interface WasmBackendLike {
+  wasm: { HEAPF32: Float32Array; HEAP32: Int32Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+type Fallback = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[];
+
+function heapFor(backend: WasmBackendLike, dtype: tf.DataType): Float32Array | Int32Array {
+  // Fetched after each allocation: growing the wasm memory detaches older views.
+  return dtype === "float32" ? backend.wasm.HEAPF32 : backend.wasm.HEAP32;
+}
+
+function offsetOf(backend: WasmBackendLike, info: tf.TensorInfo): number {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (data == null) throw new Error("wasm: tensor data not found on the wasm backend");
+  return data.memoryOffset / 4; // in 4-byte elements (float32 and int32 only)
+}
+
+/**
+ * Merges adjacent dimensions a slice takes whole, so copies run over the longest contiguous
+ * stretch: a window [N, h, w, C] of [N, H, W, C] becomes rows of w*C floats.
+ */
+function canonicalSlice(shape: number[], begin: number[], size: number[]): { shape: number[]; begin: number[]; size: number[] } {
+  const s = [shape[0]];
+  const b = [begin[0]];
+  const z = [size[0]];
+  for (let d = 1; d < shape.length; d++) {
+    const last = s.length - 1;
+    if (begin[d] === 0 && size[d] === shape[d]) {
+      // taken whole: rows of dim d-1 become one contiguous stretch
+      s[last] *= shape[d]; b[last] *= shape[d]; z[last] *= shape[d];
+    } else {
+      s.push(shape[d]); b.push(begin[d]); z.push(size[d]);
+    }
+  }
+  return { shape: s, begin: b, size: z };
+}
+
+function sliceKernel(fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as WasmBackendLike;
+    const x = args.inputs.x as tf.TensorInfo;
+    if ((x.dtype !== "float32" && x.dtype !== "int32") || x.shape.length === 0) return fallback(args);
+    const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
+    const out = backend.makeOutput(size, x.dtype);
+    const total = size.reduce((a, b) => a * b, 1);
+    if (total === 0) return out;
+    const c = canonicalSlice(x.shape, begin, size);
+    const heap = heapFor(backend, x.dtype);
+    const src = offsetOf(backend, x);
+    let dst = offsetOf(backend, out);
+    const rank = c.shape.length;
+    const strides = new Array<number>(rank).fill(1);
+    for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * c.shape[d + 1];
+    const run = c.size[rank - 1];
+    // Odometer over all but the innermost dimension; each step copies one contiguous run.
+    const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+    const rows = total / run;
+    for (let r = 0; r < rows; r++) {
+      let from = src + c.begin[rank - 1];
+      for (let d = 0; d < rank - 1; d++) from += (c.begin[d] + idx[d]) * strides[d];
+      heap.copyWithin(dst, from, from + run);
+      dst += run;
+      for (let d = rank - 2; d >= 0; d--) {
+        if (++idx[d] < c.size[d]) break;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * Tile where the input repeats whole blocks: out = [r0 copies of [r1 copies of ...]]. We fill
+ * the innermost block, then double it with copyWithin: log2(reps) memmoves per level.
+ */
+function tileKernel(fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as WasmBackendLike;
+    const x = args.inputs.x as tf.TensorInfo;
+    if ((x.dtype !== "float32" && x.dtype !== "int32") || x.shape.length === 0) return fallback(args);
+    const reps = (args.attrs as unknown as { reps: number[] }).reps;
+    const rank = x.shape.length;
+    const outShape = x.shape.map((d, i) => d * reps[i]);
+    const out = backend.makeOutput(outShape, x.dtype);
+    const total = outShape.reduce((a, b) => a * b, 1);
+    if (total === 0) return out;
+    const heap = heapFor(backend, x.dtype);
+    const src = offsetOf(backend, x);
+    const dst = offsetOf(backend, out);
+    // Recursive fill: level d writes x.shape[d] sub-blocks (each tiled for dims > d), then repeats them reps[d] times.
+    const innerOut = new Array<number>(rank + 1).fill(1);
+    const innerIn = new Array<number>(rank + 1).fill(1);
+    for (let d = rank - 1; d >= 0; d--) {
+      innerOut[d] = innerOut[d + 1] * outShape[d];
+      innerIn[d] = innerIn[d + 1] * x.shape[d];
+    }
+    const fill = (d: number, from: number, to: number): void => {
+      const block = innerOut[d + 1] * x.shape[d]; // one copy of dim d, tiled inside
+      if (innerOut[d + 1] === innerIn[d + 1]) {
+        // nothing tiled further in: the x rows are contiguous
+        heap.copyWithin(to, from, from + innerIn[d]);
+      } else {
+        for (let i = 0; i < x.shape[d]; i++) fill(d + 1, from + i * innerIn[d + 1], to + i * innerOut[d + 1]);
+      }
+      let filled = block;
+      const want = block * reps[d];
+      while (filled < want) {
+        const n = Math.min(filled, want - filled);
+        heap.copyWithin(to + filled, to, to + n);
+        filled += n;
+      }
+    };
+    fill(0, src, dst);
+    return out;
+  };
+}
+
+/** Replaces wasm's Slice and Tile with the in-heap versions (float32/int32; others use the originals). */
+export function registerHeapKernels(backendName = "wasm"): void {
+  const replacements: Array<[string, (fallback: Fallback) => Fallback]> = [["Slice", sliceKernel], ["Tile", tileKernel]];
+  for (const [name, make] of replacements) {
+    const original = tf.getKernel(name, backendName);
+    if (original == null) continue;
+    if ((original.kernelFunc as { courseHeapKernel?: boolean }).courseHeapKernel) continue; // already ours
+    const kernelFunc = make(original.kernelFunc as unknown as Fallback) as unknown as tf.KernelFunc;
+    (kernelFunc as { courseHeapKernel?: boolean }).courseHeapKernel = true;
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel({ ...original, kernelFunc });
+  }
+}

@@ -1,0 +1,61 @@
+// Per-kernel wall-clock timing for a synchronous backend (wasm, cpu): every registered kernel
+// is wrapped while a measurement runs. Unlike tf.profile, time spent in kernels that our
+// composed kernels call is attributed once (exclusive time), so the table adds up to the step.
+import * as tf from "@tensorflow/tfjs";
+
+export interface KernelTime {
+  kernel: string;
+  calls: number;
+  /** Wall time inside this kernel minus time in the kernels it called. */
+  exclusiveMs: number;
+  /** The same in CPU time of this process (robust when other processes compete for the cores). */
+  exclusiveCpuMs: number;
+}
+
+/** Runs `fn` with every kernel of `backendName` timed; returns fn's result and the table, slowest first. */
+export async function timeKernels<T>(backendName: string, fn: () => Promise<T> | T): Promise<{ result: T; kernels: KernelTime[] }> {
+  const originals = tf.getKernelsForBackend(backendName);
+  const table = new Map<string, KernelTime>();
+  const childMs: number[] = []; // stack: wall time spent in callees of each active kernel
+  const childCpu: number[] = [];
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  for (const config of originals) {
+    const inner = config.kernelFunc;
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        childMs.push(0);
+        childCpu.push(0);
+        const start = performance.now();
+        const startCpu = cpuMs();
+        try {
+          return inner(args);
+        } finally {
+          const total = performance.now() - start;
+          const totalCpu = cpuMs() - startCpu;
+          const children = childMs.pop() ?? 0;
+          const childrenCpu = childCpu.pop() ?? 0;
+          if (childMs.length > 0) {
+            childMs[childMs.length - 1] += total;
+            childCpu[childCpu.length - 1] += totalCpu;
+          }
+          const row = table.get(config.kernelName) ?? { kernel: config.kernelName, calls: 0, exclusiveMs: 0, exclusiveCpuMs: 0 };
+          row.calls += 1;
+          row.exclusiveMs += total - children;
+          row.exclusiveCpuMs += totalCpu - childrenCpu;
+          table.set(config.kernelName, row);
+        }
+      },
+    });
+  }
+  try {
+    const result = await fn();
+    return { result, kernels: [...table.values()].sort((a, b) => b.exclusiveCpuMs - a.exclusiveCpuMs) };
+  } finally {
+    for (const config of originals) {
+      tf.unregisterKernel(config.kernelName, backendName);
+      tf.registerKernel(config);
+    }
+  }
+}

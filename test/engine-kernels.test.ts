@@ -1,0 +1,76 @@
+// The in-heap copy kernels the engine registers for wasm (Slice, Tile) give exactly what the
+// cpu backend gives, over ranks, offsets, dtypes and broadcast patterns.
+import { strict as assert } from "assert";
+import * as tf from "@tensorflow/tfjs";
+import { initEngine } from "../lib/engine";
+import { seededRandom } from "../lib/random";
+
+async function on<T>(backend: string, fn: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  return fn();
+}
+
+function values(shape: number[], dtype: "float32" | "int32", seed: number): Float32Array | Int32Array {
+  const rand = seededRandom(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return dtype === "float32" ? Float32Array.from({ length: n }, () => rand() * 2 - 1) : Int32Array.from({ length: n }, () => Math.floor(rand() * 1000));
+}
+
+async function assertSameOnBothBackends(label: string, fn: () => tf.Tensor): Promise<void> {
+  const run = () => tf.tidy(() => {
+    const t = fn();
+    return { shape: t.shape, data: Array.from(t.dataSync()) };
+  });
+  const expected = await on("cpu", run);
+  const actual = await on("wasm", run);
+  assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
+  assert.deepEqual(actual.data, expected.data, `${label}: values`);
+}
+
+describe("engine: in-heap Slice and Tile kernels on wasm", function () {
+  before(async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+  });
+  after(async () => {
+    await tf.setBackend("wasm");
+  });
+
+  it("slices like the cpu backend for ranks 1-5, float32 and int32", async () => {
+    const rand = seededRandom(3);
+    const shapes = [[17], [5, 7], [3, 4, 6], [2, 9, 11, 3], [2, 3, 4, 5, 6], [1, 6, 1, 4]];
+    for (const shape of shapes) {
+      for (const dtype of ["float32", "int32"] as const) {
+        for (let trial = 0; trial < 6; trial++) {
+          const begin = shape.map((n) => Math.floor(rand() * n));
+          // trial 0 takes everything from begin on, trial 1 a whole tensor, others random sizes
+          const size = shape.map((n, d) => trial === 1 ? n : trial === 0 ? -1 : 1 + Math.floor(rand() * (n - begin[d])));
+          const b = trial === 1 ? shape.map(() => 0) : begin;
+          await assertSameOnBothBackends(`slice ${dtype} [${shape}] begin [${b}] size [${size}]`,
+            () => tf.slice(tf.tensor(values(shape, dtype, trial), shape, dtype), b, size));
+        }
+      }
+    }
+  });
+
+  it("tiles like the cpu backend, including the broadcast patterns of BatchNorm gradients", async () => {
+    const cases: Array<[number[], number[]]> = [
+      [[1, 1, 1, 4], [3, 5, 7, 1]],
+      [[2, 1, 1, 3], [1, 4, 5, 1]],
+      [[2, 3], [3, 2]],
+      [[5], [4]],
+      [[2, 3, 4], [1, 1, 1]],
+      [[1, 2, 1, 3, 1], [2, 1, 3, 2, 4]],
+    ];
+    for (const [shape, reps] of cases) {
+      for (const dtype of ["float32", "int32"] as const) {
+        await assertSameOnBothBackends(`tile ${dtype} [${shape}] reps [${reps}]`,
+          () => tf.tile(tf.tensor(values(shape, dtype, 5), shape, dtype), reps));
+      }
+    }
+  });
+
+  it("still handles other dtypes through the original kernels", async () => {
+    await assertSameOnBothBackends("slice bool", () => tf.slice(tf.tensor([true, false, true, true], [2, 2], "bool"), [1, 0], [1, 2]));
+    await assertSameOnBothBackends("tile bool", () => tf.tile(tf.tensor([true, false], [2], "bool"), [3]));
+  });
+});
