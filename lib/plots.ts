@@ -92,13 +92,21 @@ export interface LineChartOptions { title?: string; xTitle?: string; yTitle?: st
 
 /** Curves (losses, accuracies) against epochs or steps. */
 export function lineChart(series: Series[], opts: LineChartOptions = {}): Figure {
+  const xs = series.map((s) => s.x ?? s.y.map((_, i) => i + 1));
   return {
-    data: series.map((s) => ({ type: "scatter", mode: "lines+markers", name: s.name, x: s.x ?? s.y.map((_, i) => i + 1), y: s.y })),
+    data: series.map((s, i) => ({ type: "scatter", mode: "lines+markers", name: s.name, x: xs[i], y: s.y })),
     layout: {
       title: opts.title ? { text: opts.title } : undefined, width: opts.width ?? 640, height: opts.height ?? 380,
-      xaxis: { title: { text: opts.xTitle ?? "" } }, yaxis: { title: { text: opts.yTitle ?? "" } },
+      xaxis: { title: { text: opts.xTitle ?? "" }, ...integerTicks(xs.flat()) }, yaxis: { title: { text: opts.yTitle ?? "" } },
     },
   };
+}
+
+/** One tick per integer when x holds a few whole numbers (epochs 1..n, not 1, 1.5, 2...). */
+function integerTicks(xs: number[]): { dtick?: number } {
+  if (xs.length === 0 || !xs.every(Number.isInteger)) return {};
+  const span = Math.max(...xs) - Math.min(...xs);
+  return span <= 12 ? { dtick: 1 } : {};
 }
 
 export interface BarSeries { name: string; values: number[] }
@@ -137,15 +145,16 @@ export function historyChart(history: Record<string, number[]>, opts: HistoryCha
   const data: Trace[] = [];
   const layout: { [key: string]: unknown } = {
     title: opts.title ? { text: opts.title } : undefined, width: opts.width ?? columns * cellW + 120,
-    height: opts.height ?? rows * cellH + (opts.title ? 90 : 50), margin: { l: 60, r: 20, t: opts.title ? 70 : 40, b: 40 },
-    showlegend: true, legend: { orientation: "h", x: 0, y: -0.12 },
+    height: opts.height ?? rows * cellH + (opts.title ? 100 : 60), margin: { l: 60, r: 110, t: opts.title ? 70 : 40, b: 50 },
+    showlegend: true,
   };
   const annotations: unknown[] = [];
   metrics.forEach((metric, i) => {
     const r = Math.floor(i / columns), c = i % columns, k = i === 0 ? "" : String(i + 1);
     const w = (1 - gapX * (columns - 1)) / columns, h = (1 - gapY * (rows - 1)) / rows;
     const x0 = c * (w + gapX), y1 = 1 - r * (h + gapY);
-    layout[`xaxis${k}`] = { domain: [x0, x0 + w], anchor: `y${k}`, title: { text: r === rows - 1 ? "época" : "" } };
+    const epochs = Math.max(0, ...Object.values(history).map((v) => v.length));
+    layout[`xaxis${k}`] = { domain: [x0, x0 + w], anchor: `y${k}`, title: { text: r === rows - 1 ? "época" : "" }, ...(epochs <= 12 ? { dtick: 1 } : {}) };
     layout[`yaxis${k}`] = { domain: [y1 - h, y1], anchor: `x${k}` };
     annotations.push({ text: metric, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
     const series: [string, string, string][] = [[metric, "treino", "#1f77b4"], [`val_${metric}`, "validação", "#ff7f0e"]];

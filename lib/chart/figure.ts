@@ -2,7 +2,13 @@
 // the live view hands them to plotly.js and the static view draws them as SVG.
 
 export interface Trace { [key: string]: unknown }
-export interface Figure { data: Trace[]; layout: { [key: string]: unknown } }
+export interface Figure {
+  data: Trace[];
+  layout: { [key: string]: unknown };
+  /** Animation frames and plotly config, handed to plotly.js as they are (the static picture shows the first state). */
+  frames?: unknown[];
+  config?: { [key: string]: unknown };
+}
 
 /** The figure's title text (layout.title as a string or {text}), or "" when it has none. */
 export function figureTitle(fig: Figure): string {

@@ -58,9 +58,9 @@ export function figureHtml(fig: Figure, svg: string, id: string, opts: { interac
   const img = `<img class="cnn-course-static" src="${svgDataUri(svg)}" width="${width}" height="${height}" alt="${alt}">`;
   if (opts.interactive === false) return `<div class="cnn-course-figure" id="${id}">${img}</div>`;
   const script = `(function(){var root=document.getElementById(${scriptJson(id)});if(!root)return;` +
-    `var fig=${scriptJson({ data: fig.data, layout: fig.layout })};` +
+    `var fig=${scriptJson({ data: fig.data, layout: fig.layout, frames: fig.frames, config: { displaylogo: false, ...fig.config } })};` +
     `function draw(P){var el=root.querySelector(".cnn-course-plot");` +
-    `P.newPlot(el,fig.data,fig.layout,{displaylogo:false,responsive:false}).then(function(){` +
+    `P.newPlot(el,fig).then(function(){` +
     `var s=root.querySelector(".cnn-course-static");if(s)s.style.display="none";});}` +
     `if(window.Plotly&&window.Plotly.newPlot)draw(window.Plotly);else(window.${QUEUE}=window.${QUEUE}||[]).push(draw);})();`;
   return `<div class="cnn-course-figure" id="${id}">${img}<div class="cnn-course-plot"></div>` +

@@ -85,6 +85,8 @@ interface Axis {
   reversed: boolean;
   visible: boolean;
   categories: string[] | null;
+  /** type "log": positions are log10 of the values (plotly's convention, ranges too). */
+  log: boolean;
   integerOnly: boolean;
   /** Pixel positions of the domain ends (left→right for x, bottom→top for y). */
   px: Range;
@@ -103,10 +105,25 @@ function toPixel(a: Axis, v: number): number {
 
 /** Position on an axis: numbers as they are, strings as the index of their category. */
 function position(a: Axis, v: unknown): number | null {
-  if (isNum(v)) return a.categories ? a.categories.indexOf(String(v)) : v;
   if (typeof v === "string" && a.categories) return a.categories.indexOf(v);
-  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
-  return null;
+  if (isNum(v) && a.categories) return a.categories.indexOf(String(v));
+  const n = isNum(v) ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null;
+  if (n === null) return null;
+  if (a.log) return n > 0 ? Math.log10(n) : null;
+  return n;
+}
+
+/** Ticks of a log axis: every power of ten, with 2 and 5 between them when there are few decades. */
+function logTicks(lo: number, hi: number): { v: number; label: string }[] {
+  const ticks: { v: number; label: string }[] = [];
+  const few = hi - lo < 3;
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+    for (const m of few ? [1, 2, 5] : [1]) {
+      const v = e + Math.log10(m);
+      if (v >= lo - 1e-9 && v <= hi + 1e-9) ticks.push({ v, label: String(Number((m * Math.pow(10, e)).toPrecision(6))) });
+    }
+  }
+  return ticks;
 }
 
 function grow(a: Axis, lo: number, hi: number): void {
@@ -214,7 +231,7 @@ export function figureToSvg(fig: Figure): string {
       const d = arr(lay.domain).map(Number);
       a = { id, letter, layout: lay, domain: d.length === 2 && d.every(Number.isFinite) ? [d[0], d[1]] : [0, 1],
         range: [0, 1], reversed: lay.autorange === "reversed", visible: lay.visible !== false, categories: null,
-        integerOnly: true, px: [0, 0], extent: null };
+        log: lay.type === "log", integerOnly: true, px: [0, 0], extent: null };
       axes.set(id, a);
     }
     return a;
@@ -281,7 +298,7 @@ export function figureToSvg(fig: Figure): string {
     if (hi === lo) { lo -= 1; hi += 1; }
     if (padded.has(a.id)) {
       const pad = (hi - lo) * 0.05;
-      lo = lo === 0 && !a.categories ? 0 : lo - pad;
+      lo = lo === 0 && !a.categories && !a.log ? 0 : lo - pad;
       hi += pad;
     }
     a.range = [lo, hi];
@@ -326,6 +343,12 @@ export function figureToSvg(fig: Figure): string {
     } else if (a.categories) {
       const every = Math.max(1, Math.ceil(a.categories.length / Math.max(1, lenPx / (a.letter === "x" ? 40 : 18))));
       ticks = a.categories.map((c, i) => ({ v: i, label: c })).filter((_, i) => i % every === 0);
+    } else if (a.log) {
+      ticks = logTicks(a.range[0], a.range[1]);
+    } else if (isNum(a.layout.dtick) && a.layout.dtick > 0 && (a.range[1] - a.range[0]) / a.layout.dtick <= 50) {
+      const step = a.layout.dtick, vals: number[] = [];
+      for (let v = Math.ceil(a.range[0] / step) * step; v <= a.range[1] + 1e-9; v += step) vals.push(Number(v.toPrecision(12)));
+      ticks = vals.map((v) => ({ v, label: tickLabel(v, vals) }));
     } else {
       // Index axes of small heatmaps get every row/column number (students count cells).
       const small = a.integerOnly && a.range[1] - a.range[0] <= 16 && lenPx / (a.range[1] - a.range[0]) >= 14;
@@ -340,7 +363,7 @@ export function figureToSvg(fig: Figure): string {
         if (showGrid) out.push(`<line x1="${fmt(p)}" x2="${fmt(p)}" y1="${fmt(cross[0])}" y2="${fmt(cross[1])}" stroke="#eee"/>`);
         out.push(text(p, cross[0] + 12, label));
       } else {
-        if (showGrid) out.push(`<line x1="${fmt(cross[0])}" x2="${fmt(cross[1])}" y1="${fmt(p)}" y2="${fmt(p)}" stroke="${v === 0 ? "#444" : "#eee"}"/>`);
+        if (showGrid) out.push(`<line x1="${fmt(cross[0])}" x2="${fmt(cross[1])}" y1="${fmt(p)}" y2="${fmt(p)}" stroke="${v === 0 && !a.log ? "#444" : "#eee"}"/>`);
         out.push(text(cross[0] - 6, p, label, { anchor: "end" }));
       }
     }
