@@ -61,6 +61,11 @@ describe("what the student sees, in a real browser", function () {
   let browser: OfflineBrowser | null = null;
   const copies: string[] = [];
   const runs = new Map<string, NotebookRunResult>();
+  const fixture = path.join(root, "test", "fixtures", "presentation", "charts.ipynb");
+  const lesson = chooseLesson();
+  // Both notebooks run at once, one kernel per core; the tests below wait for their own.
+  let lessonRun: Promise<NotebookRunResult> | null = null;
+  let chartsRun: Promise<NotebookRunResult> | null = null;
 
   before(async function () {
     const missing = [!chromiumAvailable() && `Chromium (${CHROMIUM}: apt-get install chromium)`,
@@ -74,6 +79,11 @@ describe("what the student sees, in a real browser", function () {
     fs.mkdirSync(serverRoot, { recursive: true });
     server = await startNotebookServer(serverRoot);
     browser = await launchOfflineBrowser();
+    chartsRun = runInNotebook(fixture, "charts", 150_000);
+    lessonRun = lesson ? runInNotebook(lesson, "lesson", 150_000) : null;
+    // Failures surface in the test that awaits the run, not as unhandled rejections here.
+    chartsRun.catch(() => undefined);
+    lessonRun?.catch(() => undefined);
   });
 
   after(async () => {
@@ -100,13 +110,12 @@ describe("what the student sees, in a real browser", function () {
   }
 
   it("runs a lesson notebook in the classic Notebook: no cell error, every chart drawn", async function () {
-    const lesson = chooseLesson();
-    if (!lesson) {
+    if (!lessonRun) {
       if (isCI()) throw new Error("no lecture notebook (solutions/0[1-7]-*.ipynb) to run in the browser");
       log("(no lecture notebook yet in solutions/)");
       this.skip();
     }
-    const { page } = await runInNotebook(lesson!, "lesson", 120_000);
+    const { page } = await lessonRun!;
     assert.deepEqual(await cellErrors(page), []);
     const report = await chartReport(page);
     if (report.figures > 0) await waitForLiveCharts(page, report.figures);
@@ -119,7 +128,7 @@ describe("what the student sees, in a real browser", function () {
   });
 
   it("runs the chart fixture: every chart kind drawn live, progress and the live chart updated in place", async () => {
-    const { page } = await runInNotebook(path.join(root, "test", "fixtures", "presentation", "charts.ipynb"), "charts", 90_000);
+    const { page } = await chartsRun!;
     assert.deepEqual(await cellErrors(page), []);
     await waitForLiveCharts(page, 5);
     const report = await chartReport(page);
