@@ -79,14 +79,26 @@ export function outputToHtml(out: Output): string {
   return "";
 }
 
+/** Consecutive stream outputs of one kind as one (kernels send each console.log apart). */
+export function mergeStreams(outputs: Output[]): Output[] {
+  const merged: Output[] = [];
+  for (const o of outputs) {
+    const last = merged[merged.length - 1];
+    if (o.output_type === "stream" && last?.output_type === "stream" && last.name === o.name) {
+      merged[merged.length - 1] = { ...last, text: joined(last.text) + joined(o.text) };
+    } else merged.push(o);
+  }
+  return merged;
+}
+
 function cellToHtml(cell: Cell, index: number): string {
   const src = sourceText(cell);
   if (cell.cell_type === "markdown") {
     return `<section class="cell markdown" id="cell-${index}">${markdownToHtml(src, (cell.attachments ?? {}) as Record<string, Record<string, string>>)}</section>`;
   }
   if (cell.cell_type === "raw") return "";
-  const prompt = cell.execution_count ? `[${cell.execution_count}]` : "[ ]";
-  const outputs = (cell.outputs ?? []).map(outputToHtml).filter(Boolean).join("");
+  const prompt = cell.execution_count ? `[${cell.execution_count}]` : "";
+  const outputs = mergeStreams(cell.outputs ?? []).map(outputToHtml).filter(Boolean).join("");
   return `<section class="cell code" id="cell-${index}"><div class="input"><span class="prompt">${prompt}</span>` +
     `<pre><code class="hljs language-typescript">${highlightTypeScript(src)}</code></pre></div>` +
     (outputs ? `<div class="outputs">${outputs}</div>` : "") + `</section>`;
