@@ -205,7 +205,7 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       });
       if (result.startupError) {
         grade.status = "failed";
-        grade.problems.push(`não consegui executar o notebook (problema do corretor, não do aluno): ${result.startupError.split("\n")[0]}`);
+        grade.problems.push(`não consegui executar o notebook (problema do corretor, não do aluno: confira \`npm run kernel\`): ${result.startupError.split("\n")[0]}`);
         return;
       }
       const stop = stopDescription(result);
