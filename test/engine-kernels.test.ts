@@ -27,7 +27,7 @@ async function assertSameOnBothBackends(label: string, fn: () => tf.Tensor): Pro
   assert.deepEqual(actual.data, expected.data, `${label}: values`);
 }
 
-describe("engine: in-heap Slice and Tile kernels on wasm", function () {
+describe("engine: faster Slice, Tile, Sum and Mean kernels on wasm", function () {
   before(async () => {
     await initEngine({ backend: "wasm", quiet: true });
   });
@@ -69,8 +69,29 @@ describe("engine: in-heap Slice and Tile kernels on wasm", function () {
     }
   });
 
+  it("sums and averages over leading axes like the cpu backend (and other axes still work)", async () => {
+    const shape = [3, 5, 7, 4];
+    const close = async (label: string, fn: (x: tf.Tensor) => tf.Tensor) => {
+      const run = () => tf.tidy(() => {
+        const t = fn(tf.tensor(values(shape, "float32", 9), shape));
+        return { shape: t.shape, data: Array.from(t.dataSync()) };
+      });
+      const expected = await on("cpu", run);
+      const actual = await on("wasm", run);
+      assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
+      actual.data.forEach((v, i) => assert.ok(Math.abs(v - expected.data[i]) <= 1e-5 * Math.max(1, Math.abs(expected.data[i])), `${label}[${i}]: ${v} vs ${expected.data[i]}`));
+    };
+    for (const keepDims of [false, true]) {
+      for (const axes of [[0], [0, 1], [0, 1, 2], [2, 1, 0], [1, 2], [3], [0, 1, 2, 3], [0, 2]]) {
+        await close(`sum ${axes} keepDims=${keepDims}`, (x) => tf.sum(x, axes, keepDims));
+        await close(`mean ${axes} keepDims=${keepDims}`, (x) => tf.mean(x, axes, keepDims));
+      }
+    }
+  });
+
   it("still handles other dtypes through the original kernels", async () => {
     await assertSameOnBothBackends("slice bool", () => tf.slice(tf.tensor([true, false, true, true], [2, 2], "bool"), [1, 0], [1, 2]));
     await assertSameOnBothBackends("tile bool", () => tf.tile(tf.tensor([true, false], [2], "bool"), [3]));
+    await assertSameOnBothBackends("sum int32", () => tf.sum(tf.tensor(values([3, 4, 5], "int32", 1), [3, 4, 5], "int32"), [0, 1]));
   });
 });

@@ -126,21 +126,23 @@ export function depthwiseBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, att
 }
 
 /**
- * dW of y = depthwiseConv2d(x, w): for each tap, the elementwise product of the window of x
- * it saw with dy, summed over batch and space (per channel and multiplier).
+ * dW of y = depthwiseConv2d(x, w): for each tap, the window of x it saw times dy, summed over
+ * batch and space per channel (and multiplier). Both are moved to channels-first once, so each
+ * window is one slice and each sum runs over the innermost axis (wasm's Sum transposes otherwise).
  */
 export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: DepthwiseBackpropFilterAttrs): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, c, m] = attrs.filterShape;
     const g = depthwiseGeometry(x.shape, attrs.filterShape, attrs);
-    const xPadded = xForFilterGradient(x, g);
-    const dyPerChannel = m === 1 ? dy : dy.reshape([g.batch, g.outHeight, g.outWidth, c, m]);
+    const rows = g.batch * g.outHeight * g.outWidth;
+    const xCNHW = tf.transpose(xForFilterGradient(x, g), [3, 0, 1, 2]) as tf.Tensor4D;
+    // dy's channel c*m + k becomes row (c, k) of a [C, m, rows] matrix
+    const dyT = tf.transpose(dy.reshape([rows, c * m])).reshape(m === 1 ? [c, rows] : [c, m, rows]);
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const window = tapWindow(xPadded, g, i, j);
-        const aligned = m === 1 ? window : window.expandDims(4);
-        taps.push(tf.mul(aligned, dyPerChannel).sum([0, 1, 2]));
+        const window = tapWindow(xCNHW, g, i, j, "CNHW").reshape(m === 1 ? [c, rows] : [c, 1, rows]);
+        taps.push(tf.mul(window, dyT).sum(-1));
       }
     }
     return tf.stack(taps).reshape([kh, kw, c, m]) as tf.Tensor4D;

@@ -126,9 +126,38 @@ function tileKernel(fallback: Fallback): Fallback {
   };
 }
 
-/** Replaces wasm's Slice and Tile with the in-heap versions (float32/int32; others use the originals). */
+/**
+ * Sum or Mean over the leading axes ([0, 1, 2] of an NHWC tensor: bias and BatchNorm gradients,
+ * BatchNorm statistics). wasm transposes the whole 4D tensor to put those axes last; as a 2D
+ * [outer, inner] transpose followed by an innermost-axis sum, the same work takes about a third.
+ */
+function leadingAxesReduceKernel(fallback: Fallback, mean: boolean): Fallback {
+  return (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    if (x.dtype !== "float32" || x.shape.length < 3 || !(x instanceof tf.Tensor)) return fallback(args);
+    const attrs = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const shape: number[] = x.shape;
+    const axes = tf.util.parseAxisParam(attrs.axis, shape).sort((p, q) => p - q);
+    if (!axes.every((a, i) => a === i) || axes.length === shape.length) return fallback(args);
+    const outer = axes.reduce((n, a) => n * shape[a], 1);
+    const inner = shape.slice(axes.length).reduce((n, d) => n * d, 1);
+    const outShape = attrs.keepDims ? shape.map((d, i) => (i < axes.length ? 1 : d)) : shape.slice(axes.length);
+    return tf.tidy(() => {
+      const columns = tf.transpose(x.reshape([outer, inner])); // [inner, outer]
+      const reduced = mean ? tf.mean(columns, -1) : tf.sum(columns, -1);
+      return reduced.reshape(outShape);
+    });
+  };
+}
+
+/** Replaces wasm's Slice, Tile, Sum and Mean with the in-heap versions (others dtypes and patterns use the originals). */
 export function registerHeapKernels(backendName = "wasm"): void {
-  const replacements: Array<[string, (fallback: Fallback) => Fallback]> = [["Slice", sliceKernel], ["Tile", tileKernel]];
+  const replacements: Array<[string, (fallback: Fallback) => Fallback]> = [
+    ["Slice", sliceKernel],
+    ["Tile", tileKernel],
+    ["Sum", (f) => leadingAxesReduceKernel(f, false)],
+    ["Mean", (f) => leadingAxesReduceKernel(f, true)],
+  ];
   for (const [name, make] of replacements) {
     const original = tf.getKernel(name, backendName);
     if (original == null) continue;
