@@ -20,3 +20,7 @@ export * from "./lecture-figures";
 export * from "./grading/fallback";
 export * from "./data/tfrecord";
 export * from "./data/xray-download";
+export * from "./pooling";
+export * from "./dropout";
+export * from "./data/mnist";
+export * from "./experiments";

@@ -1,0 +1,6 @@
+// Small experiments of the lecture notebooks: trainings on real digits and measurements.
+export * from "./digit-training";
+export * from "./digit-cnn";
+export * from "./dropout-comparison";
+export * from "./seeded-dropout";
+export * from "./shift-robustness";
