@@ -27,7 +27,7 @@ async function assertSameOnBothBackends(label: string, fn: () => tf.Tensor): Pro
   assert.deepEqual(actual.data, expected.data, `${label}: values`);
 }
 
-describe("engine: faster Slice, Tile, Sum and Mean kernels on wasm", function () {
+describe("engine: faster Slice, Tile, Sum, Mean, Identity and MaxPoolGrad kernels on wasm", function () {
   before(async () => {
     await initEngine({ backend: "wasm", quiet: true });
   });
@@ -87,6 +87,41 @@ describe("engine: faster Slice, Tile, Sum and Mean kernels on wasm", function ()
         await close(`mean ${axes} keepDims=${keepDims}`, (x) => tf.mean(x, axes, keepDims));
       }
     }
+  });
+
+  it("max-pool gradients match the cpu backend, ties (ReLU zeros) included", async () => {
+    const cases: Array<{ pool: number | [number, number]; stride: number | [number, number]; pad: "valid" | "same" }> = [
+      { pool: 2, stride: 2, pad: "valid" },
+      { pool: 3, stride: 2, pad: "same" },
+      { pool: 3, stride: 1, pad: "same" },
+      { pool: [2, 3], stride: [1, 2], pad: "valid" },
+    ];
+    for (const c of cases) {
+      for (const shape of [[2, 9, 11, 3], [1, 6, 6, 5]]) {
+        // ReLU of data makes runs of zeros: windows with several equal maxima
+        const x = values(shape, "float32", 11);
+        const run = () => tf.tidy(() => {
+          const input = tf.relu(tf.tensor(x, shape)) as tf.Tensor4D;
+          const g = tf.grad((t: tf.Tensor4D) => {
+            const y = tf.maxPool(t, c.pool, c.stride, c.pad);
+            return tf.sum(tf.mul(y, tf.range(1, 1 + y.size).reshape(y.shape))); // distinct dy per window
+          });
+          return Array.from(g(input).dataSync());
+        });
+        const expected = await on("cpu", run);
+        const actual = await on("wasm", run);
+        assert.deepEqual(actual, expected, `maxPool grad ${JSON.stringify(c)} [${shape}]`);
+      }
+    }
+  });
+
+  it("identity shares memory and the values survive disposing the source", async () => {
+    await tf.setBackend("wasm");
+    const a = tf.tensor([1, 2, 3]);
+    const b = tf.clone(a);
+    a.dispose();
+    assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3]);
+    b.dispose();
   });
 
   it("still handles other dtypes through the original kernels", async () => {

@@ -150,13 +150,83 @@ function leadingAxesReduceKernel(fallback: Fallback, mean: boolean): Fallback {
   };
 }
 
-/** Replaces wasm's Slice, Tile, Sum and Mean with the in-heap versions (others dtypes and patterns use the originals). */
+/**
+ * Identity shares the input's memory (as the cpu backend does) instead of copying it: tfjs calls
+ * it for every tensor a custom gradient saves and every clone, hundreds of times per step.
+ */
+function identityKernel(fallback: Fallback): Fallback {
+  return (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    if (x.dtype === "string") return fallback(args);
+    (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
+/**
+ * MaxPool gradient: dy goes to the first maximum of each window (the cpu backend's rule).
+ * One pass over x with the channel innermost; wasm's kernel was ~100 ms per 180x180 layer.
+ */
+function maxPoolGradKernel(fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as WasmBackendLike;
+    const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+    if (input.dtype !== "float32" || dy.dtype !== "float32" || input.shape.length !== 4) return fallback(args);
+    const attrs = args.attrs as unknown as {
+      filterSize: number | [number, number]; strides: number | [number, number];
+      pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: "floor" | "round" | "ceil";
+    };
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number],
+      attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const out = backend.makeOutput(input.shape, "float32");
+    const heap = backend.wasm.HEAPF32;
+    const xs = offsetOf(backend, input);
+    const dys = offsetOf(backend, dy);
+    const dxs = offsetOf(backend, out);
+    const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth } = info;
+    heap.fill(0, dxs, dxs + batchSize * inHeight * inWidth * C);
+    const best = new Float32Array(C);
+    const where = new Int32Array(C);
+    for (let b = 0; b < batchSize; b++) {
+      for (let yR = 0; yR < outHeight; yR++) {
+        const r0 = yR * strideHeight - info.padInfo.top;
+        const rMin = Math.max(0, r0);
+        const rMax = Math.min(inHeight, r0 + info.filterHeight);
+        for (let yC = 0; yC < outWidth; yC++) {
+          const c0 = yC * strideWidth - info.padInfo.left;
+          const cMin = Math.max(0, c0);
+          const cMax = Math.min(inWidth, c0 + info.filterWidth);
+          best.fill(-Infinity);
+          where.fill(-1);
+          for (let r = rMin; r < rMax; r++) {
+            for (let c = cMin; c < cMax; c++) {
+              const base = ((b * inHeight + r) * inWidth + c) * C;
+              for (let d = 0; d < C; d++) {
+                const v = heap[xs + base + d];
+                if (v > best[d]) { best[d] = v; where[d] = base + d; }
+              }
+            }
+          }
+          const dyBase = dys + ((b * outHeight + yR) * outWidth + yC) * C;
+          for (let d = 0; d < C; d++) {
+            if (where[d] >= 0) heap[dxs + where[d]] += heap[dyBase + d];
+          }
+        }
+      }
+    }
+    return out;
+  };
+}
+
+/** Replaces wasm's Slice, Tile, Sum, Mean, Identity and MaxPoolGrad (other dtypes and patterns use the originals). */
 export function registerHeapKernels(backendName = "wasm"): void {
   const replacements: Array<[string, (fallback: Fallback) => Fallback]> = [
     ["Slice", sliceKernel],
     ["Tile", tileKernel],
     ["Sum", (f) => leadingAxesReduceKernel(f, false)],
     ["Mean", (f) => leadingAxesReduceKernel(f, true)],
+    ["Identity", identityKernel],
+    ["MaxPoolGrad", maxPoolGradKernel],
   ];
   for (const [name, make] of replacements) {
     const original = tf.getKernel(name, backendName);
