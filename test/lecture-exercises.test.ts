@@ -1,22 +1,16 @@
 // The exercises of notebooks 01-04: the lib reference passes every public and hidden case,
 // a typical mistake fails with a message, and an untouched stub reports "not done yet".
-import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { relu } from "../lib/activation";
 import { convParams, denseParams } from "../lib/connectivity";
 import { conv2d, outputSize, windowAt, windowProductSum, zeroPad, Matrix } from "../lib/convolution";
 import { findPeaks } from "../lib/detection";
-import { evaluate } from "../lib/grading/check";
-import { getExercise } from "../lib/grading/registry";
-import { todo } from "../lib/grading/todo";
 import { CIRCLE_FILTER, NINE } from "../lib/lecture-images";
-import { loadHiddenCases } from "../grading/hidden-cases";
+import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
 
 const flip = (k: Matrix): Matrix => k.slice().reverse().map((r) => r.slice().reverse());
 
-interface Trial { id: string; notebook: string; reference: unknown; mistake: unknown }
-
-const trials: Trial[] = [
+const trials: ExerciseTrial[] = [
   { id: "dense-params", notebook: "01-conectividade", reference: denseParams, mistake: (i: number, u: number) => i * u },
   { id: "conv-params", notebook: "01-conectividade", reference: convParams, mistake: (k: number, _c: number, f: number) => k * k * f + f },
   { id: "apply-filter-at", notebook: "02-filtros-convolucao", reference: windowProductSum,
@@ -34,34 +28,5 @@ const trials: Trial[] = [
 
 describe("lecture exercises (notebooks 01-04)", () => {
   before(async () => { await tf.ready(); });
-
-  for (const t of trials) {
-    describe(t.id, () => {
-      it("the lib reference passes every public case", async () => {
-        const report = await evaluate(t.id, t.reference);
-        assert.equal(report.status, "passed", JSON.stringify(report.cases.filter((c) => !c.passed)));
-        assert.ok(report.total >= 1);
-        assert.equal(getExercise(t.id).notebook, t.notebook);
-      });
-
-      it("the lib reference passes every hidden case", async () => {
-        const hidden = loadHiddenCases(t.notebook)[t.id];
-        assert.ok(hidden && hidden.length >= 1, `hidden cases for ${t.id}`);
-        const report = await evaluate(t.id, t.reference, hidden);
-        assert.equal(report.status, "passed", JSON.stringify(report.cases.filter((c) => !c.passed)));
-      });
-
-      it("a typical mistake fails with a Portuguese message", async () => {
-        const report = await evaluate(t.id, t.mistake);
-        assert.equal(report.status, "failed");
-        const failed = report.cases.filter((c) => !c.passed);
-        assert.ok(failed.length >= 1 && failed.every((c) => /esperado|queremos|esperava|use só/.test(c.message)), JSON.stringify(failed));
-      });
-
-      it("an untouched stub reports not done", async () => {
-        const report = await evaluate(t.id, () => todo());
-        assert.equal(report.status, "not-done");
-      });
-    });
-  }
+  describeExerciseTrials(trials, { message: /esperado|queremos|esperava|use só/ });
 });
