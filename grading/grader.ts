@@ -63,6 +63,8 @@ export interface SubmissionGrade {
   exercises: ExerciseGrade[];
   answers: AnswerGrade[];
   rounds: number;
+  /** Runs repeated because of the grader's side (kernel start, the first import timing out). */
+  retries: number;
   seconds: number;
   /** The executed grading notebook, for the instructor to read. */
   executed: string | null;
@@ -183,6 +185,7 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
   const inputs = caseInputs(cases);
   const ws = makeWorkspace();
   const withheld = new Map<string, { status: "timeout" | "kernel-died"; message: string }>();
+  let cellTimeoutSec = opts.cellTimeoutSec;
   try {
     fs.writeFileSync(path.join(ws.dir, "submission.ipynb"), bytes);
     for (;;) {
@@ -200,16 +203,23 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       const output = path.join(ws.nbDir, "executed.ipynb");
       fs.writeFileSync(input, JSON.stringify(assembled.nb));
       const result = await executeNotebook(input, output, {
-        cwd: ws.kernelDir, cellTimeoutSec: opts.cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true,
+        cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true,
         env: { NODE_OPTIONS: `--max-old-space-size=${opts.maxMemoryMb}`, CNN_COURSE_GRADING: "1", CNN_COURSE_PROGRESS: "0" },
       });
+      const stop = stopDescription(result);
+      const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
+      // A kernel that did not start, or a stop in a cell no student code runs in (the first
+      // import on a loaded machine): the grader's problem, so one more try with twice the time.
+      if ((result.startupError || (stop && !blamed)) && grade.retries < 1) {
+        grade.retries++;
+        cellTimeoutSec *= 2;
+        continue;
+      }
       if (result.startupError) {
         grade.status = "failed";
         grade.problems.push(`não consegui executar o notebook (problema do corretor, não do aluno: confira \`npm run kernel\`): ${result.startupError.split("\n")[0]}`);
         return;
       }
-      const stop = stopDescription(result);
-      const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
       if (stop && blamed && !withheld.has(blamed)) {
         withheld.set(blamed, { status: stop.status, message: `${stop.message} ao rodar este exercício` });
         // Exercises after the stop never ran: grade them again in a fresh kernel with the stub in place of this one.
@@ -239,7 +249,7 @@ export async function gradeSubmission(entry: { file: string; student: string }, 
   const bytes = fs.readFileSync(entry.file);
   const grade: SubmissionGrade = {
     student: entry.student, file: entry.file, sha256: sha256(bytes), originalUnchanged: true, notebook: null,
-    status: "graded", problems: [], points: 0, maxPoints: 0, exercises: [], answers: [], rounds: 0, seconds: 0, executed: null,
+    status: "graded", problems: [], points: 0, maxPoints: 0, exercises: [], answers: [], rounds: 0, retries: 0, seconds: 0, executed: null,
   };
   try {
     const read = readSubmission(bytes, entry.file);
@@ -262,11 +272,13 @@ export async function gradeSubmission(entry: { file: string; student: string }, 
     grade.status = "failed";
     grade.problems.push(`erro do corretor: ${errorText(err)}`);
   } finally {
-    const touched = ctx.guard.restore();
+    const kept = path.join(ctx.opts.outDir, "tampered", entry.student.replace(/[\\/]/g, "__"));
+    const touched = ctx.guard.restore(kept);
     if (hasChanges(touched)) {
       const rel = (f: string): string => (path.relative(process.cwd(), f).startsWith("..") ? f : path.relative(process.cwd(), f));
       const list = [...touched.changed.map((f) => `alterou ${rel(f)}`), ...touched.deleted.map((f) => `apagou ${rel(f)}`), ...touched.added.map((f) => `criou ${rel(f)}`)];
-      grade.problems.push(`tentativa de alterar arquivos do corretor ou de outros envios (${list.join("; ")}): arquivos restaurados, nota zerada para revisão`);
+      grade.problems.push(`tentativa de alterar arquivos do corretor ou de outros envios (${list.join("; ")}): arquivos restaurados ` +
+        `(as versões alteradas estão em ${rel(kept)}), nota zerada para revisão`);
       for (const ex of grade.exercises) Object.assign(ex, { points: 0, status: "tampered", message: `zerado: tentativa de alterar arquivos do corretor; ${ex.message}` });
     }
     grade.originalUnchanged = sha256(fs.readFileSync(entry.file)) === grade.sha256;

@@ -67,11 +67,20 @@ export class FileGuard {
   }
 
   /**
-   * Puts back changed and deleted files and returns what differed. Added files are
-   * only reported (deleting files is riskier than leaving them for the instructor).
+   * Puts back changed and deleted files and returns what differed; the changed
+   * versions are first copied under `keepChangedIn` (same absolute path below it).
+   * Added files are only reported (deleting files is riskier than leaving them).
    */
-  restore(): GuardChanges {
+  restore(keepChangedIn?: string): GuardChanges {
     const found = this.changes();
+    // The changed versions are kept (never lost), for the instructor to look at.
+    if (keepChangedIn) {
+      for (const file of found.changed) {
+        const copy = path.join(keepChangedIn, file.replace(/^[/\\]+/, "").replace(/[:]/g, ""));
+        fs.mkdirSync(path.dirname(copy), { recursive: true });
+        fs.copyFileSync(file, copy);
+      }
+    }
     for (const file of [...found.changed, ...found.deleted]) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, this.contents.get(file) ?? Buffer.alloc(0));

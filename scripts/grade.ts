@@ -1,5 +1,5 @@
 // npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/]
-//   [--hidden grading/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard-lib]
+//   [--hidden grading/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]
 //
 // Grades student submissions against the course's public and hidden cases (see
 // docs/grading.md): a table on the terminal, report.json, grades.csv, details.csv,
@@ -11,7 +11,7 @@ import { defaultGradeOptions, GradeOptions, gradeAll, listSubmissions } from "..
 import { formatTable, writeReport } from "../grading/report";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
-  "[--hidden grading/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard-lib]";
+  "[--hidden grading/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]";
 
 export function parseGradeArgs(argv: string[]): { targets: string[]; opts: GradeOptions } {
   const opts = defaultGradeOptions();
@@ -34,7 +34,11 @@ export function parseGradeArgs(argv: string[]): { targets: string[]; opts: Grade
     else if (a === "--cell-timeout") opts.cellTimeoutSec = positive();
     else if (a === "--total-timeout") opts.totalTimeoutSec = positive();
     else if (a === "--max-memory-mb") opts.maxMemoryMb = Math.round(positive());
-    else if (a === "--no-guard-lib") opts.protect = opts.protect.filter((p) => !p.endsWith(path.join("lib", "dist")));
+    else if (a === "--no-guard") {
+      // Only the submissions: for a working tree where others edit the course while grading.
+      opts.protect = [];
+      opts.guardCourseFiles = false;
+    }
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);

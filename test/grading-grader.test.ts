@@ -190,6 +190,8 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
     assert.equal(s.exercises[0].status, "tampered");
     assert.match(s.problems.join("\n"), new RegExp(`tentativa de alterar arquivos .*alterou ${path.join(dirs.hidden, "00-example.ts")}.*alterou ${path.join(dirs.subs, "solved.ipynb")}`));
     assert.equal(sha(path.join(dirs.hidden, "00-example.ts")), hiddenBefore);
+    const kept = path.join(dirs.out, "tampered", "tamper", dirs.hidden, "00-example.ts");
+    assert.equal(fs.readFileSync(kept, "utf8"), "export const hidden = {};\n", "the changed version is kept for review");
   });
 
   it("every submission is graded and every original file is unchanged byte for byte", () => {
@@ -210,7 +212,7 @@ describe("npm run grade (command line)", () => {
     const dirs = fixtureCourse();
     makeSubmissions(dirs.subs, { hiddenFile: path.join(dirs.hidden, "00-example.ts") }, ["malformed", "python", "deleted"]);
     const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "grade.ts"), dirs.subs,
-      "--solutions", dirs.solutions, "--hidden", dirs.hidden, "--out", dirs.out, "--no-guard-lib"], { encoding: "utf8", cwd: root });
+      "--solutions", dirs.solutions, "--hidden", dirs.hidden, "--out", dirs.out, "--no-guard"], { encoding: "utf8", cwd: root });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /deleted\s+00-example\s+0\/1\s+example-double ∅ 0\/1/);
     assert.match(r.stdout, /malformed\s+—\s+rejeitado/);
