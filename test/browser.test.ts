@@ -15,6 +15,7 @@ import { readNotebook, writeNotebook } from "../lib/notebook/format";
 import { buildSite } from "../scripts/build-site";
 import {
   cellErrors, chartReport, isTrusted, runAllCells, saveNotebook, unscrollNotebook, waitForAllCells, waitForKernel, waitForLiveCharts,
+  waitForStaticCharts,
 } from "./presentation/classic-notebook";
 import { findNotebookServer, NotebookServer, startNotebookServer } from "./presentation/notebook-server";
 import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "./presentation/offline-browser";
@@ -56,7 +57,8 @@ async function screenshot(page: Page, name: string): Promise<string> {
 interface NotebookRunResult { copy: string; page: Page }
 
 describe("what the student sees, in a real browser", function () {
-  this.timeout(180_000);
+  // Each step takes well under a minute on an idle 2-core machine; the limit leaves room for a busy one.
+  this.timeout(300_000);
   let server: NotebookServer | null = null;
   let browser: OfflineBrowser | null = null;
   const copies: string[] = [];
@@ -98,7 +100,7 @@ describe("what the student sees, in a real browser", function () {
     copies.push(copy);
     const page = await browser!.context.newPage();
     const started = Date.now();
-    await page.goto(server!.notebookUrl(path.relative(serverRoot, copy)));
+    await page.goto(server!.notebookUrl(path.relative(serverRoot, copy)), { waitUntil: "domcontentloaded" });
     await waitForKernel(page);
     await runAllCells(page);
     await waitForAllCells(page, timeoutMs);
@@ -147,11 +149,10 @@ describe("what the student sees, in a real browser", function () {
   });
 
   it("reopens the saved notebook (trusted): the charts are drawn again from the saved plotly loader", async () => {
-    const run = runs.get("charts");
-    assert.ok(run, "the chart fixture ran");
+    const run = await chartsRun!;
     const page = await browser!.context.newPage();
-    await page.goto(server!.notebookUrl(path.relative(serverRoot, run.copy)));
-    await page.waitForSelector(".cnn-course-figure");
+    await page.goto(server!.notebookUrl(path.relative(serverRoot, run.copy)), { waitUntil: "domcontentloaded" });
+    await waitForStaticCharts(page, 5);
     assert.equal(await isTrusted(page), true);
     await waitForLiveCharts(page, 5);
     const report = await chartReport(page);
@@ -160,8 +161,7 @@ describe("what the student sees, in a real browser", function () {
   });
 
   it("shows the static pictures when the reopened notebook is untrusted (scripts stripped)", async () => {
-    const run = runs.get("charts");
-    assert.ok(run, "the chart fixture ran");
+    const run = await chartsRun!;
     // Received from someone else: its signature is not in this server's trust database.
     const nb = readNotebook(run.copy);
     nb.metadata.cnn_course_received = true;
@@ -169,9 +169,8 @@ describe("what the student sees, in a real browser", function () {
     writeNotebook(untrusted, nb);
     copies.push(untrusted);
     const page = await browser!.context.newPage();
-    await page.goto(server!.notebookUrl(path.relative(serverRoot, untrusted)));
-    await page.waitForSelector(".cnn-course-figure img.cnn-course-static");
-    await page.waitForFunction(() => Array.from(document.querySelectorAll("img.cnn-course-static")).every((i) => (i as HTMLImageElement).complete));
+    await page.goto(server!.notebookUrl(path.relative(serverRoot, untrusted)), { waitUntil: "domcontentloaded" });
+    await waitForStaticCharts(page, 5);
     assert.equal(await isTrusted(page), false);
     const report = await chartReport(page);
     assert.deepEqual(report, { figures: 5, drawnLive: 0, staticVisible: 5, blank: 0 });
@@ -181,8 +180,7 @@ describe("what the student sees, in a real browser", function () {
   });
 
   it("draws the charts in the nbconvert HTML export offline, and shows the pictures with JavaScript off", async () => {
-    const run = runs.get("charts");
-    assert.ok(run, "the chart fixture ran");
+    const run = await chartsRun!;
     const outDir = cacheDir("browser-export");
     fs.mkdirSync(outDir, { recursive: true });
     const r = spawnSync("/usr/bin/python3", ["-m", "nbconvert", "--to", "html", run.copy, "--output-dir", outDir, "--output", "charts"],
@@ -200,7 +198,7 @@ describe("what the student sees, in a real browser", function () {
     try {
       const p = await noJs.context.newPage();
       await p.goto(`file://${html}`, { waitUntil: "domcontentloaded" });
-      await p.waitForFunction(() => Array.from(document.querySelectorAll("img.cnn-course-static")).every((i) => (i as HTMLImageElement).complete));
+      await waitForStaticCharts(p, 5);
       assert.deepEqual(await chartReport(p), { figures: 5, drawnLive: 0, staticVisible: 5, blank: 0 });
       await screenshot(p, "export-no-javascript.png");
     } finally {

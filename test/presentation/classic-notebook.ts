@@ -93,7 +93,7 @@ export async function chartReport(page: Page): Promise<ChartReport> {
 }
 
 /** Waits until `count` charts are drawn by plotly (plotly draws asynchronously). */
-export async function waitForLiveCharts(page: Page, count: number, timeoutMs = 30000): Promise<void> {
+export async function waitForLiveCharts(page: Page, count: number, timeoutMs = 120_000): Promise<void> {
   await page.waitForFunction((n) => document.querySelectorAll(".cnn-course-figure .js-plotly-plot svg.main-svg").length > 0 &&
     Array.from(document.querySelectorAll(".cnn-course-figure")).filter((f) => f.querySelector(".js-plotly-plot svg.main-svg")).length >= n,
   count, { timeout: timeoutMs, polling: 250 });
@@ -102,4 +102,12 @@ export async function waitForLiveCharts(page: Page, count: number, timeoutMs = 3
 /** Lets the classic Notebook's scrolling panel grow so a full-page screenshot shows every cell. */
 export async function unscrollNotebook(page: Page): Promise<void> {
   await page.addStyleTag({ content: "html, body, #site { height: auto !important; overflow: visible !important; } #header { position: static !important; }" });
+}
+
+/** Waits until `count` chart blocks are on the page and every static picture is decoded. */
+export async function waitForStaticCharts(page: Page, count: number, timeoutMs = 120_000): Promise<void> {
+  await page.waitForFunction((n) => {
+    const imgs = Array.from(document.querySelectorAll(".cnn-course-figure img.cnn-course-static")) as HTMLImageElement[];
+    return imgs.length >= n && imgs.every((i) => i.complete);
+  }, count, { timeout: timeoutMs, polling: 250 });
 }

@@ -30,6 +30,9 @@ export async function launchOfflineBrowser(opts: { javaScriptEnabled?: boolean }
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
   });
+  // A loaded machine (CI runs notebooks beside it) can take a while to start a kernel.
+  context.setDefaultTimeout(90_000);
+  context.setDefaultNavigationTimeout(90_000);
   const blocked: string[] = [];
   await context.route("**/*", async (route) => {
     const url = new URL(route.request().url());
