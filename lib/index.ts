@@ -18,6 +18,8 @@ export * from "./detection";
 export * from "./lecture-images";
 export * from "./lecture-figures";
 export * from "./grading/fallback";
+export * from "./model";
+export * from "./training";
 export * from "./data/tfrecord";
 export * from "./data/xray-download";
 export * from "./pooling";

@@ -37,10 +37,26 @@ export function paramCounts(model: tf.LayersModel): ParamCounts {
   return { total, trainable, nonTrainable: total - trainable };
 }
 
+/**
+ * Keras' names for the rows (conv2d, conv2d_1, separable_conv2d, ...): tfjs numbers layers
+ * across the whole session ("conv2d_Conv2D15"), which says nothing in a summary.
+ */
+export function kerasLayerNames(rows: readonly SummaryRow[]): string[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const base = r.type === "InputLayer" ? "input_layer"
+      : r.type.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n}`;
+  });
+}
+
 /** The rows as a text table in Keras' layout (the notebook shows it; tests read it). */
 export function formatSummary(model: tf.LayersModel): string {
   const rows = modelSummaryRows(model);
-  const cells = rows.map((r) => [`${r.name} (${r.type})`, `(None, ${r.outputShape.join(", ")})`, r.params.toLocaleString("en-US")]);
+  const names = kerasLayerNames(rows);
+  const cells = rows.map((r, i) => [`${names[i]} (${r.type})`, `(None, ${r.outputShape.join(", ")})`, r.params.toLocaleString("en-US")]);
   const header = ["Camada (tipo)", "Forma da saída", "Parâmetros"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]): string => c.map((v, i) => (i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("   ");

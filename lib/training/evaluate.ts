@@ -2,7 +2,7 @@
 // over a whole split, the confusion matrix, and one image's prediction in words.
 import * as tf from "@tensorflow/tfjs";
 import { createProgress } from "../progress";
-import { assertLabeledImages, batchTensors, LabeledImages, yieldToEventLoop } from "./batches";
+import { assertLabeledImages, batchTensors, LabeledImages, pickImage, yieldToEventLoop } from "./batches";
 import { weightedBinaryCrossentropy } from "./loss";
 import { accumulateCounts, BinaryMetrics, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
 
@@ -55,6 +55,11 @@ export function predictImage(model: tf.LayersModel, pixels: Uint8Array, size: nu
   if (pixels.length !== size * size * 3) throw new Error(`predictImage: esperava ${size}x${size}x3 = ${size * size * 3} bytes, recebi ${pixels.length}.`);
   const p = tf.tidy(() => (model.predict(tf.tensor4d(Float32Array.from(pixels), [1, size, size, 3])) as tf.Tensor).dataSync()[0]);
   return { normal: 1 - p, pneumonia: p };
+}
+
+/** The prediction for image `index` of a batch (e.g. one test X-ray). */
+export function predictImageAt(model: tf.LayersModel, data: LabeledImages, index: number): Prediction {
+  return predictImage(model, pickImage(data, index).images, data.size);
 }
 
 /** "3.25% NORMAL / 96.75% PNEUMONIA", as the Keras example prints it. */

@@ -5,3 +5,5 @@ export * from "./fit";
 export * from "./loss";
 export * from "./metrics";
 export * from "./schedule";
+export * from "./presets";
+export * from "./pipeline";

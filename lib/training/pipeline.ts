@@ -16,9 +16,8 @@ import { ClassWeights } from "./loss";
 import { confusionMatrix } from "./metrics";
 import { TrainingPreset } from "./presets";
 
-/** The files of each part for a preset: Keras' 80/20 split, then the preset's limits. */
-export function selectXrayFiles(preset: TrainingPreset, dataDir: string = xrayDataDir()): TrainValSplit<XrayFile> {
-  const split = splitTrainVal(listXrayFiles(dataDir), { seed: preset.seed });
+/** The preset's subset of a split (the smoke preset's few images); the split itself when it has no limit. */
+export function applyPresetLimit<T>(split: TrainValSplit<T>, preset: TrainingPreset): TrainValSplit<T> {
   if (!preset.limit) return split;
   // The test files come sorted by class: shuffle before cutting so both classes stay.
   const test = shuffled(split.test, seededRandom(preset.seed));
@@ -27,6 +26,11 @@ export function selectXrayFiles(preset: TrainingPreset, dataDir: string = xrayDa
     val: split.val.slice(0, preset.limit.val),
     test: test.slice(0, preset.limit.test),
   };
+}
+
+/** The files of each part for a preset: Keras' 80/20 split, then the preset's limits. */
+export function selectXrayFiles(preset: TrainingPreset, dataDir: string = xrayDataDir()): TrainValSplit<XrayFile> {
+  return applyPresetLimit(splitTrainVal(listXrayFiles(dataDir), { seed: preset.seed }), preset);
 }
 
 export interface XrayData {
