@@ -97,13 +97,13 @@ describe("engine: faster Slice, Tile, Sum, Mean, Identity and MaxPoolGrad kernel
       { pool: [2, 3], stride: [1, 2], pad: "valid" },
     ];
     for (const c of cases) {
-      for (const shape of [[2, 9, 11, 3], [1, 6, 6, 5]]) {
+      for (const shape of [[2, 9, 11, 3], [1, 6, 6, 5]] as Array<[number, number, number, number]>) {
         // ReLU of data makes runs of zeros: windows with several equal maxima
         const x = values(shape, "float32", 11);
         const run = () => tf.tidy(() => {
           const input = tf.relu(tf.tensor(x, shape)) as tf.Tensor4D;
-          const g = tf.grad((t: tf.Tensor4D) => {
-            const y = tf.maxPool(t, c.pool, c.stride, c.pad);
+          const g = tf.grad((t: tf.Tensor) => {
+            const y = tf.maxPool(t as tf.Tensor4D, c.pool, c.stride, c.pad);
             return tf.sum(tf.mul(y, tf.range(1, 1 + y.size).reshape(y.shape))); // distinct dy per window
           });
           return Array.from(g(input).dataSync());

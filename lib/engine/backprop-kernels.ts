@@ -66,7 +66,7 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
     const g = convGeometry(inputShape, filter.shape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
     const prepared = dyForInputGradient(dyNHWC, g);
     const flipped = tf.transpose(flipSpatial(filter), [0, 1, 3, 2]);
-    const dx = tf.conv2d(prepared, flipped as tf.Tensor4D, 1, "valid");
+    const dx = tf.conv2d(prepared.dy, flipped as tf.Tensor4D, 1, prepared.pad);
     return attrs.dataFormat === "NCHW" ? nhwcToNchw(dx) : dx;
   });
 }
@@ -118,7 +118,7 @@ export function depthwiseBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, att
     const prepared = dyForInputGradient(dy, g);
     const flipped = flipSpatial(filter).reshape([kh, kw, c * m, 1]) as tf.Tensor4D;
     const dilations: [number, number] = [g.dilationHeight, g.dilationWidth];
-    const perOutput = tf.depthwiseConv2d(prepared, flipped, 1, "valid", "NHWC", dilations);
+    const perOutput = tf.depthwiseConv2d(prepared.dy, flipped, 1, prepared.pad, "NHWC", dilations);
     if (m === 1) return perOutput;
     const [n, h, w] = perOutput.shape;
     return perOutput.reshape([n, h, w, c, m]).sum(4) as tf.Tensor4D;

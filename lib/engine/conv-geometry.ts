@@ -95,12 +95,13 @@ export function insertZeros(dy: tf.Tensor4D, strideHeight: number, strideWidth: 
 }
 
 /**
- * dy prepared for the input gradient: zeros inserted for the stride, then padded (or cropped)
- * so that a stride-1 'valid' correlation with the flipped filter at the forward dilation
- * yields exactly inHeight x inWidth. Derivation: dx[i] = sum_k dyd[i + padTop - k*d] w[k];
- * with k' = K-1-k this is a correlation of dyd shifted by (K-1)*d - padTop.
+ * dy prepared for the input gradient: zeros inserted for the stride, cropped where a border
+ * would be negative, plus the zero padding (returned, for the conv op to apply without a copy)
+ * so that a stride-1 'valid' correlation with the flipped filter at the forward dilation yields
+ * exactly inHeight x inWidth. Derivation: dx[i] = sum_k dyd[i + padTop - k*d] w[k]; with
+ * k' = K-1-k this is a correlation of dyd shifted by (K-1)*d - padTop.
  */
-export function dyForInputGradient(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+export function dyForInputGradient(dy: tf.Tensor4D, g: ConvGeometry): { dy: tf.Tensor4D; pad: tf.backend_util.ExplicitPadding } {
   const spread = insertZeros(dy, g.strideHeight, g.strideWidth);
   const reachH = effectiveSize(g.filterHeight, g.dilationHeight);
   const reachW = effectiveSize(g.filterWidth, g.dilationWidth);
@@ -108,7 +109,10 @@ export function dyForInputGradient(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4
   const left = reachW - 1 - g.padLeft;
   const bottom = g.inHeight + reachH - 1 - top - spread.shape[1];
   const right = g.inWidth + reachW - 1 - left - spread.shape[2];
-  return padOrCrop(spread, top, bottom, left, right);
+  const cropped = padOrCrop(spread, Math.min(top, 0), Math.min(bottom, 0), Math.min(left, 0), Math.min(right, 0));
+  const pad: tf.backend_util.ExplicitPadding =
+    [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]];
+  return { dy: cropped, pad };
 }
 
 /**
