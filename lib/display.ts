@@ -71,10 +71,15 @@ function send(bundle: MimeBundle, displayId: string | undefined, update: boolean
   const tslab = tslabModule();
   if (!tslab) return false;
   // Older/newer tslab without the internal channel: one MIME type, HTML preferred.
-  const html = bundle["text/html"];
-  if (html !== undefined) tslab.display.html(html);
-  else tslab.display.text(bundle["text/plain"] ?? "");
-  return true;
+  // A tslab copy other than the kernel's has no channel at all ("Not ready"): say so in text.
+  try {
+    const html = bundle["text/html"];
+    if (html !== undefined) tslab.display.html(html);
+    else tslab.display.text(bundle["text/plain"] ?? "");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Shows a MIME bundle as a new output; returns false when there is no notebook to show it in. */

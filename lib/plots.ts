@@ -257,7 +257,8 @@ export function show(fig: Figure): void {
     return;
   }
   ensurePlotlyLoaded();
-  displayBundle(chartBundle(fig));
+  const bundle = chartBundle(fig);
+  if (!displayBundle(bundle)) console.log(bundle["text/plain"]);
 }
 
 export interface LiveChart {
