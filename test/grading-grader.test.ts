@@ -133,6 +133,8 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
     for (const line of formatTable(report).split("\n")) log(line);
   });
 
+  after(() => fs.rmSync(dirs.base, { recursive: true, force: true }));
+
   it("the solution gets full marks, public and hidden cases", () => {
     const s = by("solved");
     assert.equal(s.status, "graded");
