@@ -4,7 +4,7 @@
 // a conv net fails without them), and its Conv2DBackpropInput is a plain scalar loop.
 import * as tf from "@tensorflow/tfjs";
 import {
-  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, tapWindow, xForFilterGradient,
+  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, filterGradientWindows,
 } from "./conv-geometry";
 
 type Shape4 = [number, number, number, number];
@@ -73,8 +73,8 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
 
 /**
  * dW of y = conv2d(x, w): for each filter tap (i, j), the window of x that the tap saw, as
- * [Ci, N*outH*outW], times dy as [N*outH*outW, Co]. x is transposed to CNHW once so each
- * window is one slice; dy is the same matMul operand for every tap, so XNNPACK packs it once
+ * [Ci, rows], times dy as [rows, Co] (see filterGradientWindows). dy is the same matMul
+ * operand for every tap, so XNNPACK packs it once
  * (wasm's matMul with a transposed first operand is a slow loop, so we never ask for one).
  */
 export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
@@ -83,15 +83,11 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
     const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
     const [kh, kw, ci, co] = attrs.filterShape;
     const g = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
-    const rows = g.batch * g.outHeight * g.outWidth;
-    const dy2d = dyNHWC.reshape([rows, co]) as tf.Tensor2D;
-    const xCNHW = tf.transpose(xForFilterGradient(xNHWC, g), [3, 0, 1, 2]) as tf.Tensor4D;
+    const windows = filterGradientWindows(xNHWC, g);
+    const dy2d = windows.align(dyNHWC).reshape([windows.rows, co]) as tf.Tensor2D;
     const taps: tf.Tensor2D[] = [];
     for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const window = tapWindow(xCNHW, g, i, j, "CNHW").reshape([ci, rows]) as tf.Tensor2D;
-        taps.push(tf.matMul(window, dy2d));
-      }
+      for (let j = 0; j < kw; j++) taps.push(tf.matMul(windows.window(i, j), dy2d));
     }
     return (taps.length === 1 ? taps[0] : tf.stack(taps)).reshape([kh, kw, ci, co]) as tf.Tensor4D;
   });
@@ -134,14 +130,14 @@ export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
   return tf.tidy(() => {
     const [kh, kw, c, m] = attrs.filterShape;
     const g = depthwiseGeometry(x.shape, attrs.filterShape, attrs);
-    const rows = g.batch * g.outHeight * g.outWidth;
-    const xCNHW = tf.transpose(xForFilterGradient(x, g), [3, 0, 1, 2]) as tf.Tensor4D;
+    const windows = filterGradientWindows(x, g);
+    const rows = windows.rows;
     // dy's channel c*m + k becomes row (c, k) of a [C, m, rows] matrix
-    const dyT = tf.transpose(dy.reshape([rows, c * m])).reshape(m === 1 ? [c, rows] : [c, m, rows]);
+    const dyT = tf.transpose(windows.align(dy).reshape([rows, c * m])).reshape(m === 1 ? [c, rows] : [c, m, rows]);
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const window = tapWindow(xCNHW, g, i, j, "CNHW").reshape(m === 1 ? [c, rows] : [c, 1, rows]);
+        const window = m === 1 ? windows.window(i, j) : windows.window(i, j).reshape([c, 1, rows]);
         taps.push(tf.mul(window, dyT).sum(-1));
       }
     }

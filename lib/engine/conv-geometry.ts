@@ -117,39 +117,60 @@ export function dyForInputGradient(dy: tf.Tensor4D, g: ConvGeometry): { dy: tf.T
 
 /**
  * x padded (or cropped) so that tap (i, j) of the filter sees exactly the window
- * x[:, i*dh : i*dh + sh*(outH-1)+1 : sh, j*dw : ... : sw, :].
+ * x[:, i*dh : i*dh + sh*(outH-1)+1 : sh, j*dw : ... : sw, :], plus `extraRows` zero rows below.
  */
-export function xForFilterGradient(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+function xForFilterGradient(x: tf.Tensor4D, g: ConvGeometry, extraRows: number): tf.Tensor4D {
   const needH = effectiveSize(g.filterHeight, g.dilationHeight) + g.strideHeight * (g.outHeight - 1);
   const needW = effectiveSize(g.filterWidth, g.dilationWidth) + g.strideWidth * (g.outWidth - 1);
   const bottom = needH - g.padTop - g.inHeight;
   const right = needW - g.padLeft - g.inWidth;
-  return padOrCrop(x, g.padTop, bottom, g.padLeft, right);
+  return padOrCrop(x, g.padTop, bottom + extraRows, g.padLeft, right);
+}
+
+/** What the filter-gradient kernels multiply: per filter tap, the part of x that tap saw. */
+export interface TapWindows {
+  /** Output positions the windows and dy run over. */
+  rows: number;
+  /** The window of x seen by filter tap (i, j), channels first: [C, rows]. */
+  window(i: number, j: number): tf.Tensor2D;
+  /** dy [N, outH, outW, K] laid out over the same `rows` positions: [N, ?, ?, K]. */
+  align(dy: tf.Tensor4D): tf.Tensor4D;
 }
 
 /**
- * The window of padded x that filter tap (i, j) multiplies: [N, outH, outW, C] for an NHWC
- * input, or [C, N, outH, outW] when x was transposed to CNHW (layout "CNHW").
+ * Filter-tap windows of an NHWC x, moved to channels-first once. For stride 1 the output grid
+ * is widened to the padded width, so each window is a single shift of the flattened padded
+ * image (one long copy per image and channel instead of one per output row); the extra columns
+ * meet the zero columns that `align` adds to dy. Strided convolutions slice with strides.
  */
-export function tapWindow(xPadded: tf.Tensor4D, g: ConvGeometry, i: number, j: number, layout: "NHWC" | "CNHW" = "NHWC"): tf.Tensor4D {
-  const top = i * g.dilationHeight;
-  const left = j * g.dilationWidth;
-  const hAxis = layout === "NHWC" ? 1 : 2;
-  const begin = [0, 0, 0, 0];
-  const size = [...xPadded.shape];
-  begin[hAxis] = top;
-  begin[hAxis + 1] = left;
-  size[hAxis] = g.outHeight;
-  size[hAxis + 1] = g.outWidth;
+export function filterGradientWindows(x: tf.Tensor4D, g: ConvGeometry): TapWindows {
+  const channels = x.shape[3];
   if (g.strideHeight === 1 && g.strideWidth === 1) {
-    if (size.every((n, d) => n === xPadded.shape[d])) return xPadded;
-    return tf.slice(xPadded, begin, size);
+    const reachW = effectiveSize(g.filterWidth, g.dilationWidth);
+    const padded = xForFilterGradient(x, g, reachW > 1 ? 1 : 0); // one spare row for the last shifts
+    const [n, hp, wp] = padded.shape;
+    const flat = tf.transpose(padded, [3, 0, 1, 2]).reshape([channels, n, hp * wp]) as tf.Tensor3D;
+    const length = g.outHeight * wp;
+    return {
+      rows: n * length,
+      window: (i, j) => {
+        const shift = i * g.dilationHeight * wp + j * g.dilationWidth;
+        return tf.slice(flat, [0, 0, shift], [channels, n, length]).reshape([channels, n * length]) as tf.Tensor2D;
+      },
+      align: (dy) => (wp === g.outWidth ? dy : tf.pad(dy, [[0, 0], [0, 0], [0, wp - g.outWidth], [0, 0]])),
+    };
   }
-  const end = begin.map((b, d) => b + size[d]);
-  const strides = [1, 1, 1, 1];
-  strides[hAxis] = g.strideHeight;
-  strides[hAxis + 1] = g.strideWidth;
-  end[hAxis] = top + g.strideHeight * (g.outHeight - 1) + 1;
-  end[hAxis + 1] = left + g.strideWidth * (g.outWidth - 1) + 1;
-  return tf.stridedSlice(xPadded, begin, end, strides) as tf.Tensor4D;
+  const cnhw = tf.transpose(xForFilterGradient(x, g, 0), [3, 0, 1, 2]) as tf.Tensor4D;
+  const rows = g.batch * g.outHeight * g.outWidth;
+  return {
+    rows,
+    window: (i, j) => {
+      const top = i * g.dilationHeight;
+      const left = j * g.dilationWidth;
+      return tf.stridedSlice(cnhw, [0, 0, top, left],
+        [channels, g.batch, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1],
+        [1, 1, g.strideHeight, g.strideWidth]).reshape([channels, rows]) as tf.Tensor2D;
+    },
+    align: (dy) => dy,
+  };
 }
