@@ -95,6 +95,25 @@ function cloneWeights(model: tf.LayersModel): tf.Tensor[] {
   return model.getWeights().map((w) => tf.keep(w.clone()));
 }
 
+/**
+ * One optimizer step on a batch (training mode: dropout on, batch statistics updated).
+ * Returns the batch loss and the predictions the step made, for the epoch metrics.
+ */
+function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
+  batch: { x: tf.Tensor4D; y: tf.Tensor2D }, classWeights?: ClassWeights): { loss: number; probabilities: Float32Array } {
+  let kept: tf.Tensor | null = null;
+  const cost = optimizer.minimize(() => {
+    const p = model.apply(batch.x, { training: true }) as tf.Tensor;
+    kept = tf.keep(p);
+    return weightedBinaryCrossentropy(batch.y, p, classWeights);
+  }, true, variables);
+  const probs = kept as tf.Tensor | null;
+  if (!cost || !probs) throw new Error("optimizer.minimize não devolveu a perda do passo.");
+  const result = { loss: cost.dataSync()[0], probabilities: probs.dataSync() as Float32Array };
+  tf.dispose([cost, probs, batch.x, batch.y]);
+  return result;
+}
+
 function formatValidation(l: EpochLogs): string {
   const f = (v: number): string => v.toFixed(4);
   return `val_loss ${f(l.valLoss)} · val_binary_accuracy ${f(l.valBinaryAccuracy)} · val_precision ${f(l.valPrecision)} · val_recall ${f(l.valRecall)}`;
@@ -150,16 +169,9 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
         break;
       }
       const indices = order.slice(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
-      const { x, y } = batchTensors(train, indices);
-      let probs: tf.Tensor | null = null;
-      const lossTensor = withSeededMathRandom(deriveSeed(seed, epoch, s), () => optimizer.minimize(() => {
-        const p = model.apply(x, { training: true }) as tf.Tensor;
-        probs = tf.keep(p);
-        return weightedBinaryCrossentropy(y, p, opts.classWeights);
-      }, true, variables));
-      const loss = lossTensor!.dataSync()[0];
-      const predicted = (probs as tf.Tensor | null)!.dataSync();
-      tf.dispose([lossTensor!, probs!, x, y]);
+      const step = withSeededMathRandom(deriveSeed(seed, epoch, s),
+        () => trainStep(model, optimizer, variables, batchTensors(train, indices), opts.classWeights));
+      const loss = step.loss, predicted = step.probabilities;
       accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), predicted);
       lossSum += loss * indices.length;
       seen += indices.length;
