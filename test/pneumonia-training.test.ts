@@ -219,8 +219,13 @@ describe("pneumonia training (lib/training)", function () {
       assert.notDeepEqual(weightsOf(model), weightsOf(last.model));
       const again = await evaluateModel(model, badVal, { progressLabel: null });
       assert.ok(Math.abs(again.loss - result.bestValLoss) < 1e-5, `${again.loss} vs ${result.bestValLoss}`);
-      [model, best.model, last.model].forEach((m) => m.dispose());
-      result.optimizer.dispose();
+      // Resuming a run that already stopped early trains no more epochs and ends on the best weights.
+      const fresh = tinyModel(77);
+      const resumed = await trainModel(fresh, train, badVal, { ...BASE, epochs: 20, patience: 2, checkpointDir: dir, resume: true });
+      assert.deepEqual([resumed.history.length, resumed.stoppedEarly, resumed.bestEpoch], [result.history.length, true, result.bestEpoch]);
+      assert.deepEqual(weightsOf(fresh), weightsOf(best.model));
+      [model, fresh, best.model, last.model].forEach((m) => m.dispose());
+      [result, resumed].forEach((r) => r.optimizer.dispose());
     });
 
     it("resumes an interrupted run from its last checkpoint and ends exactly as an uninterrupted run", async () => {

@@ -154,12 +154,15 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
     }
   }
   const resumedFromEpoch = state.epochsDone;
+  // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
+  // and does not restart after an early stop it already made.
+  const runSeed = state.seed;
   const n = train.count, steps = Math.ceil(n / opts.batchSize);
-  let stoppedEarly = false, interrupted = false;
+  let stoppedEarly = state.wait >= patience, interrupted = false;
 
   for (let epoch = state.epochsDone; epoch < opts.epochs && !stoppedEarly; epoch++) {
     const started = Date.now();
-    const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(deriveSeed(seed, epoch)));
+    const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(deriveSeed(runSeed, epoch)));
     const counts = emptyCounts();
     let lossSum = 0, seen = 0;
     const progress = opts.showProgress === false ? null : createProgress(`Época ${epoch + 1}/${opts.epochs}`, steps);
@@ -169,7 +172,7 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
         break;
       }
       const indices = order.slice(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
-      const step = withSeededMathRandom(deriveSeed(seed, epoch, s),
+      const step = withSeededMathRandom(deriveSeed(runSeed, epoch, s),
         () => trainStep(model, optimizer, variables, batchTensors(train, indices), opts.classWeights));
       const loss = step.loss, predicted = step.probabilities;
       accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), predicted);
