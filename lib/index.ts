@@ -26,3 +26,4 @@ export * from "./pooling";
 export * from "./dropout";
 export * from "./data/mnist";
 export * from "./experiments";
+export * from "./head-and-body";

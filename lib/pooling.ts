@@ -63,3 +63,11 @@ export function pool2dChannels(input: Volume, size = 2, stride = size, mode: Poo
   const pooled = Array.from({ length: channels }, (_, ch) => pool2d(channelOf(input, ch), size, stride, mode));
   return pooled[0].map((row, r) => row.map((_, c) => pooled.map((m) => m[r][c])));
 }
+
+/** Each window in words, for following the pooling by hand: "janela (0, 0): [0, 1, 0, 0.11] → máx 1". */
+export function describePoolingWindows(map: number[][], size = 2, stride = size, mode: PoolMode = "max", digits = 2): string[] {
+  const pooled = pool2d(map, size, stride, mode);
+  const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(digits));
+  return pooled.flatMap((row, r) => row.map((v, c) =>
+    `janela na linha ${r * stride}, coluna ${c * stride}: [${windowValues(map, r, c, size, stride).map(fmt).join(", ")}] → ${mode === "max" ? "máximo" : "média"} ${fmt(v)}`));
+}

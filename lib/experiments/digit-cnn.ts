@@ -60,7 +60,7 @@ export async function trainDigitCnn(opts: TrainDigitCnnOptions = {}): Promise<Di
   const model = buildDigitCnn(opts);
   model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 0.01), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   const history = await fitDigits(model, train, validation, {
-    epochs: opts.epochs ?? 3, batchSize: opts.batchSize ?? 32, seed, onEpoch: opts.onEpoch,
+    epochs: opts.epochs ?? 3, batchSize: opts.batchSize ?? 32, seed, onEpoch: opts.onEpoch, label: "CNN de dígitos",
   });
   return { model, history, train, validation };
 }
@@ -90,4 +90,10 @@ export function predictDigits(model: tf.LayersModel, images: number[][][]): { di
     const probs = (model.predict(x) as tf.Tensor2D).arraySync();
     return probs.map((p) => ({ digit: p.indexOf(Math.max(...p)), probabilities: p }));
   });
+}
+
+/** A map divided by its own largest value (all zeros stay zeros): every filter's map drawn with the full grey range. */
+export function scaleToPeak(map: number[][]): number[][] {
+  const peak = Math.max(...map.map((row) => Math.max(...row)));
+  return peak > 0 ? map.map((row) => row.map((v) => v / peak)) : map.map((row) => row.map(() => 0));
 }

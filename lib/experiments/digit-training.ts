@@ -4,6 +4,7 @@
 // mode (dropout off), so that the two curves compare like with like.
 import * as tf from "@tensorflow/tfjs";
 import { DigitSet, MNIST_SIZE } from "../data/mnist";
+import { createProgress } from "../progress";
 import { seededRandom, shuffled } from "../random";
 
 export interface EpochMetrics {
@@ -35,8 +36,10 @@ export interface FitOptions {
   batchSize: number;
   /** Seed of the per-epoch shuffles. */
   seed: number;
-  /** Called after every epoch (progress, live printing). */
+  /** Called after every epoch (live charts, printing). */
   onEpoch?: (metrics: EpochMetrics) => void;
+  /** Label of the progress display (one line updated in place per epoch). Default "treino". */
+  label?: string;
 }
 
 async function lossAndAccuracy(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Promise<[number, number]> {
@@ -55,6 +58,7 @@ export async function fitDigits(model: tf.LayersModel, train: DigitSet, validati
   const trainT = digitTensors(train), valT = digitTensors(validation);
   const order = Array.from({ length: train.count }, (_, i) => i);
   const epochs: EpochMetrics[] = [];
+  const progress = createProgress(opts.label ?? "treino", opts.epochs);
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const idx = tf.tensor1d(shuffled(order, rng), "int32");
@@ -65,10 +69,18 @@ export async function fitDigits(model: tf.LayersModel, train: DigitSet, validati
       const [valLoss, valAccuracy] = await lossAndAccuracy(model, valT.xs, valT.ys);
       const metrics = { epoch, loss, accuracy, valLoss, valAccuracy };
       epochs.push(metrics);
+      progress.tick(1, { loss: loss.toFixed(3), acurácia: accuracy.toFixed(3), "val. acurácia": valAccuracy.toFixed(3) });
       opts.onEpoch?.(metrics);
     }
+    progress.finish();
   } finally {
     tf.dispose([trainT.xs, trainT.ys, valT.xs, valT.ys]);
   }
   return { epochs, seconds: (Date.now() - start) / 1000, backend: tf.getBackend() };
+}
+
+/** The history as Keras' `history.history` holds it (for historyChart): loss, val_loss, accuracy, val_accuracy. */
+export function historyRecord(history: TrainingHistory): Record<string, number[]> {
+  const pick = (key: keyof EpochMetrics): number[] => history.epochs.map((e) => e[key]);
+  return { loss: pick("loss"), val_loss: pick("valLoss"), accuracy: pick("accuracy"), val_accuracy: pick("valAccuracy") };
 }

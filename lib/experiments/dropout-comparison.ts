@@ -113,7 +113,7 @@ export async function compareDropout(opts: DropoutComparisonOptions = {}): Promi
     model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
     try {
       return await fitDigits(model, train, validation, {
-        epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, onEpoch: (m) => opts.onEpoch?.(name, m),
+        epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, label: name, onEpoch: (m) => opts.onEpoch?.(name, m),
       });
     } finally {
       // The optimizer's moment estimates are tensors the model does not own.
