@@ -1,31 +1,22 @@
 // The exercises of notebooks 05-07: the lib reference passes every public and hidden case,
-// a typical mistake fails with a Portuguese message, and an untouched stub reports "not done".
+// a typical mistake fails with a Portuguese message, and an untouched stub reports "not done";
+// and the dropout exercise's property checks catch each kind of wrong mask.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { conv2dChannels, Matrix, outputSize, Volume } from "../lib/convolution";
-import { convParams, denseParams } from "../lib/connectivity";
+import { conv2dChannels, Matrix, Volume } from "../lib/convolution";
 import { dropoutForward } from "../lib/dropout";
 import { evaluate } from "../lib/grading/check";
-import { getExercise } from "../lib/grading/registry";
-import { todo } from "../lib/grading/todo";
-import { avgPool2d, maxPool2d } from "../lib/pooling";
+import { avgPool2d, denseParamsAfterPooling, maxPool2d } from "../lib/pooling";
+import { cnnParams } from "../lib/experiments/digit-cnn";
 import { Rng } from "../lib/random";
-import { loadHiddenCases } from "../grading/hidden-cases";
+import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
 
 /** References written the way a student would, from the lib's pieces. */
 const conv2dMultiChannel = (input: Volume, filter: Volume, stride: number): Matrix =>
   conv2dChannels(input, [filter], stride).map((row) => row.map((px) => px[0]));
 const flatten = (maps: Volume): number[] => maps.flat(2);
-const denseParamsAfterPooling = (rows: number, cols: number, channels: number, pool: number, stride: number, units: number): number =>
-  denseParams(outputSize(rows, pool, stride) * outputSize(cols, pool, stride) * channels, units);
-const cnnParameterCount = (size: number, channels: number, filters: number, k: number, pool: number, classes: number): number => {
-  const side = Math.floor(outputSize(size, k) / pool);
-  return convParams(k, channels, filters) + denseParams(side * side * filters, classes);
-};
 
-interface Trial { id: string; notebook: string; reference: unknown; mistake: unknown }
-
-const trials: Trial[] = [
+const trials: ExerciseTrial[] = [
   { id: "max-pool", notebook: "05-pooling", reference: maxPool2d,
     // Forgets the step: always moves one cell.
     mistake: (m: Matrix, size: number) => maxPool2d(m, size, 1) },
@@ -42,10 +33,10 @@ const trials: Trial[] = [
   { id: "flatten", notebook: "06-filtros-3d-cnn", reference: flatten,
     // Channel by channel (maps one after the other) instead of pixel by pixel.
     mistake: (maps: Volume) => maps[0][0].map((_, ch) => maps.flatMap((r) => r.map((px) => px[ch]))).flat() },
-  { id: "cnn-params", notebook: "06-filtros-3d-cnn", reference: cnnParameterCount,
+  { id: "cnn-params", notebook: "06-filtros-3d-cnn", reference: cnnParams,
     // Counts the Dense layer on the map before pooling.
     mistake: (size: number, channels: number, filters: number, k: number, _pool: number, classes: number) =>
-      cnnParameterCount(size, channels, filters, k, 1, classes) },
+      cnnParams(size, channels, filters, k, 1, classes) },
   { id: "dropout-forward", notebook: "07-dropout", reference: dropoutForward,
     // Forgets to divide by (1 - rate).
     mistake: (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random, "classic") },
@@ -54,35 +45,7 @@ const trials: Trial[] = [
 describe("lecture exercises (notebooks 05-07)", () => {
   before(async () => { await tf.setBackend("cpu"); });
 
-  for (const t of trials) {
-    describe(t.id, () => {
-      it("the lib reference passes every public case", async () => {
-        const report = await evaluate(t.id, t.reference);
-        assert.equal(report.status, "passed", JSON.stringify(report.cases.filter((c) => !c.passed)));
-        assert.ok(report.total >= 3, `${report.total} cases`);
-        assert.equal(getExercise(t.id).notebook, t.notebook);
-      });
-
-      it("the lib reference passes every hidden case", async () => {
-        const hidden = loadHiddenCases(t.notebook)[t.id];
-        assert.ok(hidden && hidden.length >= 2, `hidden cases for ${t.id}`);
-        const report = await evaluate(t.id, t.reference, hidden);
-        assert.equal(report.status, "passed", JSON.stringify(report.cases.filter((c) => !c.passed)));
-      });
-
-      it("a typical mistake fails with a Portuguese message", async () => {
-        const report = await evaluate(t.id, t.mistake);
-        assert.equal(report.status, "failed");
-        const failed = report.cases.filter((c) => !c.passed);
-        assert.ok(failed.length >= 1 && failed.every((c) => /esperado|deveria|deve/.test(c.message)), JSON.stringify(failed));
-      });
-
-      it("an untouched stub reports not done", async () => {
-        const report = await evaluate(t.id, () => todo());
-        assert.equal(report.status, "not-done");
-      });
-    });
-  }
+  describeExerciseTrials(trials, { message: /esperado|deveria|deve/, minPublic: 3, minHidden: 2 });
 
   describe("dropout-forward catches each wrong mask", () => {
     const failures = async (fn: unknown): Promise<string> =>

@@ -8,7 +8,8 @@ import { conv2d } from "../lib/convolution";
 import { digitImage, loadMnist } from "../lib/data/mnist";
 import { initEngine } from "../lib/engine";
 import { compareDropout, withWrongLabels } from "../lib/experiments/dropout-comparison";
-import { featureMaps, learnedFilters, predictDigits, trainDigitCnn } from "../lib/experiments/digit-cnn";
+import { featureMaps, learnedFilters, predictDigits, scaleToPeak, trainDigitCnn } from "../lib/experiments/digit-cnn";
+import { historyRecord } from "../lib/experiments/digit-training";
 import { measureShiftRobustness, VERTICAL_EDGE_FILTER } from "../lib/experiments/shift-robustness";
 import { maxPool2d } from "../lib/pooling";
 
@@ -43,6 +44,11 @@ describe("lecture experiments (notebooks 05-07)", () => {
         map.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - ours[i][j]) < 1e-4, `filter ${f} [${i}][${j}]`)));
         assert.deepEqual(pooled[f].map((r) => r.map((v) => v.toFixed(4))), maxPool2d(map, 2, 2).map((r) => r.map((v) => v.toFixed(4))));
       });
+      const record = historyRecord(history);
+      assert.deepEqual(Object.keys(record).sort(), ["accuracy", "loss", "val_accuracy", "val_loss"]);
+      assert.deepEqual(record.val_accuracy, history.epochs.map((e) => e.valAccuracy));
+      const scaled = scaleToPeak(maps[0]);
+      assert.ok(Math.max(...scaled.flat()) === 1 || scaled.flat().every((v) => v === 0));
       const predictions = predictDigits(model, [image]);
       assert.equal(predictions[0].probabilities.length, 10);
       assert.ok(Math.abs(predictions[0].probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { relu } from "../lib/activation";
 import { featureMap } from "../lib/detection";
 import { CIRCLE_FILTER, NINE } from "../lib/lecture-images";
-import { avgPool2d, maxPool2d, maxPoolSources, pool2d, pool2dChannels } from "../lib/pooling";
+import { avgPool2d, describePoolingWindows, maxPool2d, maxPoolSources, pool2d, pool2dChannels } from "../lib/pooling";
 import { randomMatrix, seededRandom } from "../lib/random";
 import { Matrix, Volume } from "../lib/convolution";
 
@@ -56,6 +56,13 @@ describe("pooling", () => {
   it("says where each max came from", () => {
     const map = [[1, 5, 2, 0], [3, 4, 9, 1], [0, 0, 0, 0], [7, 0, 0, 8]];
     assert.deepEqual(maxPoolSources(map, 2, 2), [[[0, 1], [1, 2]], [[3, 0], [3, 3]]]);
+  });
+
+  it("describes each window in words (what the notebook prints)", () => {
+    const lines = describePoolingWindows([[0, 1, 5], [0, 0.25, 2], [3, 4, 9]], 2, 1, "average");
+    assert.equal(lines.length, 4);
+    assert.equal(lines[0], "janela na linha 0, coluna 0: [0, 1, 0, 0.25] → média 0.31");
+    assert.equal(describePoolingWindows([[0, 1], [2, 3]], 2, 2, "max")[0], "janela na linha 0, coluna 0: [0, 1, 2, 3] → máximo 3");
   });
 
   it("pools each channel of a volume on its own, like tf.maxPool on a multi-channel tensor", () => {
