@@ -185,6 +185,32 @@ function maxPoolGradKernel(fallback: Fallback): Fallback {
     const dxs = offsetOf(backend, out);
     const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth } = info;
     heap.fill(0, dxs, dxs + batchSize * inHeight * inWidth * C);
+    if (info.filterHeight === 2 && info.filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+      info.padInfo.top === 0 && info.padInfo.left === 0) {
+      // The pooling every CNN here uses: four candidates per output, no bookkeeping arrays.
+      const rowStep = inWidth * C;
+      for (let b = 0; b < batchSize; b++) {
+        for (let yR = 0; yR < outHeight; yR++) {
+          for (let yC = 0; yC < outWidth; yC++) {
+            const p00 = ((b * inHeight + 2 * yR) * inWidth + 2 * yC) * C;
+            const dyBase = dys + ((b * outHeight + yR) * outWidth + yC) * C;
+            for (let d = 0; d < C; d++) {
+              let at = p00 + d;
+              let v = heap[xs + at];
+              const q01 = at + C;
+              const q10 = at + rowStep;
+              const q11 = q10 + C;
+              if (!(v > -Infinity)) { v = -Infinity; at = -1; } // NaN or -inf never wins, as on cpu
+              if (heap[xs + q01] > v) { v = heap[xs + q01]; at = q01; }
+              if (heap[xs + q10] > v) { v = heap[xs + q10]; at = q10; }
+              if (heap[xs + q11] > v) { at = q11; }
+              if (at >= 0) heap[dxs + at] += heap[dyBase + d];
+            }
+          }
+        }
+      }
+      return out;
+    }
     const best = new Float32Array(C);
     const where = new Int32Array(C);
     for (let b = 0; b < batchSize; b++) {
