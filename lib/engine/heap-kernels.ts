@@ -1,8 +1,9 @@
-// Copy kernels for the wasm backend that work on the wasm heap in place. tfjs-backend-wasm
-// 4.x implements Slice by first copying the WHOLE input out of the heap (readSync) and then
-// copying rows of the innermost dimension one subarray at a time, and Tile as a per-element
-// loop; both showed up as seconds per training step (BatchNorm's gradient tiles to the full
-// activation shape; the backprop-filter kernels slice a window per filter tap).
+// Replacements for wasm kernels that were slow in a training step, mostly working on the wasm
+// heap in place. tfjs-backend-wasm 4.x implements Slice by first copying the WHOLE input out of
+// the heap (readSync) and then one innermost row at a time, Tile as a per-element loop, Identity
+// as a full copy, Sum/Mean over leading axes through a 4D transpose, and MaxPoolGrad as a slow
+// loop; together they took seconds per step (BatchNorm's gradient tiles to the full activation
+// shape; the backprop-filter kernels slice a window per filter tap).
 import * as tf from "@tensorflow/tfjs";
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use (see its backend_wasm.d.ts). */
