@@ -28,9 +28,10 @@ export const PRESETS: Record<PresetName, TrainingPreset> = {
       "Sem TPU, cada época leva vários minutos aqui: rode pela linha de comando (npm run train -- --preset full).",
   },
   classroom: {
-    name: "classroom", imageSize: 64, batchSize: 25, epochs: 6, patience: 10, seed: 42, limit: null,
-    why: "Todas as imagens, reduzidas a 64x64 (o custo de cada passo cai com o número de pixels: ~8x menos que 180x180), " +
-      "e 6 épocas: cabe em 15 minutos num computador de 2 núcleos e já passa de 80% de acurácia no teste.",
+    name: "classroom", imageSize: 40, batchSize: 25, epochs: 8, patience: 10, seed: 42, limit: null,
+    why: "Todas as imagens, reduzidas a 40x40, e 8 épocas. Num computador de 2 núcleos, cada passo em 180x180 custa cerca " +
+      "de 20 vezes mais que em 40x40: 8 épocas em 180x180 levariam horas, aqui cabem em menos de 15 minutos (com as imagens já " +
+      "preparadas em disco) e, com a semente 42, chegam a mais de 80% de acurácia e 90% de revocação no teste.",
   },
   smoke: {
     name: "smoke", imageSize: 48, batchSize: 25, epochs: 2, patience: 10, seed: 42,
