@@ -69,6 +69,8 @@ function main() {
   if (!py) return 1; // the kernel step above already said what to install
   const folder = args.includes("--solutions") ? "solutions" : "notebooks";
   const browser = args.includes("--no-browser") ? ["--no-browser"] : [];
+  // Jupyter refuses to run as root unless told (containers, CI machines).
+  if (typeof process.getuid === "function" && process.getuid() === 0) browser.push("--allow-root");
   let app = null;
   if (hasModule(py, "jupyterlab")) app = ["-m", "jupyterlab"];
   else if (hasModule(py, "notebook")) app = ["-m", "notebook"];
