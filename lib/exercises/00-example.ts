@@ -1,4 +1,4 @@
-// A template exercise showing the contract (see docs/authoring.md). Remove once real exercises exist.
+// The smallest exercise of the contract (docs/authoring.md): the grader and check tests grade fixture submissions of it (test/fixtures/grading/). Not part of any course notebook.
 import type { Exercise } from "../grading/types";
 
 export const exercises: Exercise[] = [
