@@ -1,29 +1,37 @@
 // The single entry point the notebooks import: `import { ... } from "cnn-course"`.
-// Each module below holds one concept; see README.md for the map.
-export * from "./config";
-export * from "./grading";
-export * from "./display";
-export * from "./plots";
-export * from "./random";
-export * from "./convolution";
+// Grouped by lesson; docs/architecture.md draws the whole tree. Only code that runs in
+// the kernel lives here: the instructor's tools (grader, runner, download) are in tools/.
+
+// Shared: project paths and data-directory setting, seeded random numbers.
+export * from "./common/config";
+export * from "./common/random";
+// Self-checks in the student's notebook: check(), todo(), fallbacks to the reference.
+export * from "./check";
+export * from "./check/fallback";
+// What the student sees: display, progress bars, plots.
+export * from "./view/display";
+export * from "./view/progress";
+export * from "./view/plots";
+// The training engine (01 onwards): backend choice and the course's kernels.
 export * from "./engine";
-export * from "./progress";
-export * from "./data/xray-files";
-export * from "./data/load-images";
-export * from "./data/split";
-export * from "./data/xray-grid";
-export * from "./activation";
-export * from "./connectivity";
-export * from "./detection";
-export * from "./lecture-images";
-export * from "./lecture-figures";
-export * from "./grading/fallback";
-export * from "./model";
-export * from "./training";
-export * from "./data/tfrecord";
-export * from "./data/xray-download";
-export * from "./pooling";
-export * from "./dropout";
-export * from "./data/mnist";
-export * from "./experiments";
-export * from "./head-and-body";
+// Lessons 01-07, from scratch: connectivity, convolution and filters, activation,
+// pooling, 3D filters, dropout, detection and the lecture's pictures.
+export * from "./lecture/connectivity";
+export * from "./lecture/convolution";
+export * from "./lecture/activation";
+export * from "./lecture/detection";
+export * from "./lecture/pooling";
+export * from "./lecture/head-and-body";
+export * from "./lecture/dropout";
+export * from "./lecture/images";
+export * from "./lecture/figures";
+// Lessons 05-07 on real digits: MNIST, the digit CNN and its experiments.
+export * from "./digits/mnist";
+export * from "./digits";
+// Lesson 08, the Keras pneumonia example: X-ray data, the model, training.
+export * from "./pneumonia/data/xray-files";
+export * from "./pneumonia/data/load-images";
+export * from "./pneumonia/data/split";
+export * from "./pneumonia/data/xray-grid";
+export * from "./pneumonia/model";
+export * from "./pneumonia/training";

@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { xrayDataDir } from "../lib/config";
-import { decodeImage } from "../lib/data/decode";
-import { loadImages } from "../lib/data/load-images";
-import { listXrayFiles, XrayFile } from "../lib/data/xray-files";
+import { xrayDataDir } from "../lib/common/config";
+import { decodeImage } from "../lib/pneumonia/data/decode";
+import { loadImages } from "../lib/pneumonia/data/load-images";
+import { listXrayFiles, XrayFile } from "../lib/pneumonia/data/xray-files";
 
 function every<T>(items: readonly T[], n: number): T[] {
   const step = Math.max(1, Math.floor(items.length / n));

@@ -13,9 +13,10 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import * as tf from "@tensorflow/tfjs";
-import { projectRoot } from "../lib/config";
-import { EngineBackend, initEngine, timeKernels } from "../lib/engine";
-import { buildModel } from "../lib/model";
+import { projectRoot } from "../lib/common/config";
+import { EngineBackend, initEngine } from "../lib/engine";
+import { timeKernels } from "../tools/bench/kernel-timing";
+import { buildModel } from "../lib/pneumonia/model";
 
 const PYTHON = "/usr/bin/python3";
 

@@ -11,10 +11,10 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { plotlyMinPath } from "../lib/chart/html";
-import { cacheDir } from "../lib/config";
-import { readNotebook } from "../lib/notebook/format";
-import { findJupyterPython, JUPYTER_MISSING_HELP } from "../lib/notebook/jupyter";
+import { plotlyMinPath } from "../lib/view/chart/html";
+import { cacheDir } from "../lib/common/config";
+import { readNotebook } from "../tools/notebooks/format";
+import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
 import { courseNotebooks, executedPath, runNotebooks } from "./run-notebooks";
 import { LessonMeta, lessonMeta, renderIndexPage, renderLessonPage, SITE_CSS } from "./site/render";
 

@@ -3,8 +3,8 @@
 // the Kaggle folder layout that the course reads. Safe to interrupt: run it again to resume.
 import * as path from "path";
 import { parseArgs } from "util";
-import { xrayDataDir } from "../lib/config";
-import { downloadXrayData, KERAS_XRAY_BASE_URL } from "../lib/data/xray-download";
+import { xrayDataDir } from "../lib/common/config";
+import { downloadXrayData, KERAS_XRAY_BASE_URL } from "../tools/data/xray-download";
 
 const USAGE = `Uso: npm run download -- [opções]
 

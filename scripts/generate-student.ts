@@ -5,11 +5,11 @@
 // --check writes nothing and exits 1 listing every file that is out of date.
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../lib/config";
-import { allExercises } from "../lib/grading/registry";
+import { projectRoot } from "../lib/common/config";
+import { allExercises } from "../lib/check/registry";
 import "../lib/exercises";
-import { parseNotebook, readNotebook } from "../lib/notebook/format";
-import { findSolutionLeaks, generateStudentNotebooks, KnownExercise, lintSourceNotebook, outOfDate } from "../lib/notebook/solutions";
+import { parseNotebook, readNotebook } from "../tools/notebooks/format";
+import { findSolutionLeaks, generateStudentNotebooks, KnownExercise, lintSourceNotebook, outOfDate } from "../tools/notebooks/solutions";
 
 export interface GenerateOptions { solutionsDir: string; notebooksDir: string; check: boolean }
 

@@ -1,17 +1,17 @@
 // npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/]
-//   [--hidden grading/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]
+//   [--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]
 //
 // Grades student submissions against the course's public and hidden cases (see
 // docs/grading.md): a table on the terminal, report.json, grades.csv, details.csv,
 // answers.md and the executed notebooks in the output folder.
 import * as path from "path";
-import { createProgress } from "../lib/progress";
-import { findJupyterPython, JUPYTER_MISSING_HELP } from "../lib/notebook/jupyter";
-import { defaultGradeOptions, GradeOptions, gradeAll, listSubmissions } from "../grading/grader";
-import { formatTable, writeReport } from "../grading/report";
+import { createProgress } from "../lib/view/progress";
+import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
+import { defaultGradeOptions, GradeOptions, gradeAll, listSubmissions } from "../tools/grader/grader";
+import { formatTable, writeReport } from "../tools/grader/report";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
-  "[--hidden grading/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]";
+  "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]";
 
 export function parseGradeArgs(argv: string[]): { targets: string[]; opts: GradeOptions } {
   const opts = defaultGradeOptions();

@@ -4,8 +4,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../lib/config";
-import { findJupyterPython, JUPYTER_MISSING_HELP } from "../lib/notebook/jupyter";
+import { projectRoot } from "../lib/common/config";
+import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
 
 export function registerKernel(log: (line: string) => void = console.log): boolean {
   const root = projectRoot();

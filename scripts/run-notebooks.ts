@@ -6,9 +6,9 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { cacheDir, projectRoot } from "../lib/config";
-import { describeFailure, executeNotebook, ExecutionResult } from "../lib/notebook/execute";
-import { findJupyterPython, JUPYTER_MISSING_HELP } from "../lib/notebook/jupyter";
+import { cacheDir, projectRoot } from "../lib/common/config";
+import { describeFailure, executeNotebook, ExecutionResult } from "../tools/notebooks/execute";
+import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
 
 export interface RunOptions {
   jobs: number;

@@ -6,8 +6,8 @@
 // step (checkpoints are written atomically, never half-written); --resume continues from
 // DIR/last.
 import * as path from "path";
-import { getPreset, PRESETS } from "../lib/training/presets";
-import { defaultRunDir, runPneumoniaTraining } from "../lib/training/pipeline";
+import { getPreset, PRESETS } from "../lib/pneumonia/training/presets";
+import { defaultRunDir, runPneumoniaTraining } from "../lib/pneumonia/training/pipeline";
 
 interface Args { preset: string; resume: boolean; out?: string; data?: string }
 

@@ -10,8 +10,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Page } from "playwright-core";
-import { cacheDir, isCI, projectRoot } from "../lib/config";
-import { readNotebook, writeNotebook } from "../lib/notebook/format";
+import { cacheDir, isCI, projectRoot } from "../lib/common/config";
+import { readNotebook, writeNotebook } from "../tools/notebooks/format";
 import { buildSite } from "../scripts/build-site";
 import {
   cellErrors, chartReport, isTrusted, runAllCells, saveNotebook, unscrollNotebook, waitForAllCells, waitForKernel, waitForLiveCharts,

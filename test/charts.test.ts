@@ -2,11 +2,11 @@
 import { strict as assert } from "assert";
 import { PNG } from "pngjs";
 import * as sax from "sax";
-import { colorAt, resolveColorscale, rgbString } from "../lib/chart/colorscale";
-import { PLOTLY_LOADER_ATTR } from "../lib/chart/html";
-import { figureToSvg, niceTicks } from "../lib/chart/svg";
-import { MimeBundle, setDisplaySink } from "../lib/display";
-import { barChart, chartBundle, forgetPlotlyLoader, heatmap, historyChart, imageGrid, lineChart, liveChart, show } from "../lib/plots";
+import { colorAt, resolveColorscale, rgbString } from "../lib/view/chart/colorscale";
+import { PLOTLY_LOADER_ATTR } from "../lib/view/chart/html";
+import { figureToSvg, niceTicks } from "../lib/view/chart/svg";
+import { MimeBundle, setDisplaySink } from "../lib/view/display";
+import { barChart, chartBundle, forgetPlotlyLoader, heatmap, historyChart, imageGrid, lineChart, liveChart, show } from "../lib/view/plots";
 
 /** Parses the SVG strictly (throws on malformed XML) and returns its elements. */
 function elements(svg: string): { name: string; attrs: Record<string, string>; text: string }[] {

@@ -2,14 +2,14 @@
 // picture, the forward timing and the position-sensitivity demonstration.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { relu } from "../lib/activation";
+import { relu } from "../lib/lecture/activation";
 import {
   connectionDiagram, convLayer, convParams, denseParams, randomDenseLayer, shiftMismatch, shiftScores, timeForward,
-} from "../lib/connectivity";
+} from "../lib/lecture/connectivity";
 import { tfConvParams, tfDenseParams } from "../lib/exercises/tf-reference";
-import { studentOrReference } from "../lib/grading/fallback";
-import { todo } from "../lib/grading/todo";
-import { blankImage, CIRCLE_FILTER, drawPattern, NINE } from "../lib/lecture-images";
+import { studentOrReference } from "../lib/check/fallback";
+import { todo } from "../lib/check/todo";
+import { blankImage, CIRCLE_FILTER, drawPattern, NINE } from "../lib/lecture/images";
 
 describe("connectivity: dense vs convolutional", () => {
   before(async () => { await tf.ready(); });

@@ -2,8 +2,8 @@
 // cases and TensorFlow.js itself (tf.conv2d) on seeded random inputs.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { conv2d, conv2dChannels, outputSize, samePads, zeroPad, windowAt, Matrix, Padding, Volume } from "../lib/convolution";
-import { randomMatrix, seededRandom } from "../lib/random";
+import { conv2d, conv2dChannels, outputSize, samePads, zeroPad, windowAt, Matrix, Padding, Volume } from "../lib/lecture/convolution";
+import { randomMatrix, seededRandom } from "../lib/common/random";
 
 function tfConv(image: Matrix, kernel: Matrix, stride: number, padding: "valid" | "same"): Matrix {
   return tf.tidy(() => {

@@ -4,9 +4,9 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import {
   checkDropoutRate, dropoutForward, dropoutInference, dropoutMask, dropoutMasks, meanTrainingOutput, zeroFraction,
-} from "../lib/dropout";
-import { SeededDropout } from "../lib/experiments/seeded-dropout";
-import { seededRandom } from "../lib/random";
+} from "../lib/lecture/dropout";
+import { SeededDropout } from "../lib/digits/seeded-dropout";
+import { seededRandom } from "../lib/common/random";
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
-import { seededRandom } from "../lib/random";
+import { seededRandom } from "../lib/common/random";
 
 const TOLERANCE = 1e-4;
 

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { spawnSync } from "child_process";
-import { projectRoot } from "../lib/config";
+import { projectRoot } from "../lib/common/config";
 import { engineInfo, initEngine } from "../lib/engine";
 
 describe("engine: initEngine", function () {

@@ -3,8 +3,8 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
-import { buildModel } from "../lib/model";
-import { seededRandom } from "../lib/random";
+import { buildModel } from "../lib/pneumonia/model";
+import { seededRandom } from "../lib/common/random";
 
 const IMAGE_SIZE = 64; // the five 2x2 poolings leave 2x2x256; the layer graph is the full one
 const BATCH = 12;

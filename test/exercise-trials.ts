@@ -2,10 +2,10 @@
 // every public and hidden case, a typical mistake fails with a Portuguese message,
 // and an untouched stub reports "not done". Used by the lecture exercise tests.
 import { strict as assert } from "assert";
-import { loadHiddenCases } from "../grading/hidden-cases";
-import { evaluate } from "../lib/grading/check";
-import { getExercise } from "../lib/grading/registry";
-import { todo } from "../lib/grading/todo";
+import { loadHiddenCases } from "../tools/grader/hidden-cases";
+import { evaluate } from "../lib/check/check";
+import { getExercise } from "../lib/check/registry";
+import { todo } from "../lib/check/todo";
 
 export interface ExerciseTrial {
   id: string;

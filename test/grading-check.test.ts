@@ -1,11 +1,11 @@
 // The self-check's messages: correct, wrong and untouched answers, and the
 // submissions that must not crash a notebook (undefined, wrong type, rejected promise).
 import { strict as assert } from "assert";
-import { check, evaluate } from "../lib/grading/check";
-import { compareValues, toPlain } from "../lib/grading/compare";
-import { parseCaseOutputs, runCasesForGrader } from "../lib/grading/case-outputs";
-import { todo } from "../lib/grading/todo";
-import { conv2d } from "../lib/convolution";
+import { check, evaluate } from "../lib/check/check";
+import { compareValues, toPlain } from "../lib/check/compare";
+import { parseCaseOutputs, runCasesForGrader } from "../lib/check/case-outputs";
+import { todo } from "../lib/check/todo";
+import { conv2d } from "../lib/lecture/convolution";
 
 /** What `check` prints (console.log captured), and what it resolved to. */
 async function printed(id: string, submission: unknown): Promise<{ text: string; value: unknown }> {

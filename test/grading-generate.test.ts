@@ -6,11 +6,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot } from "../lib/config";
-import { Cell, Notebook, readNotebook, sourceText, stringifyNotebook, toSourceLines } from "../lib/notebook/format";
+import { projectRoot } from "../lib/common/config";
+import { Cell, Notebook, readNotebook, sourceText, stringifyNotebook, toSourceLines } from "../tools/notebooks/format";
 import {
   findSolutionLeaks, generateStudentNotebooks, lintSourceNotebook, outOfDate, SolutionMarkerError, stripCellSource, studentNotebook,
-} from "../lib/notebook/solutions";
+} from "../tools/notebooks/solutions";
 import { generate, knownExercises } from "../scripts/generate-student";
 
 const root = projectRoot();

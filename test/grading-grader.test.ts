@@ -7,15 +7,15 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot } from "../lib/config";
-import { readNotebook, sourceText, toSourceLines } from "../lib/notebook/format";
-import { studentNotebook } from "../lib/notebook/solutions";
-import { getExercise } from "../lib/grading/registry";
-import { assembleGradingNotebook, definesSymbol, findExerciseCell, loadCourseSource } from "../grading/assemble";
-import { defaultGradeOptions, GradeOptions, gradeAll, GradingReport, SubmissionGrade } from "../grading/grader";
-import { FileGuard } from "../grading/guard";
-import { caseProblems, loadHiddenCases } from "../grading/hidden-cases";
-import { formatTable, writeReport } from "../grading/report";
+import { projectRoot } from "../lib/common/config";
+import { readNotebook, sourceText, toSourceLines } from "../tools/notebooks/format";
+import { studentNotebook } from "../tools/notebooks/solutions";
+import { getExercise } from "../lib/check/registry";
+import { assembleGradingNotebook, definesSymbol, findExerciseCell, loadCourseSource } from "../tools/grader/assemble";
+import { defaultGradeOptions, GradeOptions, gradeAll, GradingReport, SubmissionGrade } from "../tools/grader/grader";
+import { FileGuard } from "../tools/grader/guard";
+import { caseProblems, loadHiddenCases } from "../tools/grader/hidden-cases";
+import { formatTable, writeReport } from "../tools/grader/report";
 import { FIXTURE_HIDDEN, FIXTURE_SOLUTIONS, makeSubmissions } from "./fixtures/grading/make-submissions";
 
 const root = projectRoot();
@@ -87,7 +87,7 @@ describe("grader pieces (no kernel)", () => {
   });
 
   it("every hidden-case file of the course loads and is valid", () => {
-    const dir = path.join(root, "grading", "hidden");
+    const dir = path.join(root, "tools", "grader", "hidden");
     for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".ts"))) {
       const hidden = loadHiddenCases(path.basename(name, ".ts"), dir);
       assert.ok(Object.values(hidden).every((cases) => cases.length > 0), name);

@@ -2,8 +2,8 @@
 // on its body part, and conv2dChannels stacks them as two channels (equal to tf.conv2d).
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { channelOf, conv2dChannels, volumeShape } from "../lib/convolution";
-import { BODY_FILTER, HEAD_AND_BODY_IMAGE, HEAD_AT, HEAD_FILTER, rgbImage } from "../lib/head-and-body";
+import { channelOf, conv2dChannels, volumeShape } from "../lib/lecture/convolution";
+import { BODY_FILTER, HEAD_AND_BODY_IMAGE, HEAD_AT, HEAD_FILTER, rgbImage } from "../lib/lecture/head-and-body";
 
 describe("head and body 3D filters", () => {
   before(async () => { await tf.setBackend("cpu"); });

@@ -3,12 +3,12 @@
 // and the dropout exercise's property checks catch each kind of wrong mask.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { conv2dChannels, Matrix, Volume } from "../lib/convolution";
-import { dropoutForward } from "../lib/dropout";
-import { evaluate } from "../lib/grading/check";
-import { avgPool2d, denseParamsAfterPooling, maxPool2d } from "../lib/pooling";
-import { cnnParams } from "../lib/experiments/digit-cnn";
-import { Rng } from "../lib/random";
+import { conv2dChannels, Matrix, Volume } from "../lib/lecture/convolution";
+import { dropoutForward } from "../lib/lecture/dropout";
+import { evaluate } from "../lib/check/check";
+import { avgPool2d, denseParamsAfterPooling, maxPool2d } from "../lib/lecture/pooling";
+import { cnnParams } from "../lib/digits/digit-cnn";
+import { Rng } from "../lib/common/random";
 import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
 
 /** References written the way a student would, from the lib's pieces. */

@@ -1,11 +1,11 @@
 // The exercises of notebooks 01-04: the lib reference passes every public and hidden case,
 // a typical mistake fails with a message, and an untouched stub reports "not done yet".
 import * as tf from "@tensorflow/tfjs";
-import { relu } from "../lib/activation";
-import { convParams, denseParams } from "../lib/connectivity";
-import { conv2d, outputSize, windowAt, windowProductSum, zeroPad, Matrix } from "../lib/convolution";
-import { findPeaks } from "../lib/detection";
-import { CIRCLE_FILTER, NINE } from "../lib/lecture-images";
+import { relu } from "../lib/lecture/activation";
+import { convParams, denseParams } from "../lib/lecture/connectivity";
+import { conv2d, outputSize, windowAt, windowProductSum, zeroPad, Matrix } from "../lib/lecture/convolution";
+import { findPeaks } from "../lib/lecture/detection";
+import { CIRCLE_FILTER, NINE } from "../lib/lecture/images";
 import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
 
 const flip = (k: Matrix): Matrix => k.slice().reverse().map((r) => r.slice().reverse());

@@ -3,15 +3,15 @@
 // to shifts, and dropout narrows the train/validation gap in the notebook's configuration.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { relu } from "../lib/activation";
-import { conv2d } from "../lib/convolution";
-import { digitImage, loadMnist } from "../lib/data/mnist";
+import { relu } from "../lib/lecture/activation";
+import { conv2d } from "../lib/lecture/convolution";
+import { digitImage, loadMnist } from "../lib/digits/mnist";
 import { initEngine } from "../lib/engine";
-import { compareDropout, withWrongLabels } from "../lib/experiments/dropout-comparison";
-import { featureMaps, learnedFilters, predictDigits, scaleToPeak, trainDigitCnn } from "../lib/experiments/digit-cnn";
-import { historyRecord } from "../lib/experiments/digit-training";
-import { measureShiftRobustness, VERTICAL_EDGE_FILTER } from "../lib/experiments/shift-robustness";
-import { maxPool2d } from "../lib/pooling";
+import { compareDropout, withWrongLabels } from "../lib/digits/dropout-comparison";
+import { featureMaps, learnedFilters, predictDigits, scaleToPeak, trainDigitCnn } from "../lib/digits/digit-cnn";
+import { historyRecord } from "../lib/digits/digit-training";
+import { measureShiftRobustness, VERTICAL_EDGE_FILTER } from "../lib/digits/shift-robustness";
+import { maxPool2d } from "../lib/lecture/pooling";
 
 describe("lecture experiments (notebooks 05-07)", () => {
   before(async () => { await initEngine({ quiet: true }); });

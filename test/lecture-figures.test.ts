@@ -1,10 +1,10 @@
 // The lecture's figures: panels with equal cells, and the step-by-step convolution
 // driven by a window function (the student's in the notebooks).
 import { strict as assert } from "assert";
-import { relu } from "../lib/activation";
-import { conv2d, windowProductSum } from "../lib/convolution";
-import { convolutionSteps, convolutionStepsFigure, panels } from "../lib/lecture-figures";
-import { CIRCLE_FILTER, EYE, NINE, rotateImage, scaleImage } from "../lib/lecture-images";
+import { relu } from "../lib/lecture/activation";
+import { conv2d, windowProductSum } from "../lib/lecture/convolution";
+import { convolutionSteps, convolutionStepsFigure, panels } from "../lib/lecture/figures";
+import { CIRCLE_FILTER, EYE, NINE, rotateImage, scaleImage } from "../lib/lecture/images";
 
 interface Axis { domain: [number, number] }
 

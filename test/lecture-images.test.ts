@@ -1,11 +1,11 @@
 // The lecture's "9", its filters and the feature maps the notebooks show.
 import { strict as assert } from "assert";
-import { relu } from "../lib/activation";
-import { conv2d } from "../lib/convolution";
-import { detectPattern, featureMap, findPeaks } from "../lib/detection";
+import { relu } from "../lib/lecture/activation";
+import { conv2d } from "../lib/lecture/convolution";
+import { detectPattern, featureMap, findPeaks } from "../lib/lecture/detection";
 import {
   CIRCLE_FILTER, DIAGONAL_FILTER, EYE_FILTER, eyeScene, LECTURE_FILTERS, NINE, SLIDE_PRINTED_MAP, shiftImage, VERTICAL_LINE_FILTER,
-} from "../lib/lecture-images";
+} from "../lib/lecture/images";
 
 const round2 = (m: number[][]): number[][] => m.map((r) => r.map((v) => Math.round(v * 100) / 100));
 

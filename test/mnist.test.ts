@@ -1,6 +1,6 @@
 // The real MNIST digits shipped by the `mnist` package, picked by a seeded permutation.
 import { strict as assert } from "assert";
-import { digitImage, loadMnist, MNIST_SIZE, mnistCountsByDigit, mnistDigit, mnistSplit } from "../lib/data/mnist";
+import { digitImage, loadMnist, MNIST_SIZE, mnistCountsByDigit, mnistDigit, mnistSplit } from "../lib/digits/mnist";
 
 describe("mnist digits", () => {
   it("holds 10,000 real digits, about a thousand of each", () => {

@@ -4,8 +4,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { describeFailure } from "../lib/notebook/execute";
-import { Notebook, readNotebook, sourceText } from "../lib/notebook/format";
+import { describeFailure } from "../tools/notebooks/execute";
+import { Notebook, readNotebook, sourceText } from "../tools/notebooks/format";
 import { courseNotebooks, runNotebooks, NotebookRun } from "../scripts/run-notebooks";
 
 const log = (line: string): void => console.log(`      ${line}`);

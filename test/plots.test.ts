@@ -1,7 +1,7 @@
 // Figure builders: the plotly figures they return hold the data they were given.
 import { strict as assert } from "assert";
 import { PNG } from "pngjs";
-import { heatmap, imageGrid, lineChart, Trace } from "../lib/plots";
+import { heatmap, imageGrid, lineChart, Trace } from "../lib/view/plots";
 
 function decodeSource(trace: Trace): PNG {
   const src = String(trace.source);

@@ -3,11 +3,11 @@
 // hidden cases load as valid JSON cases.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { loadHiddenCases } from "../grading/hidden-cases";
-import { evaluate } from "../lib/grading";
+import { loadHiddenCases } from "../tools/grader/hidden-cases";
+import { evaluate } from "../lib/check";
 import { architectureOf, dropoutsOf } from "../lib/exercises/08-pneumonia";
-import { convBlock, denseBlock, SymbolicTensor } from "../lib/model";
-import { classWeights } from "../lib/data/split";
+import { convBlock, denseBlock, SymbolicTensor } from "../lib/pneumonia/model";
+import { classWeights } from "../lib/pneumonia/data/split";
 
 describe("pneumonia exercises (notebook 08)", () => {
   it("accepts the reference blocks and rejects a conv block without batch normalization", async () => {

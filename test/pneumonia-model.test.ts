@@ -2,9 +2,9 @@
 // repeatable initial weights, and a clear error for an impossible input size.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { buildModel, convBlock, denseBlock, describeLayers, formatSummary, modelSummaryRows, paramCounts } from "../lib/model";
+import { buildModel, convBlock, denseBlock, describeLayers, formatSummary, modelSummaryRows, paramCounts } from "../lib/pneumonia/model";
 
-describe("pneumonia model (lib/model)", () => {
+describe("pneumonia model (lib/pneumonia/model)", () => {
   let model: tf.LayersModel;
   before(() => { model = buildModel(180); });
   after(() => model.dispose());

@@ -7,9 +7,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadCheckpoint } from "../lib/training/checkpoint";
-import { TrainingReport } from "../lib/training/pipeline";
-import { PRESETS } from "../lib/training/presets";
+import { loadCheckpoint } from "../lib/pneumonia/training/checkpoint";
+import { TrainingReport } from "../lib/pneumonia/training/pipeline";
+import { PRESETS } from "../lib/pneumonia/training/presets";
 import { parseTrainArgs } from "../scripts/train";
 import { describeWithXrayData } from "./helpers/data";
 

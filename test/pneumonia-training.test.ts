@@ -1,4 +1,4 @@
-// The training loop of the pneumonia example (lib/training) on a tiny model and seeded
+// The training loop of the pneumonia example (lib/pneumonia/training) on a tiny model and seeded
 // synthetic images: epoch metrics and the weighted loss against hand counts, the learning-rate
 // schedule, checkpoints (round trip, atomic under SIGKILL), early stopping that restores the
 // best weights, resume that continues exactly where an interrupted run stopped, no tensor leaks.
@@ -9,13 +9,13 @@ import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
-import { withSeededMathRandom } from "../lib/model";
-import { seededRandom } from "../lib/random";
+import { withSeededMathRandom } from "../lib/pneumonia/model";
+import { seededRandom } from "../lib/common/random";
 import {
   accumulateCounts, bestCheckpointDir, confusionMatrix, emptyCounts, evaluateModel, exponentialDecay, findCheckpoint,
   formatPrediction, KERAS_EXAMPLE_SCHEDULE, LabeledImages, lastCheckpointDir, loadCheckpoint, metricsFromCounts,
   predictImage, saveCheckpoint, ScheduledAdam, trainModel, TrainOptions, TrainResult, weightedBinaryCrossentropy, writeDirAtomic,
-} from "../lib/training";
+} from "../lib/pneumonia/training";
 
 const SIZE = 8;
 
@@ -56,7 +56,7 @@ function weightsOf(model: tf.LayersModel): number[][] {
 
 const BASE: TrainOptions = { epochs: 4, batchSize: 16, seed: 5, classWeights: { 0: 1.4, 1: 0.75 }, showProgress: false };
 
-describe("pneumonia training (lib/training)", function () {
+describe("pneumonia training (lib/pneumonia/training)", function () {
   const train = syntheticImages(80, 11), val = syntheticImages(30, 12);
   before(async () => { await initEngine({ quiet: true }); });
 

@@ -1,12 +1,12 @@
 // Pooling from scratch against TensorFlow.js, on the lecture's "9" and on seeded random maps.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { relu } from "../lib/activation";
-import { featureMap } from "../lib/detection";
-import { CIRCLE_FILTER, NINE } from "../lib/lecture-images";
-import { avgPool2d, describePoolingWindows, maxPool2d, maxPoolSources, pool2d, pool2dChannels } from "../lib/pooling";
-import { randomMatrix, seededRandom } from "../lib/random";
-import { Matrix, Volume } from "../lib/convolution";
+import { relu } from "../lib/lecture/activation";
+import { featureMap } from "../lib/lecture/detection";
+import { CIRCLE_FILTER, NINE } from "../lib/lecture/images";
+import { avgPool2d, describePoolingWindows, maxPool2d, maxPoolSources, pool2d, pool2dChannels } from "../lib/lecture/pooling";
+import { randomMatrix, seededRandom } from "../lib/common/random";
+import { Matrix, Volume } from "../lib/lecture/convolution";
 
 function assertClose(actual: Matrix, expected: Matrix, tol = 1e-5): void {
   assert.deepEqual([actual.length, actual[0]?.length], [expected.length, expected[0]?.length], "shape");

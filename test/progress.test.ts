@@ -1,7 +1,7 @@
 // The progress display: what a notebook, a terminal and a CI log receive, with a fake clock.
 import { strict as assert } from "assert";
-import { MimeBundle, setDisplaySink } from "../lib/display";
-import { createProgress, describeProgress, formatDuration, formatRate, formatValue, progressMode, textBar } from "../lib/progress";
+import { MimeBundle, setDisplaySink } from "../lib/view/display";
+import { createProgress, describeProgress, formatDuration, formatRate, formatValue, progressMode, textBar } from "../lib/view/progress";
 
 function fakeClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;

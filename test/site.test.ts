@@ -3,9 +3,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { plotlyLoaderHtml } from "../lib/chart/html";
-import { Notebook, writeNotebook } from "../lib/notebook/format";
-import { chartBundle, heatmap } from "../lib/plots";
+import { plotlyLoaderHtml } from "../lib/view/chart/html";
+import { Notebook, writeNotebook } from "../tools/notebooks/format";
+import { chartBundle, heatmap } from "../lib/view/plots";
 import { buildSite } from "../scripts/build-site";
 import { markdownToHtml, mergeStreams } from "../scripts/site/render";
 

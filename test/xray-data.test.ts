@@ -5,15 +5,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { xrayDataDir } from "../lib/config";
-import { decodeImage, preprocessFile } from "../lib/data/decode";
-import { imageCacheKey, imageCachePath, readCachedBatch, writeCachedBatch } from "../lib/data/image-cache";
-import { imageAt, loadImages } from "../lib/data/load-images";
-import { resizeBilinear } from "../lib/data/resize";
-import { classWeights, initialBias, splitSummary, splitTrainVal } from "../lib/data/split";
-import { countLabels, listXrayFiles, XrayFile } from "../lib/data/xray-files";
-import { xrayGrid } from "../lib/data/xray-grid";
-import { seededRandom } from "../lib/random";
+import { xrayDataDir } from "../lib/common/config";
+import { decodeImage, preprocessFile } from "../lib/pneumonia/data/decode";
+import { imageCacheKey, imageCachePath, readCachedBatch, writeCachedBatch } from "../lib/pneumonia/data/image-cache";
+import { imageAt, loadImages } from "../lib/pneumonia/data/load-images";
+import { resizeBilinear } from "../lib/pneumonia/data/resize";
+import { classWeights, initialBias, splitSummary, splitTrainVal } from "../lib/pneumonia/data/split";
+import { countLabels, listXrayFiles, XrayFile } from "../lib/pneumonia/data/xray-files";
+import { xrayGrid } from "../lib/pneumonia/data/xray-grid";
+import { seededRandom } from "../lib/common/random";
 import { describeWithXrayData } from "./helpers/data";
 
 function tfResize(data: Uint8Array | Float32Array, width: number, height: number, channels: number, outW: number, outH: number): Float32Array {

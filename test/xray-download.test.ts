@@ -9,11 +9,11 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { downloadFile } from "../lib/data/download";
-import { loadImages } from "../lib/data/load-images";
-import { encodeRecord, maskedCrc32c, readTFRecords, TFRecordError, writeTFRecordFile } from "../lib/data/tfrecord";
-import { downloadXrayData } from "../lib/data/xray-download";
-import { listXrayFiles, XrayFile } from "../lib/data/xray-files";
+import { downloadFile } from "../tools/data/download";
+import { loadImages } from "../lib/pneumonia/data/load-images";
+import { encodeRecord, maskedCrc32c, readTFRecords, TFRecordError, writeTFRecordFile } from "../tools/data/tfrecord";
+import { downloadXrayData } from "../tools/data/xray-download";
+import { listXrayFiles, XrayFile } from "../lib/pneumonia/data/xray-files";
 import { describeWithXrayData } from "./helpers/data";
 
 interface Route { body: Buffer; etag: string; cutAt?: number }

@@ -2,6 +2,4 @@
 export { initEngine, engineInfo } from "./init";
 export type { EngineBackend, EngineInfo, EngineOptions } from "./init";
 export { registerGradientKernels, WASM_GRADIENT_KERNELS } from "./backprop-kernels";
-export { timeKernels } from "./kernel-timing";
-export type { KernelTime } from "./kernel-timing";
 export { registerHeapKernels } from "./heap-kernels";

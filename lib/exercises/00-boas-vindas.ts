@@ -1,7 +1,7 @@
 // Exercise of notebook 00 (welcome): a warm-up that shows how exercises and checks work.
 // The mean reappears later: average pooling and dropout's preserved expectation.
-import type { Exercise, ExerciseCase } from "../grading/types";
-import { seededRandom } from "../random";
+import type { Exercise, ExerciseCase } from "../check/types";
+import { seededRandom } from "../common/random";
 
 /** The reference: arithmetic mean of a non-empty list. */
 export function mean(values: readonly number[]): number {

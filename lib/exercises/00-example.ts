@@ -1,5 +1,5 @@
 // The smallest exercise of the contract (docs/authoring.md): the grader and check tests grade fixture submissions of it (test/fixtures/grading/). Not part of any course notebook.
-import type { Exercise } from "../grading/types";
+import type { Exercise } from "../check/types";
 
 export const exercises: Exercise[] = [
   {

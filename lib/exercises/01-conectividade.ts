@@ -1,7 +1,7 @@
 // Exercises of notebook 01 (dense vs convolutional connectivity): parameter counts,
 // checked against the counts of real tf.layers layers.
-import { convParams, denseParams } from "../connectivity";
-import type { Exercise } from "../grading/types";
+import { convParams, denseParams } from "../lecture/connectivity";
+import type { Exercise } from "../check/types";
 import { tfConvParams, tfDenseParams } from "./tf-reference";
 
 const NOTEBOOK = "01-conectividade";

@@ -1,9 +1,9 @@
 // Exercises of notebook 02 (filters and convolution on the "9"): one window, then the
 // whole valid convolution, compared with the lib reference and with tf.conv2d.
-import { conv2d, windowProductSum, Matrix } from "../convolution";
-import type { Exercise, ExerciseCase } from "../grading/types";
-import { CIRCLE_FILTER, DIAGONAL_FILTER, NINE, VERTICAL_LINE_FILTER } from "../lecture-images";
-import { randomMatrix, seededRandom } from "../random";
+import { conv2d, windowProductSum, Matrix } from "../lecture/convolution";
+import type { Exercise, ExerciseCase } from "../check/types";
+import { CIRCLE_FILTER, DIAGONAL_FILTER, NINE, VERTICAL_LINE_FILTER } from "../lecture/images";
+import { randomMatrix, seededRandom } from "../common/random";
 import { tfConv2d } from "./tf-reference";
 
 const NOTEBOOK = "02-filtros-convolucao";

@@ -1,11 +1,11 @@
 // Exercises of notebook 03 (stride, padding, ReLU): output size, zero padding, the full
 // conv2d and ReLU, each compared with TensorFlow.js on fixed inputs and seeded random ones.
-import { relu } from "../activation";
-import { Matrix } from "../convolution";
-import { featureMap } from "../detection";
-import type { Exercise, ExerciseCase } from "../grading/types";
-import { CIRCLE_FILTER, NINE } from "../lecture-images";
-import { randomMatrix, seededRandom } from "../random";
+import { relu } from "../lecture/activation";
+import { Matrix } from "../lecture/convolution";
+import { featureMap } from "../lecture/detection";
+import type { Exercise, ExerciseCase } from "../check/types";
+import { CIRCLE_FILTER, NINE } from "../lecture/images";
+import { randomMatrix, seededRandom } from "../common/random";
 import { tfConv2d, tfOutputSize, tfRelu, tfZeroPad } from "./tf-reference";
 
 const NOTEBOOK = "03-passo-preenchimento-relu";

@@ -1,10 +1,10 @@
 // Exercises of notebook 04 (other filters and the eye detector): finding the peaks of a
 // feature map, and designing a filter that finds one part of the "9".
-import type { Matrix } from "../convolution";
-import { featureMap, findPeaks } from "../detection";
-import type { Exercise, ExerciseCase, Json } from "../grading/types";
-import { EYE_FILTER, eyeScene, NINE } from "../lecture-images";
-import { randomMatrix, seededRandom } from "../random";
+import type { Matrix } from "../lecture/convolution";
+import { featureMap, findPeaks } from "../lecture/detection";
+import type { Exercise, ExerciseCase, Json } from "../check/types";
+import { EYE_FILTER, eyeScene, NINE } from "../lecture/images";
+import { randomMatrix, seededRandom } from "../common/random";
 
 const NOTEBOOK = "04-outros-filtros-olhos";
 

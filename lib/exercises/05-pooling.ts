@@ -2,13 +2,13 @@
 // tf.maxPool / tf.avgPool, and the Dense parameters left after pooling compared with
 // a tf.layers model's own count.
 import * as tf from "@tensorflow/tfjs";
-import { relu } from "../activation";
-import type { Matrix } from "../convolution";
-import { featureMap } from "../detection";
-import type { Exercise, ExerciseCase } from "../grading/types";
-import { CIRCLE_FILTER, NINE } from "../lecture-images";
-import type { PoolMode } from "../pooling";
-import { randomMatrix, seededRandom } from "../random";
+import { relu } from "../lecture/activation";
+import type { Matrix } from "../lecture/convolution";
+import { featureMap } from "../lecture/detection";
+import type { Exercise, ExerciseCase } from "../check/types";
+import { CIRCLE_FILTER, NINE } from "../lecture/images";
+import type { PoolMode } from "../lecture/pooling";
+import { randomMatrix, seededRandom } from "../common/random";
 import { withTf } from "./tf-reference";
 
 const NOTEBOOK = "05-pooling";

@@ -2,9 +2,9 @@
 // compared with tf.conv2d, the flatten ("desenrolar") compared with tf.layers.flatten,
 // and the parameter count of a small CNN compared with the tf.layers model's own count.
 import * as tf from "@tensorflow/tfjs";
-import type { Volume } from "../convolution";
-import type { Exercise, ExerciseCase } from "../grading/types";
-import { Rng, seededRandom } from "../random";
+import type { Volume } from "../lecture/convolution";
+import type { Exercise, ExerciseCase } from "../check/types";
+import { Rng, seededRandom } from "../common/random";
 import { withTf } from "./tf-reference";
 
 const NOTEBOOK = "06-filtros-3d-cnn";

@@ -2,9 +2,9 @@
 // is random, so the cases check properties instead of values: the mask is made of 0s and
 // 1s, the output is the input times the mask divided by (1 - rate), the fraction of zeros
 // is close to the rate, the mean is preserved, and two iterations draw different masks.
-import type { Exercise, ExerciseCase, Json } from "../grading/types";
-import { preview } from "../grading/compare";
-import { Rng, seededRandom } from "../random";
+import type { Exercise, ExerciseCase, Json } from "../check/types";
+import { preview } from "../check/compare";
+import { Rng, seededRandom } from "../common/random";
 
 const NOTEBOOK = "07-dropout";
 

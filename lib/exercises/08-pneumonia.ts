@@ -3,14 +3,14 @@
 // whole architecture layer by layer and where each dropout sits. Expected values come from
 // the lib (countLabels, classWeights, the reference blocks, buildModel, metricsFromCounts).
 import * as tf from "@tensorflow/tfjs";
-import { classWeights } from "../data/split";
-import { countLabels } from "../data/xray-files";
-import type { Exercise, ExerciseCase, Json } from "../grading/types";
-import { convBlock, denseBlock, SymbolicTensor } from "../model/blocks";
-import { buildModel } from "../model/build";
-import { describeLayers, modelSummaryRows } from "../model/summary";
-import { seededRandom, shuffled } from "../random";
-import { metricsFromCounts } from "../training/metrics";
+import { classWeights } from "../pneumonia/data/split";
+import { countLabels } from "../pneumonia/data/xray-files";
+import type { Exercise, ExerciseCase, Json } from "../check/types";
+import { convBlock, denseBlock, SymbolicTensor } from "../pneumonia/model/blocks";
+import { buildModel } from "../pneumonia/model/build";
+import { describeLayers, modelSummaryRows } from "../pneumonia/model/summary";
+import { seededRandom, shuffled } from "../common/random";
+import { metricsFromCounts } from "../pneumonia/training/metrics";
 
 const NOTEBOOK = "08-pneumonia";
 

@@ -1,5 +1,5 @@
 // Registers every notebook's exercises. One module per notebook: add its import here.
-import { registerExercises } from "../grading/registry";
+import { registerExercises } from "../check/registry";
 import { exercises as example } from "./00-example";
 import { exercises as boasVindas } from "./00-boas-vindas";
 import { exercises as conectividade } from "./01-conectividade";

@@ -3,7 +3,7 @@
 // Cases are built synchronously, so these need a backend that is already initialised
 // (the default cpu one is; an async one such as wasm must have been awaited).
 import * as tf from "@tensorflow/tfjs";
-import type { Matrix } from "../convolution";
+import type { Matrix } from "../lecture/convolution";
 
 /** Runs `fn` inside tf.tidy, turning "backend not initialised yet" into an actionable message. */
 export function withTf<T extends tf.TensorContainer>(fn: () => T): T {

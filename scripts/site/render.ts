@@ -5,9 +5,9 @@
 import hljs from "highlight.js";
 import katex from "katex";
 import { marked } from "marked";
-import { PLOTLY_LOADER_ATTR } from "../../lib/chart/html";
-import { escapeHtml } from "../../lib/display";
-import { Cell, Notebook, Output, sourceText } from "../../lib/notebook/format";
+import { PLOTLY_LOADER_ATTR } from "../../lib/view/chart/html";
+import { escapeHtml } from "../../lib/view/display";
+import { Cell, Notebook, Output, sourceText } from "../../tools/notebooks/format";
 
 export interface LessonMeta { id: string; title: string; summary: string; order: number; file: string }
 
@@ -45,7 +45,7 @@ export function highlightTypeScript(code: string): string {
   return hljs.highlight(code, { language: "typescript", ignoreIllegals: true }).value;
 }
 
-/** True for the output that carries plotly.js itself (see lib/chart/html.ts). */
+/** True for the output that carries plotly.js itself (see lib/view/chart/html.ts). */
 export function isPlotlyLoader(out: Output): boolean {
   const html = joined(out.data?.["text/html"]);
   return html.includes(`${PLOTLY_LOADER_ATTR}=`) && html.trimStart().startsWith("<script");

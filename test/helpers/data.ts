@@ -4,7 +4,7 @@
 // data directory fails the run.
 import * as fs from "fs";
 import * as path from "path";
-import { isCI, xrayDataDir } from "../../lib/config";
+import { isCI, xrayDataDir } from "../../lib/common/config";
 
 export function xrayDataAvailable(dir = xrayDataDir()): boolean {
   return ["train", "test"].every((split) =>

@@ -1,0 +1,67 @@
+// The exercise contract shared by the notebooks (self-checks), the exercise
+// definitions in lib/exercises/ and the instructor grader (scripts/grade.ts).
+// Everything a case produces must be plain JSON data, so that the grader can
+// compare hidden cases outside the student's kernel.
+
+/** Plain data a case feeds in or gets back (numbers, strings, booleans, nested arrays, objects). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One test case. Public cases live with the exercise; hidden ones in tools/grader/hidden/. */
+export interface ExerciseCase {
+  /** What the case tests, in Portuguese, shown to the student ("passo 2, sem preenchimento"). */
+  name: string;
+  /** Arguments for a function exercise (the default runner calls submission(...args)). */
+  args?: Json[];
+  /** Input for a custom `run` (see Exercise.run). */
+  input?: Json;
+  /** The expected result (compared with tolerance, shapes reported). Omit when `verify` decides. */
+  expected?: Json;
+  /** Absolute tolerance for numbers (default 1e-6). */
+  tolerance?: number;
+  /** Property check instead of equality (random outputs): null when it passes, else a message in Portuguese. */
+  verify?: (obtained: Json, testCase: ExerciseCase) => string | null;
+}
+
+export interface Exercise {
+  /** Matches the `course.exercise` metadata of the solution and check cells. */
+  id: string;
+  /** The notebook id (`course.id` in notebook metadata) that holds it. */
+  notebook: string;
+  /** Short title in Portuguese. */
+  title: string;
+  points: number;
+  /**
+   * The name the solution cell defines (function or const). The grader uses it to
+   * find a cell the student re-typed without its metadata.
+   */
+  symbol: string;
+  /** "function": cases call it with args; "value": the submission itself is compared. */
+  kind: "function" | "value";
+  /** Public cases, deterministic (fixed seeds). */
+  cases: () => ExerciseCase[];
+  /**
+   * Optional: turns the submission and a case's input into plain data. Runs in the
+   * kernel, so it may build tfjs models; may be async.
+   */
+  run?: (submission: unknown, testCase: ExerciseCase) => Json | Promise<Json>;
+}
+
+/** What one case gave. */
+export interface CaseResult {
+  name: string;
+  passed: boolean;
+  /** Portuguese message: why it failed (expected vs obtained, shapes, tolerance). */
+  message: string;
+}
+
+export type CheckStatus = "passed" | "failed" | "not-done" | "error";
+
+export interface CheckReport {
+  exercise: string;
+  status: CheckStatus;
+  passed: number;
+  total: number;
+  cases: CaseResult[];
+  /** One-line summary in Portuguese. */
+  summary: string;
+}

@@ -1,0 +1,178 @@
+// X-ray files to one packed batch of model inputs (N x size x size x 3 bytes), with a disk cache
+// and a progress display. Files that cannot be decoded are skipped with a warning, never a crash:
+// one bad JPEG must not cost a student a 10-minute preprocessing run.
+import * as os from "os";
+import { cacheDir } from "../../common/config";
+import { createProgress } from "../../view/progress";
+import { PixelImage } from "../../view/plots";
+import { describeDecodeError, preprocessFile } from "./decode";
+import { decodeInWorkers, DecodeResult } from "./decode-worker";
+import { IMAGE_CACHE_VERSION, imageCacheKey, imageCachePath, readCachedBatch, writeCachedBatch } from "./image-cache";
+import { classNameOf, XrayLabel } from "./xray-files";
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ImageBatch {
+  /** count x size x size x 3 bytes, RGB, 0..255, row-major (NHWC, as tf.tensor4d expects). */
+  images: Uint8Array;
+  /** One label per image: 0 = NORMAL, 1 = PNEUMONIA. */
+  labels: Uint8Array;
+  size: number;
+  count: number;
+  /** The path of each image, in the order of `images`. */
+  files: string[];
+  /** Files that could not be decoded, and why. */
+  skipped: SkippedFile[];
+  /** True when the batch came from the disk cache. */
+  fromCache: boolean;
+}
+
+export interface LoadImagesOptions {
+  /** Read and write the disk cache (default true). */
+  cache?: boolean;
+  /** Cache folder (default cacheDir("xray-images"); CNN_COURSE_CACHE moves it). */
+  cacheFolder?: string;
+  /** Decoding threads: 0 decodes in this thread; default one per core for 64+ files. */
+  workers?: number;
+  /** Label of the progress display; false for none. */
+  progress?: string | false;
+  /** Receives the warning for each skipped file (default console.warn). */
+  onWarning?: (message: string) => void;
+}
+
+export type LabeledFile = { path: string; label: XrayLabel };
+
+const MAX_SIZE = 1024;
+const MAX_BATCH_BYTES = 2 ** 31 - 2 ** 24; // room for the cache header
+
+function defaultWorkers(fileCount: number): number {
+  if (fileCount < 64) return 0;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, 8));
+}
+
+function checkInputs(files: readonly LabeledFile[], size: number): void {
+  if (!Array.isArray(files)) throw new Error("loadImages: passe a lista de arquivos de listXrayFiles()");
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) {
+    throw new Error(`loadImages: size deve ser um inteiro entre 1 e ${MAX_SIZE} (o lado da imagem em pixels), recebi ${String(size)}`);
+  }
+  // One typed array and one cache file hold the batch: keep both under 2 GiB (readFileSync's limit).
+  const bytes = files.length * size * size * 3;
+  if (bytes > MAX_BATCH_BYTES) {
+    throw new Error(`loadImages: ${files.length} imagens de ${size}x${size} ocupariam ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
+      `(limite ${MAX_BATCH_BYTES / 2 ** 30} GiB); use um tamanho menor ou carregue os arquivos em partes`);
+  }
+  files.forEach((f, i) => {
+    if (!f || typeof f.path !== "string" || (f.label !== 0 && f.label !== 1)) {
+      throw new Error(`loadImages: o item ${i} deve ser { path: string, label: 0 | 1 } (recebi ${JSON.stringify(f)})`);
+    }
+  });
+}
+
+/**
+ * Decodes and resizes the files to size x size (as tf.image.resize: bilinear, aspect ratio not
+ * kept), or reads them from the disk cache when the same files were loaded at the same size before.
+ */
+export async function loadImages(files: readonly LabeledFile[], size: number, opts: LoadImagesOptions = {}): Promise<ImageBatch> {
+  checkInputs(files, size);
+  const warn = opts.onWarning ?? ((m: string) => console.warn(m));
+  const useCache = opts.cache ?? true;
+  const cacheFile = useCache ? imageCachePath(imageCacheKey(files, size), size, opts.cacheFolder ?? cacheDir("xray-images")) : null;
+
+  if (cacheFile) {
+    try {
+      const cached = readCachedBatch(cacheFile);
+      if (cached) {
+        const { header } = cached;
+        if (opts.progress !== false) {
+          const bar = createProgress(opts.progress ?? "Pré-processando radiografias", header.count);
+          bar.set(header.count);
+          bar.finish("do cache em disco");
+        }
+        if (header.skipped.length) warn(`Aviso: ${header.skipped.length} arquivo(s) ignorado(s) (lista em skipped), como na primeira leitura.`);
+        return { images: cached.images, labels: cached.labels, size, count: header.count, files: header.files, skipped: header.skipped, fromCache: true };
+      }
+    } catch (err) {
+      warn(`Aviso: refazendo o cache ${cacheFile} (${(err as Error).message}).`);
+    }
+  }
+
+  // One buffer for the whole batch, filled in place: no second copy of hundreds of megabytes.
+  const perImage = size * size * 3;
+  const all = new Uint8Array(files.length * perImage);
+  const ok = new Uint8Array(files.length);
+  const reasons: (string | null)[] = new Array(files.length).fill(null);
+  const progress = opts.progress === false ? null : createProgress(opts.progress ?? "Pré-processando radiografias", files.length);
+  const record = (index: number, result: DecodeResult | null): void => {
+    if (result === null || "pixels" in result) {
+      if (result) all.set(result.pixels, index * perImage);
+      ok[index] = 1;
+    } else {
+      reasons[index] = result.error;
+      warn(`Aviso: ignorei ${files[index].path}: ${result.error}.`);
+    }
+    progress?.tick(1);
+  };
+
+  const workers = opts.workers ?? defaultWorkers(files.length);
+  if (workers > 0 && files.length > 1) {
+    try {
+      await decodeInWorkers(files.map((f) => f.path), size, workers, record);
+    } catch (err) {
+      // Threads unavailable (a restricted runtime): finish in this thread rather than fail.
+      warn(`Aviso: decodificação em paralelo falhou (${(err as Error).message}); continuo sem threads.`);
+    }
+  }
+  for (let i = 0; i < files.length; i++) {
+    if (ok[i] || reasons[i]) continue; // done by a worker
+    try {
+      await preprocessFile(files[i].path, size, all, i * perImage);
+      record(i, null);
+    } catch (err) {
+      record(i, { error: describeDecodeError(err) });
+    }
+  }
+
+  // Close the gaps left by skipped files.
+  const labels = new Uint8Array(files.length);
+  const keptFiles: string[] = [];
+  const skipped: SkippedFile[] = [];
+  let kept = 0;
+  for (let i = 0; i < files.length; i++) {
+    if (!ok[i]) {
+      skipped.push({ file: files[i].path, reason: reasons[i] ?? "desconhecido" });
+      continue;
+    }
+    if (kept !== i) all.copyWithin(kept * perImage, i * perImage, (i + 1) * perImage);
+    labels[kept++] = files[i].label;
+    keptFiles.push(files[i].path);
+  }
+  const images = all.subarray(0, kept * perImage);
+  progress?.finish(skipped.length ? `${skipped.length} ignorado(s)` : undefined);
+
+  if (cacheFile) {
+    try {
+      await writeCachedBatch(cacheFile, { header: { version: IMAGE_CACHE_VERSION, size, count: kept, files: keptFiles, skipped }, labels: labels.subarray(0, kept), images });
+    } catch (err) {
+      warn(`Aviso: não consegui gravar o cache em ${cacheFile} (${(err as Error).message}); a próxima execução vai decodificar de novo.`);
+    }
+  }
+  return { images, labels: labels.subarray(0, kept), size, count: kept, files: keptFiles, skipped, fromCache: false };
+}
+
+/** Image `index` of a batch as packed RGB pixels (for imageGrid and friends). */
+export function imageAt(batch: ImageBatch, index: number): PixelImage {
+  if (!Number.isInteger(index) || index < 0 || index >= batch.count) {
+    throw new Error(`imageAt: índice ${index} fora do lote (0..${batch.count - 1})`);
+  }
+  const n = batch.size * batch.size * 3;
+  return { pixels: batch.images.subarray(index * n, (index + 1) * n), width: batch.size, height: batch.size, channels: 3 };
+}
+
+/** "NORMAL" or "PNEUMONIA" for image `index` of a batch. */
+export function labelNameAt(batch: ImageBatch, index: number): string {
+  return classNameOf(batch.labels[index] as XrayLabel);
+}

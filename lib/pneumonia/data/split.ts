@@ -1,0 +1,72 @@
+// The Keras example's data bookkeeping: its own 80/20 train/validation split of the training
+// images (train and val folders merged, shuffled with a seed), the test split kept apart, and the
+// two numbers that correct for the imbalance (about 3 PNEUMONIA per NORMAL): the initial bias of
+// the output neuron and the class weights.
+import { seededRandom, shuffled } from "../../common/random";
+import { countLabels, LabelList, XrayFile } from "./xray-files";
+
+export interface TrainValSplit<T> {
+  train: T[];
+  val: T[];
+  test: T[];
+}
+
+export interface SplitOptions {
+  /** Seed of the shuffle: the same seed gives the same split. */
+  seed: number;
+  /** Fraction of the merged train+val images that goes to validation (default 0.2, as Keras' 80/20). */
+  valFraction?: number;
+}
+
+/**
+ * Merges the train and val folders, shuffles them with `seed` and splits them (1 - valFraction) /
+ * valFraction into training and validation; the test files are returned apart, untouched.
+ */
+export function splitTrainVal<T extends Pick<XrayFile, "path" | "split">>(files: readonly T[], opts: SplitOptions): TrainValSplit<T> {
+  const { seed, valFraction = 0.2 } = opts ?? ({} as SplitOptions);
+  if (!Number.isInteger(seed)) throw new Error(`splitTrainVal: passe { seed } inteiro (recebi ${String(seed)}) para a divisão ser repetível`);
+  if (!(valFraction > 0 && valFraction < 1)) throw new Error(`splitTrainVal: valFraction deve estar entre 0 e 1 (exclusive), recebi ${valFraction}`);
+  // Sorted first, so the split depends only on the set of files and the seed, not on their order.
+  const pool = files.filter((f) => f.split === "train" || f.split === "val")
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const test = files.filter((f) => f.split === "test");
+  if (pool.length < 2) throw new Error(`splitTrainVal: preciso de pelo menos 2 imagens de treino para dividir (recebi ${pool.length})`);
+  const mixed = shuffled(pool, seededRandom(seed));
+  const trainCount = Math.min(pool.length - 1, Math.max(1, Math.round(pool.length * (1 - valFraction))));
+  return { train: mixed.slice(0, trainCount), val: mixed.slice(trainCount), test };
+}
+
+function countsOf(labels: LabelList, who: string): { normal: number; pneumonia: number; total: number } {
+  const counts = countLabels(labels);
+  if (counts.normal === 0 || counts.pneumonia === 0) {
+    throw new Error(`${who}: preciso de exemplos das duas classes (NORMAL: ${counts.normal}, PNEUMONIA: ${counts.pneumonia})`);
+  }
+  return counts;
+}
+
+/**
+ * Keras' class weights: weight_for_0 = (1 / NORMAL) * total / 2, weight_for_1 = (1 / PNEUMONIA) * total / 2,
+ * so that each class contributes to the loss as if the two were equally frequent.
+ */
+export function classWeights(labels: LabelList): { 0: number; 1: number } {
+  const { normal, pneumonia, total } = countsOf(labels, "classWeights");
+  return { 0: (1 / normal) * total / 2, 1: (1 / pneumonia) * total / 2 };
+}
+
+/** The output bias that makes the untrained model predict the class frequency: log(PNEUMONIA / NORMAL). */
+export function initialBias(labels: LabelList): number {
+  const { normal, pneumonia } = countsOf(labels, "initialBias");
+  return Math.log(pneumonia / normal);
+}
+
+export interface SplitSummaryRow {
+  split: string;
+  normal: number;
+  pneumonia: number;
+  total: number;
+}
+
+/** NORMAL / PNEUMONIA / total of each part of a split, for a table in the notebook. */
+export function splitSummary<T extends Pick<XrayFile, "label">>(split: TrainValSplit<T>): SplitSummaryRow[] {
+  return (["train", "val", "test"] as const).map((name) => ({ split: name, ...countLabels(split[name]) }));
+}

@@ -1,0 +1,68 @@
+// model.evaluate() and model.predict() of the Keras example: loss and the three metrics
+// over a whole split, the confusion matrix, and one image's prediction in words.
+import * as tf from "@tensorflow/tfjs";
+import { createProgress } from "../../view/progress";
+import { assertLabeledImages, batchTensors, LabeledImages, pickImage, yieldToEventLoop } from "./batches";
+import { weightedBinaryCrossentropy } from "./loss";
+import { accumulateCounts, BinaryMetrics, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
+
+export interface Evaluation extends BinaryMetrics {
+  /** Mean binary cross-entropy (no class weights, as Keras' evaluate). */
+  loss: number;
+  counts: ConfusionCounts;
+  /** P(PNEUMONIA) for every image, in the split's order. */
+  probabilities: Float32Array;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  /** Label of the progress display; null for none. */
+  progressLabel?: string | null;
+}
+
+/** Loss, accuracy, precision, recall and confusion counts of `model` on `data` (inference mode). */
+export async function evaluateModel(model: tf.LayersModel, data: LabeledImages, opts: EvaluateOptions = {}): Promise<Evaluation> {
+  assertLabeledImages(data, "evaluateModel");
+  const batchSize = opts.batchSize ?? 50;
+  const steps = Math.ceil(data.count / batchSize);
+  const progress = opts.progressLabel === null ? null : createProgress(opts.progressLabel ?? "Avaliação", steps);
+  const probabilities = new Float32Array(data.count);
+  const counts = emptyCounts();
+  let lossSum = 0;
+  for (let s = 0; s < steps; s++) {
+    const from = s * batchSize, to = Math.min(data.count, from + batchSize);
+    const indices = Array.from({ length: to - from }, (_, i) => from + i);
+    const [probs, loss] = tf.tidy(() => {
+      const { x, y } = batchTensors(data, indices);
+      const p = model.predict(x) as tf.Tensor;
+      return [p.dataSync() as Float32Array, weightedBinaryCrossentropy(y, p).dataSync()[0]];
+    });
+    probabilities.set(probs, from);
+    accumulateCounts(counts, data.labels.subarray(from, to), probs);
+    lossSum += loss * (to - from);
+    progress?.tick(1, { loss: lossSum / to });
+    await yieldToEventLoop();
+  }
+  const result = { loss: lossSum / data.count, ...metricsFromCounts(counts), counts, probabilities };
+  progress?.finish(`acurácia ${result.accuracy.toFixed(4)} · precisão ${result.precision.toFixed(4)} · revocação ${result.recall.toFixed(4)}`);
+  return result;
+}
+
+export interface Prediction { normal: number; pneumonia: number }
+
+/** P(NORMAL) and P(PNEUMONIA) for one image of `size` x `size` x 3 bytes. */
+export function predictImage(model: tf.LayersModel, pixels: Uint8Array, size: number): Prediction {
+  if (pixels.length !== size * size * 3) throw new Error(`predictImage: esperava ${size}x${size}x3 = ${size * size * 3} bytes, recebi ${pixels.length}.`);
+  const p = tf.tidy(() => (model.predict(tf.tensor4d(Float32Array.from(pixels), [1, size, size, 3])) as tf.Tensor).dataSync()[0]);
+  return { normal: 1 - p, pneumonia: p };
+}
+
+/** The prediction for image `index` of a batch (e.g. one test X-ray). */
+export function predictImageAt(model: tf.LayersModel, data: LabeledImages, index: number): Prediction {
+  return predictImage(model, pickImage(data, index).images, data.size);
+}
+
+/** "3.25% NORMAL / 96.75% PNEUMONIA", as the Keras example prints it. */
+export function formatPrediction(p: Prediction): string {
+  return `${(100 * p.normal).toFixed(2)}% NORMAL / ${(100 * p.pneumonia).toFixed(2)}% PNEUMONIA`;
+}

@@ -1,0 +1,222 @@
+// model.fit() of the Keras example as an explicit loop: Adam following the learning-rate
+// schedule, class-weighted binary cross-entropy, epoch-level metrics, validation, the
+// best-by-val-loss checkpoint, early stopping that restores the best weights, and a
+// resumable "last" checkpoint (weights, Adam slots, counters, history).
+import * as path from "path";
+import * as tf from "@tensorflow/tfjs";
+import { withSeededMathRandom, deriveSeed } from "../model/seeding";
+import { createProgress } from "../../view/progress";
+import { seededRandom, shuffled } from "../../common/random";
+import { assertLabeledImages, batchTensors, LabeledImages, yieldToEventLoop } from "./batches";
+import { copyWeights, findCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { evaluateModel } from "./evaluate";
+import { ClassWeights, weightedBinaryCrossentropy } from "./loss";
+import { accumulateCounts, emptyCounts, metricsFromCounts } from "./metrics";
+import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
+
+/** One epoch's numbers, as Keras' history (train on the epoch, val at its end). */
+export interface EpochLogs {
+  /** 1-based, as Keras prints it. */
+  epoch: number;
+  loss: number;
+  binaryAccuracy: number;
+  precision: number;
+  recall: number;
+  valLoss: number;
+  valBinaryAccuracy: number;
+  valPrecision: number;
+  valRecall: number;
+  learningRate: number;
+  seconds: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  /** Keras' class_weight (multiplies each sample's loss by its class weight). */
+  classWeights?: ClassWeights;
+  /** Seeds the shuffles and every dropout mask (default 42). */
+  seed?: number;
+  /** Early stopping on val loss: epochs without improvement before stopping (default 10). */
+  patience?: number;
+  /** At the end, put back the weights of the best epoch (default true, as the example). */
+  restoreBestWeights?: boolean;
+  schedule?: ExponentialDecayConfig;
+  /** Folder for `best/` (lowest val loss) and `last/` (to resume). None: no checkpoints. */
+  checkpointDir?: string;
+  /** Continue from `checkpointDir/last` when it exists. */
+  resume?: boolean;
+  evalBatchSize?: number;
+  /** Called after each epoch (curves, logs). */
+  onEpochEnd?: (logs: EpochLogs, history: EpochLogs[]) => void | Promise<void>;
+  /** Polled between steps: true stops after the current step without saving a partial epoch. */
+  shouldStop?: () => boolean;
+  /** Show a progress display per epoch (default true). */
+  showProgress?: boolean;
+  /** Extra JSON saved in the checkpoint state (preset, image size...). */
+  meta?: { [key: string]: unknown };
+}
+
+export interface TrainResult {
+  history: EpochLogs[];
+  /** Epoch (1-based) with the lowest val loss; 0 when no epoch finished. */
+  bestEpoch: number;
+  bestValLoss: number;
+  stoppedEarly: boolean;
+  /** shouldStop() asked to stop. */
+  interrupted: boolean;
+  /** Epochs already done when this call started (from the resumed checkpoint). */
+  resumedFromEpoch: number;
+  optimizer: ScheduledAdam;
+}
+
+/** What the `last` checkpoint remembers to resume. */
+export interface TrainingState {
+  [key: string]: unknown;
+  epochsDone: number;
+  history: EpochLogs[];
+  bestEpoch: number;
+  bestValLoss: number;
+  wait: number;
+  seed: number;
+  batchSize: number;
+  meta: { [key: string]: unknown };
+}
+
+export function bestCheckpointDir(checkpointDir: string): string {
+  return path.join(checkpointDir, "best");
+}
+
+export function lastCheckpointDir(checkpointDir: string): string {
+  return path.join(checkpointDir, "last");
+}
+
+function cloneWeights(model: tf.LayersModel): tf.Tensor[] {
+  return model.getWeights().map((w) => tf.keep(w.clone()));
+}
+
+/**
+ * One optimizer step on a batch (training mode: dropout on, batch statistics updated).
+ * Returns the batch loss and the predictions the step made, for the epoch metrics.
+ */
+function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
+  batch: { x: tf.Tensor4D; y: tf.Tensor2D }, classWeights?: ClassWeights): { loss: number; probabilities: Float32Array } {
+  let kept: tf.Tensor | null = null;
+  const cost = optimizer.minimize(() => {
+    const p = model.apply(batch.x, { training: true }) as tf.Tensor;
+    kept = tf.keep(p);
+    return weightedBinaryCrossentropy(batch.y, p, classWeights);
+  }, true, variables);
+  const probs = kept as tf.Tensor | null;
+  if (!cost || !probs) throw new Error("optimizer.minimize não devolveu a perda do passo.");
+  const result = { loss: cost.dataSync()[0], probabilities: probs.dataSync() as Float32Array };
+  tf.dispose([cost, probs, batch.x, batch.y]);
+  return result;
+}
+
+function formatValidation(l: EpochLogs): string {
+  const f = (v: number): string => v.toFixed(4);
+  return `val_loss ${f(l.valLoss)} · val_binary_accuracy ${f(l.valBinaryAccuracy)} · val_precision ${f(l.valPrecision)} · val_recall ${f(l.valRecall)}`;
+}
+
+/** Trains `model` in place on `train`, validating on `val` after every epoch. */
+export async function trainModel(model: tf.LayersModel, train: LabeledImages, val: LabeledImages, opts: TrainOptions): Promise<TrainResult> {
+  assertLabeledImages(train, "treino");
+  assertLabeledImages(val, "validação");
+  const [, height, width, channels] = model.inputs[0].shape;
+  if (height !== train.size || width !== train.size || channels !== 3 || val.size !== train.size) {
+    throw new Error(`O modelo espera imagens ${height}x${width}x${channels}, mas os dados têm ${train.size}x${train.size}x3 ` +
+      `(validação ${val.size}x${val.size}x3). Construa o modelo com buildModel(${train.size}) ou carregue as imagens no tamanho do modelo.`);
+  }
+  if (!(opts.batchSize >= 1) || !(opts.epochs >= 1)) throw new Error(`trainModel: batchSize e epochs devem ser >= 1 (recebi ${opts.batchSize}, ${opts.epochs}).`);
+  const seed = opts.seed ?? 42, patience = opts.patience ?? 10;
+  const optimizer = new ScheduledAdam(opts.schedule ?? KERAS_EXAMPLE_SCHEDULE);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+
+  let state: TrainingState = {
+    epochsDone: 0, history: [], bestEpoch: 0, bestValLoss: Infinity, wait: 0, seed, batchSize: opts.batchSize, meta: opts.meta ?? {},
+  };
+  let bestWeights: tf.Tensor[] | null = null;
+  if (opts.resume && opts.checkpointDir && findCheckpoint(lastCheckpointDir(opts.checkpointDir))) {
+    const last = await loadCheckpoint<TrainingState>(lastCheckpointDir(opts.checkpointDir));
+    copyWeights(last.model, model, `checkpoint ${last.dir}`);
+    last.model.dispose();
+    if (last.optimizerWeights) {
+      // Adam creates its slots lazily and matches them to variables by position, in the order we pass them.
+      await optimizer.setWeights(last.optimizerWeights);
+      last.optimizerWeights.forEach((w) => w.tensor.dispose());
+    }
+    state = { ...last.state, meta: { ...last.state.meta, ...(opts.meta ?? {}) } };
+    if (findCheckpoint(bestCheckpointDir(opts.checkpointDir))) {
+      const best = await loadCheckpoint<TrainingState>(bestCheckpointDir(opts.checkpointDir));
+      bestWeights = best.model.getWeights().map((w) => tf.keep(w.clone()));
+      best.model.dispose();
+    }
+  }
+  const resumedFromEpoch = state.epochsDone;
+  // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
+  // and does not restart after an early stop it already made.
+  const runSeed = state.seed;
+  const n = train.count, steps = Math.ceil(n / opts.batchSize);
+  let stoppedEarly = state.wait >= patience, interrupted = false;
+
+  for (let epoch = state.epochsDone; epoch < opts.epochs && !stoppedEarly; epoch++) {
+    const started = Date.now();
+    const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(deriveSeed(runSeed, epoch)));
+    const counts = emptyCounts();
+    let lossSum = 0, seen = 0;
+    const progress = opts.showProgress === false ? null : createProgress(`Época ${epoch + 1}/${opts.epochs}`, steps);
+    for (let s = 0; s < steps; s++) {
+      if (opts.shouldStop?.()) {
+        interrupted = true;
+        break;
+      }
+      const indices = order.slice(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
+      const step = withSeededMathRandom(deriveSeed(runSeed, epoch, s),
+        () => trainStep(model, optimizer, variables, batchTensors(train, indices), opts.classWeights));
+      const loss = step.loss, predicted = step.probabilities;
+      accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), predicted);
+      lossSum += loss * indices.length;
+      seen += indices.length;
+      const m = metricsFromCounts(counts);
+      progress?.tick(1, { loss: lossSum / seen, binary_accuracy: m.accuracy, precision: m.precision, recall: m.recall });
+      await yieldToEventLoop();
+    }
+    if (interrupted) {
+      progress?.finish("interrompida: esta época não conta; o último checkpoint é o da época anterior");
+      break;
+    }
+    const trainMetrics = metricsFromCounts(counts);
+    const v = await evaluateModel(model, val, { batchSize: opts.evalBatchSize ?? 50, progressLabel: null });
+    const logs: EpochLogs = {
+      epoch: epoch + 1, loss: lossSum / seen, binaryAccuracy: trainMetrics.accuracy, precision: trainMetrics.precision, recall: trainMetrics.recall,
+      valLoss: v.loss, valBinaryAccuracy: v.accuracy, valPrecision: v.precision, valRecall: v.recall,
+      learningRate: optimizer.currentLearningRate, seconds: (Date.now() - started) / 1000,
+    };
+    state.history = [...state.history, logs];
+    state.epochsDone = epoch + 1;
+    if (logs.valLoss < state.bestValLoss) {
+      state.bestValLoss = logs.valLoss;
+      state.bestEpoch = logs.epoch;
+      state.wait = 0;
+      if (bestWeights) tf.dispose(bestWeights);
+      bestWeights = cloneWeights(model);
+      if (opts.checkpointDir) await saveCheckpoint(bestCheckpointDir(opts.checkpointDir), { model, state });
+    } else {
+      state.wait += 1;
+    }
+    stoppedEarly = state.wait >= patience;
+    if (opts.checkpointDir) await saveCheckpoint(lastCheckpointDir(opts.checkpointDir), { model, optimizer, state });
+    // The bar already shows the training numbers; the final line adds validation.
+    progress?.finish(formatValidation(logs) + (state.bestEpoch === logs.epoch ? " ✓ melhor val_loss" : ""));
+    await opts.onEpochEnd?.(logs, state.history);
+  }
+  if ((opts.restoreBestWeights ?? true) && bestWeights && state.bestEpoch !== state.epochsDone) {
+    model.setWeights(bestWeights);
+  }
+  if (bestWeights) tf.dispose(bestWeights);
+  return {
+    history: state.history, bestEpoch: state.bestEpoch, bestValLoss: state.bestValLoss, stoppedEarly, interrupted,
+    resumedFromEpoch, optimizer,
+  };
+}

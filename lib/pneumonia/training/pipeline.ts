@@ -1,0 +1,167 @@
+// The whole pneumonia example in a few calls, shared by the notebook (one call per
+// section) and `npm run train` (all of them): files and split, images, model, training,
+// evaluation on the test split, and a JSON report.
+import * as fs from "fs";
+import * as path from "path";
+import { cacheDir, xrayDataDir } from "../../common/config";
+import { loadImages, ImageBatch } from "../data/load-images";
+import { classWeights, initialBias, splitTrainVal, TrainValSplit } from "../data/split";
+import { countLabels, listXrayFiles, XrayCounts, XrayFile } from "../data/xray-files";
+import { initEngine, EngineInfo } from "../../engine";
+import { buildModel, BuildModelOptions } from "../model/build";
+import { seededRandom, shuffled } from "../../common/random";
+import { evaluateModel, Evaluation } from "./evaluate";
+import { EpochLogs, trainModel, TrainOptions, TrainResult } from "./fit";
+import { ClassWeights } from "./loss";
+import { confusionMatrix } from "./metrics";
+import { TrainingPreset } from "./presets";
+
+/** The preset's subset of a split (the smoke preset's few images); the split itself when it has no limit. */
+export function applyPresetLimit<T>(split: TrainValSplit<T>, preset: TrainingPreset): TrainValSplit<T> {
+  if (!preset.limit) return split;
+  // The test files come sorted by class: shuffle before cutting so both classes stay.
+  const test = shuffled(split.test, seededRandom(preset.seed));
+  return {
+    train: split.train.slice(0, preset.limit.train),
+    val: split.val.slice(0, preset.limit.val),
+    test: test.slice(0, preset.limit.test),
+  };
+}
+
+/** The files of each part for a preset: Keras' 80/20 split, then the preset's limits. */
+export function selectXrayFiles(preset: TrainingPreset, dataDir: string = xrayDataDir()): TrainValSplit<XrayFile> {
+  return applyPresetLimit(splitTrainVal(listXrayFiles(dataDir), { seed: preset.seed }), preset);
+}
+
+export interface XrayData {
+  files: TrainValSplit<XrayFile>;
+  train: ImageBatch;
+  val: ImageBatch;
+  test: ImageBatch;
+}
+
+/** Decodes and resizes the three parts (disk-cached: the second run starts at once). */
+export async function loadXrayData(preset: TrainingPreset, files: TrainValSplit<XrayFile> = selectXrayFiles(preset)): Promise<XrayData> {
+  const size = preset.imageSize;
+  const train = await loadImages(files.train, size, { progress: `Imagens de treino (${size}x${size})` });
+  const val = await loadImages(files.val, size, { progress: `Imagens de validação (${size}x${size})` });
+  const test = await loadImages(files.test, size, { progress: `Imagens de teste (${size}x${size})` });
+  return { files, train, val, test };
+}
+
+/** fit() settings of a preset, with Keras' class weights computed from the training labels. */
+export function trainOptionsFor(preset: TrainingPreset, train: ImageBatch, extra: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    epochs: preset.epochs, batchSize: preset.batchSize, patience: preset.patience, seed: preset.seed,
+    classWeights: classWeights(train.labels), meta: { preset: preset.name, imageSize: preset.imageSize }, ...extra,
+  };
+}
+
+/** Keras' `history.history`: {loss: [...], val_loss: [...], precision: [...], ...} for the curves. */
+export function kerasHistory(history: readonly EpochLogs[]): Record<string, number[]> {
+  const pick = (f: (l: EpochLogs) => number): number[] => history.map(f);
+  return {
+    precision: pick((l) => l.precision), val_precision: pick((l) => l.valPrecision),
+    recall: pick((l) => l.recall), val_recall: pick((l) => l.valRecall),
+    binary_accuracy: pick((l) => l.binaryAccuracy), val_binary_accuracy: pick((l) => l.valBinaryAccuracy),
+    loss: pick((l) => l.loss), val_loss: pick((l) => l.valLoss),
+  };
+}
+
+export interface TestMetrics {
+  loss: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  /** Rows = true class, columns = predicted (NORMAL, PNEUMONIA). */
+  confusionMatrix: number[][];
+}
+
+export function testMetrics(e: Evaluation): TestMetrics {
+  return { loss: e.loss, accuracy: e.accuracy, precision: e.precision, recall: e.recall, confusionMatrix: confusionMatrix(e.counts) };
+}
+
+export interface TrainingReport {
+  preset: TrainingPreset;
+  engine: EngineInfo;
+  dataDir: string;
+  counts: { train: XrayCounts; val: XrayCounts; test: XrayCounts };
+  skippedFiles: string[];
+  classWeights: ClassWeights;
+  initialBias: number;
+  resumedFromEpoch: number;
+  epochsRun: number;
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  interrupted: boolean;
+  history: EpochLogs[];
+  /** null when the run was interrupted before the evaluation. */
+  test: TestMetrics | null;
+  seconds: { data: number; training: number; evaluation: number; total: number };
+  startedAt: string;
+  finishedAt: string;
+  checkpointDir: string;
+}
+
+export interface RunOptions {
+  /** Where checkpoints and report.json go (default .cache/runs/<preset>). */
+  outDir?: string;
+  resume?: boolean;
+  dataDir?: string;
+  shouldStop?: () => boolean;
+  onEpochEnd?: TrainOptions["onEpochEnd"];
+  model?: BuildModelOptions;
+}
+
+export function defaultRunDir(preset: TrainingPreset): string {
+  return cacheDir("runs", preset.name);
+}
+
+/** Writes JSON next to its final name and renames it into place (never half-written). */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 1) + "\n");
+  fs.renameSync(tmp, file);
+}
+
+/** The whole example: data, model, training (with checkpoints), test evaluation, report.json. */
+export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOptions = {}): Promise<TrainingReport> {
+  const started = Date.now(), startedAt = new Date().toISOString();
+  const engine = await initEngine();
+  const dataDir = opts.dataDir ?? xrayDataDir();
+  const outDir = opts.outDir ?? defaultRunDir(preset);
+  const data = await loadXrayData(preset, selectXrayFiles(preset, dataDir));
+  const dataSeconds = (Date.now() - started) / 1000;
+
+  const model = buildModel(preset.imageSize, { seed: preset.seed, ...opts.model });
+  const trainStart = Date.now();
+  let result: TrainResult;
+  try {
+    result = await trainModel(model, data.train, data.val, trainOptionsFor(preset, data.train, {
+      checkpointDir: outDir, resume: opts.resume, shouldStop: opts.shouldStop, onEpochEnd: opts.onEpochEnd,
+    }));
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  const trainingSeconds = (Date.now() - trainStart) / 1000;
+  const evalStart = Date.now();
+  const test = result.interrupted ? null : testMetrics(await evaluateModel(model, data.test, { progressLabel: "Teste" }));
+  const evaluationSeconds = (Date.now() - evalStart) / 1000;
+  result.optimizer.dispose();
+  model.dispose();
+  const report: TrainingReport = {
+    preset, engine, dataDir,
+    counts: { train: countLabels(data.train.labels), val: countLabels(data.val.labels), test: countLabels(data.test.labels) },
+    skippedFiles: [...data.train.skipped, ...data.val.skipped, ...data.test.skipped].map((s) => `${s.file}: ${s.reason}`),
+    classWeights: classWeights(data.train.labels), initialBias: initialBias(data.train.labels),
+    resumedFromEpoch: result.resumedFromEpoch, epochsRun: result.history.length - result.resumedFromEpoch,
+    bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, interrupted: result.interrupted,
+    history: result.history, test,
+    seconds: { data: dataSeconds, training: trainingSeconds, evaluation: evaluationSeconds, total: (Date.now() - started) / 1000 },
+    startedAt, finishedAt: new Date().toISOString(), checkpointDir: outDir,
+  };
+  writeJsonAtomic(path.join(outDir, "report.json"), report);
+  return report;
+}

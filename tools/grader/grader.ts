@@ -1,0 +1,313 @@
+// The instructor grader: each submission runs on a copy, in a fresh tslab kernel in
+// a temporary folder, with per-cell and total timeouts and a memory cap; its outputs
+// are judged here, outside the kernel. A bad submission gets a clear line and the
+// next one is graded.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot } from "../../lib/common/config";
+import type { CaseInput } from "../../lib/check/case-outputs";
+import { errorText } from "../../lib/check/check";
+import { executeNotebook, ExecutionResult } from "../notebooks/execute";
+import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from "../notebooks/format";
+import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
+import { FileGuard, hasChanges } from "./guard";
+import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
+import { AnswerGrade, collectAnswers, ExerciseGrade, GradedCase, gradeExercises } from "./judge";
+
+export interface GradeOptions {
+  solutionsDir: string;
+  hiddenDir: string;
+  /** Where report.json, grades.csv, details.csv, answers.md and executed/ go. */
+  outDir: string;
+  cellTimeoutSec: number;
+  totalTimeoutSec: number;
+  /** V8 heap cap of the student's kernel (NODE_OPTIONS=--max-old-space-size). */
+  maxMemoryMb: number;
+  /** Files and folders whose change by student code is reported (and undone), besides the submissions. */
+  protect: string[];
+  /** Also guard solutionsDir and hiddenDir (default true; off when others edit the course while grading). */
+  guardCourseFiles: boolean;
+  log: (line: string) => void;
+  /** Called before and after each submission (progress). */
+  onStart?: (student: string, index: number, total: number) => void;
+  onGraded?: (grade: SubmissionGrade, index: number, total: number) => void;
+}
+
+export function defaultGradeOptions(): GradeOptions {
+  const root = projectRoot();
+  return {
+    solutionsDir: path.join(root, "solutions"), hiddenDir: defaultHiddenDir(), outDir: path.join(root, ".cache", "grades"),
+    cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072, guardCourseFiles: true,
+    // The kernel loads lib/dist; the grader's own code and hidden cases live in grading/.
+    protect: [path.join(root, "tools"), path.join(root, "scripts", "grade.ts"), path.join(root, "lib", "dist")],
+    log: (l) => console.log(l),
+  };
+}
+
+export type SubmissionStatus = "graded" | "rejected" | "failed";
+
+export interface SubmissionGrade {
+  student: string;
+  file: string;
+  sha256: string;
+  /** The original file has the same bytes after grading. */
+  originalUnchanged: boolean;
+  notebook: string | null;
+  status: SubmissionStatus;
+  /** Clear lines (Portuguese): why it was rejected, timeouts, dead kernel, tampering. */
+  problems: string[];
+  points: number;
+  maxPoints: number;
+  exercises: ExerciseGrade[];
+  answers: AnswerGrade[];
+  rounds: number;
+  /** Runs repeated because of the grader's side (kernel start, the first import timing out). */
+  retries: number;
+  seconds: number;
+  /** The executed grading notebook, for the instructor to read. */
+  executed: string | null;
+}
+
+export interface GradingReport {
+  generatedAt: string;
+  seconds: number;
+  submissions: SubmissionGrade[];
+}
+
+/** The .ipynb files of a file or folder argument (folders recursively, checkpoints skipped), with a student name. */
+export function listSubmissions(target: string): { file: string; student: string }[] {
+  const abs = path.resolve(target);
+  if (!fs.existsSync(abs)) throw new Error(`não existe: ${target}`);
+  if (fs.statSync(abs).isFile()) return [{ file: abs, student: path.basename(abs).replace(/\.ipynb$/i, "") }];
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (name.startsWith(".") || name === "node_modules") continue;
+      const p = path.join(dir, name);
+      if (fs.statSync(p).isDirectory()) walk(p);
+      else if (name.toLowerCase().endsWith(".ipynb")) found.push(p);
+    }
+  };
+  walk(abs);
+  return found.map((file) => ({ file, student: path.relative(abs, file).replace(/\.ipynb$/i, "") }));
+}
+
+function sha256(data: Buffer): string {
+  return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+/** Parses a submission's bytes; a Portuguese reason when it is not a tslab notebook. */
+export function readSubmission(bytes: Buffer, file: string): { nb: Notebook } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch (err) {
+    return { problem: `arquivo ilegível: JSON malformado (${(err as Error).message.slice(0, 120)}); não é um notebook que o Jupyter abra` };
+  }
+  let nb: Notebook;
+  try {
+    nb = validateNotebook(value, path.basename(file));
+  } catch (err) {
+    const detail = err instanceof NotebookFormatError ? err.message.replace(/^.*not a valid Jupyter notebook: /, "") : errorText(err);
+    return { problem: `não é um notebook Jupyter válido (${detail})` };
+  }
+  const kernel = nb.metadata.kernelspec?.name ?? null;
+  const language = nb.metadata.kernelspec?.language ?? nb.metadata.language_info?.name ?? null;
+  if ((kernel && kernel !== "tslab") || (!kernel && language && !/typescript/i.test(language))) {
+    return { problem: `notebook de outro kernel ("${kernel ?? language}"): este curso usa o kernel TypeScript (tslab); abra o notebook do curso e refaça os exercícios nele` };
+  }
+  return { nb };
+}
+
+/** The public and hidden cases of a notebook's exercises (expected values computed once, before any student code runs). */
+export function courseCases(source: CourseSource, hiddenDir: string): Map<string, GradedCase[]> {
+  const hidden = loadHiddenCases(source.id, hiddenDir);
+  const cases = new Map<string, GradedCase[]>();
+  for (const ex of source.exercises) {
+    cases.set(ex.id, [...ex.cases().map((c) => ({ ...c, hidden: false })), ...(hidden[ex.id] ?? []).map((c) => ({ ...c, hidden: true }))]);
+  }
+  return cases;
+}
+
+function caseInputs(cases: Map<string, GradedCase[]>): Map<string, CaseInput[]> {
+  return new Map([...cases].map(([id, list]) => [id, list.map((c) => ({ name: c.name, args: c.args, input: c.input }))]));
+}
+
+/** The exercise to blame for a cell that hung or killed the kernel (null: a course cell nobody owns). */
+function blamedExercise(assembled: AssembledNotebook, cellIndex: number | null): string | null {
+  if (cellIndex === null) return null;
+  const owner = assembled.owners[cellIndex];
+  if (!owner || owner.kind === "preamble") return null;
+  return owner.exercise;
+}
+
+/** The result of a run that did not happen (nothing of the student's to execute). */
+const NOT_EXECUTED: ExecutionResult = { ok: true, output: "", errors: [], timedOut: null, kernelDied: null, startupError: null, cellsRun: 0, cellSeconds: [], seconds: 0 };
+
+interface RunContext {
+  opts: GradeOptions;
+  sources: Map<string, CourseSource>;
+  cases: Map<string, Map<string, GradedCase[]>>;
+  guard: FileGuard;
+}
+
+/** A private folder: the kernel's cwd (with node_modules linked so `cnn-course` resolves) and the notebooks. */
+function makeWorkspace(): { dir: string; kernelDir: string; nbDir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cnn-grade-"));
+  const kernelDir = path.join(dir, "kernel");
+  const nbDir = path.join(dir, "nb");
+  fs.mkdirSync(kernelDir);
+  fs.mkdirSync(nbDir);
+  fs.symlinkSync(path.join(projectRoot(), "node_modules"), path.join(kernelDir, "node_modules"), "dir");
+  return { dir, kernelDir, nbDir };
+}
+
+function stopDescription(result: ExecutionResult): { status: "timeout" | "kernel-died"; cell: number | null; message: string } | null {
+  if (result.timedOut) {
+    const t = result.timedOut;
+    return { status: "timeout", cell: t.cellIndex, message: t.kind === "cell"
+      ? `tempo esgotado: uma célula passou de ${t.seconds} s (laço infinito?)`
+      : `tempo total esgotado (${t.seconds} s)` };
+  }
+  if (result.kernelDied) {
+    return { status: "kernel-died", cell: result.kernelDied.cellIndex,
+      message: "o kernel morreu (process.exit, falta de memória ou falha do Node)" };
+  }
+  return null;
+}
+
+async function runSubmission(entry: { file: string; student: string }, bytes: Buffer, nb: Notebook, source: CourseSource,
+  ctx: RunContext, grade: SubmissionGrade): Promise<void> {
+  const { opts } = ctx;
+  const cases = ctx.cases.get(source.id) ?? new Map<string, GradedCase[]>();
+  const inputs = caseInputs(cases);
+  const ws = makeWorkspace();
+  const withheld = new Map<string, { status: "timeout" | "kernel-died"; message: string }>();
+  let cellTimeoutSec = opts.cellTimeoutSec;
+  try {
+    fs.writeFileSync(path.join(ws.dir, "submission.ipynb"), bytes);
+    for (;;) {
+      const nonce = crypto.randomBytes(12).toString("hex");
+      const reasons = new Map([...withheld].map(([id, w]) => [id, w.message]));
+      const assembled = assembleGradingNotebook(source, nb, inputs, nonce, reasons);
+      // Nothing of the student's left to run (every exercise missing or withheld): no kernel needed.
+      const runnable = source.exercises.filter((e) => !["missing", "withheld"].includes(assembled.found.get(e.id)?.how ?? "missing"));
+      if (runnable.length === 0) {
+        grade.exercises = gradeExercises({ source, assembled, executed: assembled.nb, result: NOT_EXECUTED, nonce, cases, withheld });
+        return;
+      }
+      grade.rounds++;
+      const input = path.join(ws.nbDir, "grading.ipynb");
+      const output = path.join(ws.nbDir, "executed.ipynb");
+      fs.writeFileSync(input, JSON.stringify(assembled.nb));
+      const result = await executeNotebook(input, output, {
+        cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true,
+        env: { NODE_OPTIONS: `--max-old-space-size=${opts.maxMemoryMb}`, CNN_COURSE_GRADING: "1", CNN_COURSE_PROGRESS: "0" },
+      });
+      const stop = stopDescription(result);
+      const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
+      // A kernel that did not start, or a stop in a cell no student code runs in (the first
+      // import on a loaded machine): the grader's problem, so one more try with twice the time.
+      if ((result.startupError || (stop && !blamed)) && grade.retries < 1) {
+        grade.retries++;
+        cellTimeoutSec *= 2;
+        continue;
+      }
+      if (result.startupError) {
+        grade.status = "failed";
+        grade.problems.push(`não consegui executar o notebook (problema do corretor, não do aluno: confira \`npm run kernel\`): ${result.startupError.split("\n")[0]}`);
+        return;
+      }
+      if (stop && blamed && !withheld.has(blamed)) {
+        withheld.set(blamed, { status: stop.status, message: `${stop.message} ao rodar este exercício` });
+        // Exercises after the stop never ran: grade them again in a fresh kernel with the stub in place of this one.
+        const stopCell = stop.cell ?? 0;
+        const later = runnable.filter((e) => !withheld.has(e.id) && (assembled.graderCells.get(e.id) ?? 0) > stopCell);
+        grade.problems.push(`${stop.message} no exercício "${blamed}" (célula ${stopCell})` + (later.length ? "; o resto foi corrigido sem ele" : ""));
+        if (later.length) continue;
+      } else if (stop) {
+        grade.problems.push(`${stop.message} na célula ${String(stop.cell)}; os exercícios seguintes não foram avaliados`);
+      }
+      const executed = fs.existsSync(output) ? readNotebook(output) : assembled.nb;
+      grade.exercises = gradeExercises({ source, assembled, executed, result, nonce, cases, withheld });
+      const keep = path.join(opts.outDir, "executed", `${entry.student.replace(/[\\/]/g, "__")}.ipynb`);
+      fs.mkdirSync(path.dirname(keep), { recursive: true });
+      fs.copyFileSync(fs.existsSync(output) ? output : input, keep);
+      grade.executed = keep;
+      return;
+    }
+  } finally {
+    fs.rmSync(ws.dir, { recursive: true, force: true });
+  }
+}
+
+/** Grades one submission (never throws: every problem becomes a line of its report). */
+export async function gradeSubmission(entry: { file: string; student: string }, ctx: RunContext): Promise<SubmissionGrade> {
+  const started = Date.now();
+  const bytes = fs.readFileSync(entry.file);
+  const grade: SubmissionGrade = {
+    student: entry.student, file: entry.file, sha256: sha256(bytes), originalUnchanged: true, notebook: null,
+    status: "graded", problems: [], points: 0, maxPoints: 0, exercises: [], answers: [], rounds: 0, retries: 0, seconds: 0, executed: null,
+  };
+  try {
+    const read = readSubmission(bytes, entry.file);
+    if ("problem" in read) {
+      grade.status = "rejected";
+      grade.problems.push(read.problem);
+      return grade;
+    }
+    const source = identifySource(read.nb, entry.file, ctx.sources);
+    if (!source) {
+      grade.status = "rejected";
+      grade.problems.push(`não sei qual notebook do curso é este: sem metadata course.id conhecida e nome de arquivo sem o de um notebook (${[...ctx.sources.keys()].join(", ")})`);
+      return grade;
+    }
+    grade.notebook = source.id;
+    grade.maxPoints = source.exercises.reduce((s, e) => s + e.points, 0);
+    grade.answers = collectAnswers(source, read.nb);
+    await runSubmission(entry, bytes, read.nb, source, ctx, grade);
+  } catch (err) {
+    grade.status = "failed";
+    grade.problems.push(`erro do corretor: ${errorText(err)}`);
+  } finally {
+    const kept = path.join(ctx.opts.outDir, "tampered", entry.student.replace(/[\\/]/g, "__"));
+    const touched = ctx.guard.restore(kept);
+    if (hasChanges(touched)) {
+      const rel = (f: string): string => (path.relative(process.cwd(), f).startsWith("..") ? f : path.relative(process.cwd(), f));
+      const list = [...touched.changed.map((f) => `alterou ${rel(f)}`), ...touched.deleted.map((f) => `apagou ${rel(f)}`), ...touched.added.map((f) => `criou ${rel(f)}`)];
+      grade.problems.push(`tentativa de alterar arquivos do corretor ou de outros envios (${list.join("; ")}): arquivos restaurados ` +
+        `(as versões alteradas estão em ${rel(kept)}), nota zerada para revisão`);
+      for (const ex of grade.exercises) Object.assign(ex, { points: 0, status: "tampered", message: `zerado: tentativa de alterar arquivos do corretor; ${ex.message}` });
+    }
+    grade.originalUnchanged = sha256(fs.readFileSync(entry.file)) === grade.sha256;
+    grade.points = Math.round(grade.exercises.reduce((s, e) => s + e.points, 0) * 100) / 100;
+    grade.seconds = (Date.now() - started) / 1000;
+  }
+  return grade;
+}
+
+/** Grades every submission in order; the report is also written to opts.outDir. */
+export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
+  const started = Date.now();
+  const entries = targets.flatMap(listSubmissions);
+  const sources = loadCourseSources(opts.solutionsDir);
+  // All expected values (public and hidden) before any student code runs, for the notebooks submitted.
+  const cases = new Map<string, Map<string, GradedCase[]>>();
+  for (const entry of entries) {
+    const read = readSubmission(fs.readFileSync(entry.file), entry.file);
+    const source = "nb" in read ? identifySource(read.nb, entry.file, sources) : null;
+    if (source && !cases.has(source.id)) cases.set(source.id, courseCases(source, opts.hiddenDir));
+  }
+  const course = opts.guardCourseFiles ? [opts.solutionsDir, opts.hiddenDir] : [];
+  const guard = new FileGuard([...opts.protect, ...course, ...entries.map((e) => e.file)]);
+  const submissions: SubmissionGrade[] = [];
+  for (const [i, entry] of entries.entries()) {
+    opts.onStart?.(entry.student, i, entries.length);
+    const grade = await gradeSubmission(entry, { opts, sources, cases, guard });
+    submissions.push(grade);
+    opts.onGraded?.(grade, i, entries.length);
+  }
+  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions };
+}

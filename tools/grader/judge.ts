@@ -1,0 +1,146 @@
+// Judges an executed grading notebook outside the kernel: reads the tagged outputs
+// of the injected cells, compares them with the public and hidden cases' expected
+// values, and gives points per exercise with a reason for every lost point.
+import { judgeCase } from "../../lib/check/check";
+import { CaseOutcome, parseCaseOutputs, ParsedOutputs } from "../../lib/check/case-outputs";
+import type { Exercise, ExerciseCase } from "../../lib/check/types";
+import type { CellError, ExecutionResult } from "../notebooks/execute";
+import { Notebook, sourceText } from "../notebooks/format";
+import type { AssembledNotebook, CourseSource } from "./assemble";
+
+/** A case with where it comes from. */
+export interface GradedCase extends ExerciseCase { hidden: boolean }
+
+export interface CaseGrade { name: string; hidden: boolean; passed: boolean; message: string }
+
+export type ExerciseStatus = "passed" | "partial" | "failed" | "not-done" | "missing" | "error" | "timeout" | "kernel-died" | "not-run" | "tampered";
+
+export interface ExerciseGrade {
+  exercise: string;
+  title: string;
+  points: number;
+  maxPoints: number;
+  status: ExerciseStatus;
+  /** How the student's cell was found: metadata, symbol, missing, withheld. */
+  found: string;
+  /** Portuguese: how many cases passed, or why the points were lost. */
+  message: string;
+  /** Portuguese: how the cell was found when not by its metadata alone (duplicated, re-typed); "" otherwise. */
+  note: string;
+  cases: CaseGrade[];
+}
+
+export interface AnswerGrade {
+  answer: string;
+  maxPoints: number;
+  status: "answered" | "unanswered" | "missing";
+  /** The student's markdown, for reading. */
+  text: string;
+}
+
+/** All the text a cell printed (stdout and stderr streams, plain-text results). */
+export function outputText(nb: Notebook, cellIndex: number): string {
+  const cell = nb.cells[cellIndex];
+  return (cell?.outputs ?? []).map((o) => {
+    const t = o.text ?? (o.data?.["text/plain"] as string | string[] | undefined) ?? "";
+    return Array.isArray(t) ? t.join("") : t;
+  }).join("");
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** The first line of a cell error, for a report line. */
+export function errorLine(e: CellError): string {
+  return `${e.ename}: ${e.evalue.split("\n")[0]}`.slice(0, 300);
+}
+
+export interface JudgeInput {
+  source: CourseSource;
+  assembled: AssembledNotebook;
+  executed: Notebook;
+  result: ExecutionResult;
+  nonce: string;
+  cases: Map<string, GradedCase[]>;
+  /** Exercises whose cell hung or killed the kernel in an earlier round, with the status to give. */
+  withheld: Map<string, { status: "timeout" | "kernel-died"; message: string }>;
+}
+
+function judgeOutcomes(cases: GradedCase[], parsed: ParsedOutputs): { grades: CaseGrade[]; notDone: number } {
+  let notDone = 0;
+  const grades = cases.map((c, index): CaseGrade => {
+    const outcome: CaseOutcome | undefined = parsed.outcomes.get(index);
+    if (!outcome) return { name: c.name, hidden: c.hidden, passed: false, message: "sem resultado (a execução parou antes deste caso)" };
+    if (outcome.status === "not-done") {
+      notDone++;
+      return { name: c.name, hidden: c.hidden, passed: false, message: "ainda não feito (`todo()`)" };
+    }
+    if (outcome.status === "error") return { name: c.name, hidden: c.hidden, passed: false, message: outcome.message };
+    const r = judgeCase(c, outcome.value);
+    return { name: c.name, hidden: c.hidden, passed: r.passed, message: r.message };
+  });
+  return { grades, notDone };
+}
+
+/** Why an exercise's injected cell printed nothing usable. */
+function missingOutputReason(ex: Exercise, input: JudgeInput): { status: ExerciseStatus; message: string } {
+  const { assembled, result } = input;
+  const exerciseCell = assembled.owners.findIndex((o) => o.kind === "exercise" && o.exercise === ex.id);
+  const graderCell = assembled.graderCells.get(ex.id) ?? -1;
+  const exerciseError = result.errors.find((e) => e.cellIndex === exerciseCell);
+  if (exerciseError?.ename === "NotDoneError") return { status: "not-done", message: "ainda não feito" };
+  if (exerciseError) return { status: "error", message: `a célula do exercício deu erro: ${errorLine(exerciseError)}` };
+  if (result.timedOut && result.timedOut.cellIndex <= graderCell) {
+    return { status: "not-run", message: `não avaliado: a execução parou por tempo (${result.timedOut.kind === "cell" ? "célula" : "total"}, ${result.timedOut.seconds} s) na célula ${result.timedOut.cellIndex}` };
+  }
+  if (result.kernelDied && (result.kernelDied.cellIndex === null || result.kernelDied.cellIndex <= graderCell)) {
+    return { status: "not-run", message: `não avaliado: o kernel morreu na célula ${String(result.kernelDied.cellIndex)} (process.exit, falta de memória ou falha do Node)` };
+  }
+  const graderError = result.errors.find((e) => e.cellIndex === graderCell);
+  if (graderError) return { status: "error", message: `não consegui rodar os casos: ${errorLine(graderError)}` };
+  return { status: "error", message: "os casos não devolveram resultado (a saída foi suprimida ou o kernel parou)" };
+}
+
+export function gradeExercises(input: JudgeInput): ExerciseGrade[] {
+  const { source, assembled, executed, nonce } = input;
+  return source.exercises.map((ex): ExerciseGrade => {
+    const cases = input.cases.get(ex.id) ?? [];
+    const found = assembled.found.get(ex.id);
+    const base = { exercise: ex.id, title: ex.title, maxPoints: ex.points, found: found?.how ?? "missing",
+      note: found?.how === "missing" || found?.how === "withheld" ? "" : found?.note ?? "" };
+    const zero = (status: ExerciseStatus, message: string, caseGrades: CaseGrade[] = []): ExerciseGrade =>
+      ({ ...base, points: 0, status, message, cases: caseGrades });
+    const withheld = input.withheld.get(ex.id);
+    if (withheld) return zero(withheld.status, withheld.message);
+    if (!found || found.how === "missing") return zero("missing", found?.note ?? "célula do exercício não encontrada");
+    const graderCell = assembled.graderCells.get(ex.id);
+    const parsed = graderCell === undefined ? undefined : parseCaseOutputs(outputText(executed, graderCell), nonce).get(ex.id);
+    if (!parsed || parsed.outcomes.size === 0) {
+      const why = missingOutputReason(ex, input);
+      return zero(why.status, why.message);
+    }
+    if (parsed.duplicates.length) {
+      return zero("tampered", `resultados repetidos para os casos ${parsed.duplicates.join(", ")}: o código imprimiu linhas do corretor (tentativa de fraude?)`);
+    }
+    const { grades, notDone } = judgeOutcomes(cases, parsed);
+    const passed = grades.filter((g) => g.passed).length;
+    if (notDone === cases.length && cases.length > 0) return zero("not-done", "ainda não feito", grades);
+    const points = cases.length ? round2(ex.points * passed / cases.length) : 0;
+    const status: ExerciseStatus = passed === cases.length ? "passed" : passed > 0 ? "partial" : "failed";
+    const hidden = grades.filter((g) => g.hidden);
+    const summary = `${passed}/${cases.length} casos (${hidden.filter((g) => g.passed).length}/${hidden.length} ocultos)`;
+    return { ...base, points, status, message: summary, cases: grades };
+  });
+}
+
+/** The markdown answer cells, for reading (graded by hand). */
+export function collectAnswers(source: CourseSource, submission: Notebook): AnswerGrade[] {
+  return source.answers.map((a): AnswerGrade => {
+    const cells = submission.cells.filter((c) => c.cell_type === "markdown" && c.metadata.course?.answer === a.id);
+    const cell = cells[cells.length - 1] ?? submission.cells.find((c) => c.id === a.cellId && c.cell_type === "markdown");
+    if (!cell) return { answer: a.id, maxPoints: a.points, status: "missing", text: "" };
+    const text = sourceText(cell);
+    return { answer: a.id, maxPoints: a.points, status: text.trim() === a.stubText.trim() ? "unanswered" : "answered", text };
+  });
+}
