@@ -1,7 +1,7 @@
 // npm run train -- --preset full|classroom|smoke [--resume] [--out DIR] [--data DIR]
 //
 // The pneumonia example outside Jupyter: same data, model and training as
-// solutions/08-pneumonia.ipynb, with a progress bar per epoch, checkpoints in DIR/best and
+// solutions/09-pneumonia.ipynb, with a progress bar per epoch, checkpoints in DIR/best and
 // DIR/last, and DIR/report.json (history and test metrics). Ctrl-C stops after the current
 // step (checkpoints are written atomically, never half-written); --resume continues from
 // DIR/last.

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { loadHiddenCases } from "../tools/grader/hidden-cases";
 import { evaluate } from "../lib/check";
-import { architectureOf, dropoutsOf } from "../lib/exercises/08-pneumonia";
+import { architectureOf, dropoutsOf } from "../lib/exercises/09-pneumonia";
 import { convBlock, denseBlock, SymbolicTensor } from "../lib/pneumonia/model";
 import { classWeights } from "../lib/pneumonia/data/split";
 
@@ -62,7 +62,7 @@ describe("pneumonia exercises (notebook 08)", () => {
   });
 
   it("has hidden cases for every exercise, valid as JSON cases", () => {
-    const hidden = loadHiddenCases("08-pneumonia");
+    const hidden = loadHiddenCases("09-pneumonia");
     assert.deepEqual(Object.keys(hidden).sort(), [
       "pneumonia-architecture", "pneumonia-class-weights", "pneumonia-conv-block", "pneumonia-count-classes", "pneumonia-dense-block",
       "pneumonia-dropouts", "pneumonia-metric-meaning", "pneumonia-pooled-sizes", "pneumonia-precision-recall",

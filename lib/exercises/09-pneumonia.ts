@@ -12,7 +12,7 @@ import { describeLayers, modelSummaryRows } from "../pneumonia/model/summary";
 import { seededRandom, shuffled } from "../common/random";
 import { metricsFromCounts } from "../pneumonia/training/metrics";
 
-const NOTEBOOK = "08-pneumonia";
+const NOTEBOOK = "09-pneumonia";
 
 // ---------- Parte 1: data bookkeeping ----------
 

@@ -4,7 +4,7 @@ import type { ExerciseCase } from "../../../lib/check/types";
 import {
   architectureOf, classWeightCase, convBlockCase, countCase, denseBlockCase, dropoutsOf, metricsCase, METRIC_MEANING_ANSWER,
   pooledSizesCase, verifyArchitecture, verifyDropouts,
-} from "../../../lib/exercises/08-pneumonia";
+} from "../../../lib/exercises/09-pneumonia";
 
 export const hidden: Record<string, ExerciseCase[]> = {
   "pneumonia-count-classes": [
