@@ -3,11 +3,10 @@
 //
 // Grades student submissions against the course's public and hidden cases (see
 // docs/grading.md): a table on the terminal, report.json, grades.csv, details.csv,
-// answers.md and the executed notebooks in the output folder.
+// answers.md and the executed notebooks in the output folder. The grader is tools/grader/.
 import * as path from "path";
-import { createProgress } from "../lib/view/progress";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
-import { defaultGradeOptions, GradeOptions, gradeAll, listSubmissions } from "../tools/grader/grader";
+import { defaultGradeOptions, GradeOptions, gradeWithProgress } from "../tools/grader/grader";
 import { formatTable, writeReport } from "../tools/grader/report";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
@@ -55,14 +54,7 @@ async function main(): Promise<void> {
     console.error(JUPYTER_MISSING_HELP);
     process.exit(2);
   }
-  const progress = createProgress("Corrigindo", targets.flatMap(listSubmissions).length);
-  opts.onStart = (student, index) => progress.set(index, { aluno: student });
-  opts.onGraded = (grade, index) => {
-    const result = grade.status === "graded" ? `${grade.points}/${grade.maxPoints}` : grade.status;
-    progress.set(index + 1, { aluno: grade.student, nota: result, s: Number(grade.seconds.toFixed(1)) });
-  };
-  const report = await gradeAll(targets, opts);
-  progress.finish();
+  const report = await gradeWithProgress(targets, opts);
   console.log(formatTable(report));
   const files = writeReport(report, opts.outDir);
   console.log(`\nrelatório: ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}; notebooks executados em ${path.relative(process.cwd(), path.join(opts.outDir, "executed"))}`);

@@ -1,39 +1,7 @@
-// npm run kernel — registers the tslab TypeScript kernel with the local Jupyter,
-// pointing at this project's own node_modules/.bin/tslab (so the kernel's tslab
-// and TypeScript versions are the ones package-lock.json pins).
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
-import { projectRoot } from "../lib/common/config";
-import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
+// npm run kernel [-- --user|--sys-prefix] — registers the tslab TypeScript kernel with the local
+// Jupyter, pointing at this project's own node_modules/.bin/tslab (tools/notebooks/kernel.ts).
+import { KernelScope, registerKernel } from "../tools/notebooks/kernel";
 
-export function registerKernel(log: (line: string) => void = console.log): boolean {
-  const root = projectRoot();
-  const tslab = path.join(root, "node_modules", ".bin", "tslab");
-  if (!fs.existsSync(tslab)) {
-    log(`${tslab} is missing: run \`npm install\` first.`);
-    return false;
-  }
-  const py = findJupyterPython();
-  if (!py) {
-    log(JUPYTER_MISSING_HELP);
-    return false;
-  }
-  const extra = process.argv.includes("--user") ? ["--user"] : process.argv.includes("--sys-prefix") ? ["--sys-prefix"] : [];
-  const r = spawnSync(tslab, ["install", `--python=${py.python}`, `--binary=${tslab}`, ...extra], { encoding: "utf8" });
-  if (r.status !== 0) {
-    log(`tslab install failed (exit ${String(r.status)}):\n${r.stderr || r.stdout}`);
-    if (/jupyter is not installed/.test(r.stderr)) log(JUPYTER_MISSING_HELP);
-    return false;
-  }
-  const list = spawnSync(py.python, ["-m", "jupyter_client.kernelspec", "list", "--json"], { encoding: "utf8" });
-  let where = "";
-  try {
-    const specs = (JSON.parse(list.stdout) as { kernelspecs: Record<string, { resource_dir: string }> }).kernelspecs;
-    where = specs.tslab?.resource_dir ?? "";
-  } catch { /* older jupyter_client: the listing is informative only */ }
-  log(`tslab kernel registered for ${py.python} (nbclient ${py.nbclientVersion})${where ? ` in ${where}` : ""}, running ${tslab}`);
-  return true;
-}
-
-if (require.main === module) process.exit(registerKernel() ? 0 : 1);
+const argv = process.argv.slice(2);
+const scope: KernelScope = argv.includes("--user") ? "user" : argv.includes("--sys-prefix") ? "sys-prefix" : "default";
+process.exit(registerKernel(console.log, scope) ? 0 : 1);

@@ -3,69 +3,13 @@
 // Executes course notebooks headless, each in a fresh tslab kernel, and writes the
 // executed copies to .cache/executed/<folder>/ (an ignored folder). Exits non-zero
 // naming the notebook, the cell index and the error when any cell fails.
-import * as crypto from "crypto";
+// The runner itself is tools/notebooks/run.ts.
 import * as fs from "fs";
 import * as path from "path";
 import { cacheDir, projectRoot } from "../lib/common/config";
-import { describeFailure, executeNotebook, ExecutionResult } from "../tools/notebooks/execute";
+import { describeFailure } from "../tools/notebooks/execute";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
-
-export interface RunOptions {
-  jobs: number;
-  cellTimeoutSec: number;
-  totalTimeoutSec: number;
-  outDir: string;
-  log: (line: string) => void;
-}
-
-export interface NotebookRun { notebook: string; executed: string; result: ExecutionResult }
-
-/** notebooks/*.ipynb and solutions/*.ipynb of the repository, in course order. */
-export function courseNotebooks(which: "all" | "solutions" | "students" = "all"): string[] {
-  const root = projectRoot();
-  const folders = which === "all" ? ["solutions", "notebooks"] : [which === "solutions" ? "solutions" : "notebooks"];
-  return folders.flatMap((f) => {
-    const dir = path.join(root, f);
-    if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir).filter((n) => n.endsWith(".ipynb")).sort().map((n) => path.join(dir, n));
-  });
-}
-
-/** Where the executed copy of a notebook goes: .cache/executed/<folder>/<name>. */
-export function executedPath(notebook: string, outDir = cacheDir("executed")): string {
-  return path.join(outDir, path.basename(path.dirname(notebook)), path.basename(notebook));
-}
-
-function sha256(file: string): string {
-  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-}
-
-/** Runs the notebooks, `jobs` at a time (tslab's wasm engine uses one core each). */
-export async function runNotebooks(notebooks: string[], opts: RunOptions): Promise<NotebookRun[]> {
-  const queue = notebooks.slice();
-  const runs: NotebookRun[] = [];
-  const worker = async (): Promise<void> => {
-    for (let nb = queue.shift(); nb !== undefined; nb = queue.shift()) {
-      const executed = executedPath(nb, opts.outDir);
-      const rel = path.relative(projectRoot(), nb);
-      opts.log(`▶ ${rel}`);
-      const result = await executeNotebook(nb, executed, {
-        cwd: path.dirname(nb), cellTimeoutSec: opts.cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec,
-      });
-      const slowest = [...result.cellSeconds].sort((a, b) => b[1] - a[1])[0];
-      opts.log(`${result.ok ? "✔" : "✘"} ${rel}: ${result.seconds.toFixed(1)} s, ${result.cellsRun} cells` +
-        (slowest ? ` (slowest: cell ${slowest[0]}, ${slowest[1].toFixed(1)} s)` : "") +
-        (result.ok ? "" : `\n    ${describeFailure(rel, result)}`));
-      fs.writeFileSync(executed.replace(/\.ipynb$/, ".status.json"), JSON.stringify({
-        source: rel, sourceSha256: sha256(nb), ok: result.ok, seconds: result.seconds,
-        executedAt: new Date().toISOString(), failure: result.ok ? null : describeFailure(rel, result),
-      }, null, 1) + "\n");
-      runs.push({ notebook: nb, executed, result });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
-  return runs;
-}
+import { courseNotebooks, RunOptions, runNotebooks } from "../tools/notebooks/run";
 
 function parseArgs(argv: string[]): { paths: string[]; which: "all" | "solutions" | "students"; opts: RunOptions } {
   const opts: RunOptions = { jobs: 2, cellTimeoutSec: 600, totalTimeoutSec: 3600, outDir: cacheDir("executed"), log: (l) => console.log(l) };

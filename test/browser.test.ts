@@ -12,7 +12,7 @@ import * as path from "path";
 import { Page } from "playwright-core";
 import { cacheDir, isCI, projectRoot } from "../lib/common/config";
 import { readNotebook, writeNotebook } from "../tools/notebooks/format";
-import { buildSite } from "../scripts/build-site";
+import { buildSite } from "../tools/site/build";
 import {
   cellErrors, chartReport, isTrusted, runAllCells, saveNotebook, unscrollNotebook, waitForAllCells, waitForKernel, waitForLiveCharts,
   waitForStaticCharts,

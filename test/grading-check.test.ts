@@ -1,11 +1,15 @@
 // The self-check's messages: correct, wrong and untouched answers, and the
 // submissions that must not crash a notebook (undefined, wrong type, rejected promise).
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { check, evaluate } from "../lib/check/check";
 import { compareValues, toPlain } from "../lib/check/compare";
 import { parseCaseOutputs, runCasesForGrader } from "../lib/check/case-outputs";
 import { todo } from "../lib/check/todo";
 import { conv2d } from "../lib/lecture/convolution";
+import "./fixtures/grading/example-exercise";
 
 /** What `check` prints (console.log captured), and what it resolved to. */
 async function printed(id: string, submission: unknown): Promise<{ text: string; value: unknown }> {
@@ -52,6 +56,19 @@ describe("self-check messages (example exercise)", () => {
     assert.match((await printed("example-double", () => undefined)).text, /não recebi nenhum valor \(undefined ou null\) — faltou um `return`\?/);
     assert.match((await printed("example-double", () => NaN)).text, /esperado 4, obtido "NaN"/);
     assert.match((await printed("nao-existe", () => 1)).text, /^⚠️ Não consegui verificar "nao-existe": Exercício desconhecido/);
+  });
+
+  it("the course registry (a fresh process) holds only exercises of solutions/ notebooks, no test fixture", () => {
+    const root = path.join(__dirname, "..");
+    const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), "-e",
+      'require("./lib/exercises"); console.log(JSON.stringify(require("./lib/check/registry").allExercises().map((e) => [e.id, e.notebook])))'],
+    { cwd: root, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const registered = JSON.parse(r.stdout) as [string, string][];
+    const notebooks = new Set(fs.readdirSync(path.join(root, "solutions")).map((n) => n.replace(/\.ipynb$/, "")));
+    assert.ok(registered.length >= 20, `${registered.length} exercises`);
+    for (const [id, notebook] of registered) assert.ok(notebooks.has(notebook), `${id} belongs to ${notebook}, which is not in solutions/`);
+    assert.ok(!registered.some(([id]) => id === "example-double"));
   });
 
   it("a submission that mutates its arguments cannot change the case", async () => {

@@ -3,11 +3,11 @@
 // plus its pieces without a kernel: cell matching, hidden-case validation, the guard.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../lib/common/config";
+import { sha256File as sha } from "../tools/common/hash";
 import { readNotebook, sourceText, toSourceLines } from "../tools/notebooks/format";
 import { studentNotebook } from "../tools/notebooks/solutions";
 import { getExercise } from "../lib/check/registry";
@@ -17,9 +17,9 @@ import { FileGuard } from "../tools/grader/guard";
 import { caseProblems, loadHiddenCases } from "../tools/grader/hidden-cases";
 import { formatTable, writeReport } from "../tools/grader/report";
 import { FIXTURE_HIDDEN, FIXTURE_SOLUTIONS, makeSubmissions } from "./fixtures/grading/make-submissions";
+import { WITH_EXAMPLE_EXERCISE } from "./fixtures/grading/example-exercise";
 
 const root = projectRoot();
-const sha = (file: string): string => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 const log = (line: string): void => console.log(`      ${line}`);
 
 /** A private copy of the fixture course (solutions + hidden cases) the tampering submission may attack. */
@@ -213,7 +213,7 @@ describe("npm run grade (command line)", () => {
   it("prints the table, writes the report and goes on after bad submissions", () => {
     const dirs = fixtureCourse();
     makeSubmissions(dirs.subs, { hiddenFile: path.join(dirs.hidden, "00-example.ts") }, ["malformed", "python", "deleted"]);
-    const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "grade.ts"), dirs.subs,
+    const r = spawnSync(process.execPath, [...WITH_EXAMPLE_EXERCISE, path.join(root, "scripts", "grade.ts"), dirs.subs,
       "--solutions", dirs.solutions, "--hidden", dirs.hidden, "--out", dirs.out, "--no-guard"], { encoding: "utf8", cwd: root });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /deleted\s+00-example\s+0\/1\s+example-double ∅ 0\/1/);
@@ -224,7 +224,7 @@ describe("npm run grade (command line)", () => {
 
   it("a wrong option exits 2 with the usage", () => {
     const run = (args: string[]): { status: number | null; err: string } => {
-      const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "grade.ts"), ...args], { encoding: "utf8", cwd: root });
+      const r = spawnSync(process.execPath, [...WITH_EXAMPLE_EXERCISE, path.join(root, "scripts", "grade.ts"), ...args], { encoding: "utf8", cwd: root });
       return { status: r.status, err: r.stderr };
     };
     const bad = run(["--frobnicate"]);

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { describeFailure } from "../tools/notebooks/execute";
 import { Notebook, readNotebook, sourceText } from "../tools/notebooks/format";
-import { courseNotebooks, runNotebooks, NotebookRun } from "../scripts/run-notebooks";
+import { courseNotebooks, runNotebooks, NotebookRun } from "../tools/notebooks/run";
 
 const log = (line: string): void => console.log(`      ${line}`);
 

@@ -6,8 +6,8 @@ import * as path from "path";
 import { plotlyLoaderHtml } from "../lib/view/chart/html";
 import { Notebook, writeNotebook } from "../tools/notebooks/format";
 import { chartBundle, heatmap } from "../lib/view/plots";
-import { buildSite } from "../scripts/build-site";
-import { markdownToHtml, mergeStreams } from "../scripts/site/render";
+import { buildSite } from "../tools/site/build";
+import { markdownToHtml, mergeStreams } from "../tools/site/render";
 
 function lesson(id: string, order: number, title: string, summary: string, withChart: boolean): Notebook {
   const outputs = withChart

@@ -1,5 +1,5 @@
 // The exercise contract shared by the notebooks (self-checks), the exercise
-// definitions in lib/exercises/ and the instructor grader (scripts/grade.ts).
+// definitions in lib/exercises/ and the instructor grader (tools/grader/).
 // Everything a case produces must be plain JSON data, so that the grader can
 // compare hidden cases outside the student's kernel.
 

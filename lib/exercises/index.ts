@@ -1,6 +1,5 @@
 // Registers every notebook's exercises. One module per notebook: add its import here.
 import { registerExercises } from "../check/registry";
-import { exercises as example } from "./00-example";
 import { exercises as boasVindas } from "./00-boas-vindas";
 import { exercises as conectividade } from "./01-conectividade";
 import { exercises as filtrosConvolucao } from "./02-filtros-convolucao";
@@ -11,4 +10,4 @@ import { exercises as pooling } from "./05-pooling";
 import { exercises as filtros3dCnn } from "./06-filtros-3d-cnn";
 import { exercises as dropout } from "./07-dropout";
 
-registerExercises([...example, ...boasVindas, ...conectividade, ...filtrosConvolucao, ...passoPreenchimentoRelu, ...outrosFiltrosOlhos, ...pneumonia, ...pooling, ...filtros3dCnn, ...dropout]);
+registerExercises([...boasVindas, ...conectividade, ...filtrosConvolucao, ...passoPreenchimentoRelu, ...outrosFiltrosOlhos, ...pneumonia, ...pooling, ...filtros3dCnn, ...dropout]);

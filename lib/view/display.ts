@@ -110,11 +110,3 @@ export function createUpdatableDisplay(): UpdatableDisplay {
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
-
-export function showHtml(html: string, fallbackText = "[gráfico]"): void {
-  if (!displayBundle({ "text/html": html, "text/plain": fallbackText })) console.log(fallbackText);
-}
-
-export function showText(text: string): void {
-  console.log(text);
-}

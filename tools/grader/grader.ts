@@ -2,13 +2,15 @@
 // a temporary folder, with per-cell and total timeouts and a memory cap; its outputs
 // are judged here, outside the kernel. A bad submission gets a clear line and the
 // next one is graded.
-import * as crypto from "crypto";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
+import { sha256, sha256File } from "../common/hash";
 import type { CaseInput } from "../../lib/check/case-outputs";
 import { errorText } from "../../lib/check/check";
+import { createProgress } from "../../lib/view/progress";
 import { executeNotebook, ExecutionResult } from "../notebooks/execute";
 import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from "../notebooks/format";
 import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
@@ -40,7 +42,7 @@ export function defaultGradeOptions(): GradeOptions {
   return {
     solutionsDir: path.join(root, "solutions"), hiddenDir: defaultHiddenDir(), outDir: path.join(root, ".cache", "grades"),
     cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072, guardCourseFiles: true,
-    // The kernel loads lib/dist; the grader's own code and hidden cases live in grading/.
+    // The kernel loads lib/dist; the grader's own code and hidden cases live in tools/.
     protect: [path.join(root, "tools"), path.join(root, "scripts", "grade.ts"), path.join(root, "lib", "dist")],
     log: (l) => console.log(l),
   };
@@ -92,10 +94,6 @@ export function listSubmissions(target: string): { file: string; student: string
   };
   walk(abs);
   return found.map((file) => ({ file, student: path.relative(abs, file).replace(/\.ipynb$/i, "") }));
-}
-
-function sha256(data: Buffer): string {
-  return crypto.createHash("sha256").update(data).digest("hex");
 }
 
 /** Parses a submission's bytes; a Portuguese reason when it is not a tslab notebook. */
@@ -189,7 +187,7 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
   try {
     fs.writeFileSync(path.join(ws.dir, "submission.ipynb"), bytes);
     for (;;) {
-      const nonce = crypto.randomBytes(12).toString("hex");
+      const nonce = randomBytes(12).toString("hex");
       const reasons = new Map([...withheld].map(([id, w]) => [id, w.message]));
       const assembled = assembleGradingNotebook(source, nb, inputs, nonce, reasons);
       // Nothing of the student's left to run (every exercise missing or withheld): no kernel needed.
@@ -281,14 +279,14 @@ export async function gradeSubmission(entry: { file: string; student: string }, 
         `(as versões alteradas estão em ${rel(kept)}), nota zerada para revisão`);
       for (const ex of grade.exercises) Object.assign(ex, { points: 0, status: "tampered", message: `zerado: tentativa de alterar arquivos do corretor; ${ex.message}` });
     }
-    grade.originalUnchanged = sha256(fs.readFileSync(entry.file)) === grade.sha256;
+    grade.originalUnchanged = sha256File(entry.file) === grade.sha256;
     grade.points = Math.round(grade.exercises.reduce((s, e) => s + e.points, 0) * 100) / 100;
     grade.seconds = (Date.now() - started) / 1000;
   }
   return grade;
 }
 
-/** Grades every submission in order; the report is also written to opts.outDir. */
+/** Grades every submission in order (writeReport in report.ts writes the report to opts.outDir). */
 export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
   const started = Date.now();
   const entries = targets.flatMap(listSubmissions);
@@ -310,4 +308,19 @@ export async function gradeAll(targets: string[], opts: GradeOptions): Promise<G
     opts.onGraded?.(grade, i, entries.length);
   }
   return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions };
+}
+
+/** gradeAll with a progress bar on the terminal: one step per submission, its grade beside it. */
+export async function gradeWithProgress(targets: string[], opts: GradeOptions): Promise<GradingReport> {
+  const progress = createProgress("Corrigindo", targets.flatMap(listSubmissions).length);
+  const report = await gradeAll(targets, {
+    ...opts,
+    onStart: (student, index) => progress.set(index, { aluno: student }),
+    onGraded: (grade, index) => {
+      const result = grade.status === "graded" ? `${grade.points}/${grade.maxPoints}` : grade.status;
+      progress.set(index + 1, { aluno: grade.student, nota: result, s: Number(grade.seconds.toFixed(1)) });
+    },
+  });
+  progress.finish();
+  return report;
 }

@@ -1,15 +1,11 @@
 // Keeps the grader's own files honest while student code runs with the instructor's
 // permissions: a snapshot (contents in memory) of the protected files, a check after
 // each submission that names what was changed, deleted or added, and a restore.
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { sha256, sha256File } from "../common/hash";
 
 export interface GuardChanges { changed: string[]; deleted: string[]; added: string[] }
-
-function sha256(data: Buffer): string {
-  return crypto.createHash("sha256").update(data).digest("hex");
-}
 
 /** Every file under `p` (or `p` itself), skipping node_modules and dot-folders. */
 function listFiles(p: string): string[] {
@@ -45,20 +41,12 @@ export class FileGuard {
     }
   }
 
-  get files(): string[] {
-    return [...this.contents.keys()];
-  }
-
-  hashOf(file: string): string | undefined {
-    return this.hashes.get(path.resolve(file));
-  }
-
   /** What differs from the snapshot. */
   changes(): GuardChanges {
     const result: GuardChanges = { changed: [], deleted: [], added: [] };
     for (const [file, hash] of this.hashes) {
       if (!fs.existsSync(file)) result.deleted.push(file);
-      else if (sha256(fs.readFileSync(file)) !== hash) result.changed.push(file);
+      else if (sha256File(file) !== hash) result.changed.push(file);
     }
     for (const file of this.roots.flatMap((r) => listFiles(path.resolve(r)))) {
       if (!this.hashes.has(file)) result.added.push(file);

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Cell, Notebook, readNotebook, sourceText, stringifyNotebook, toSourceLines } from "./format";
 
-/** What a student writes in place of a code solution with no `// STUB:` lines. */
+/** What replaces a code solution (at the BEGIN marker's indentation). */
 export const CODE_STUB = ["// SEU CÓDIGO AQUI", "return todo();"];
 /** What replaces a markdown answer. */
 export const MARKDOWN_STUB = "_Escreva sua resposta aqui._";
@@ -14,7 +14,6 @@ const CODE_BEGIN = /^\s*\/\/\s*BEGIN SOLUTION\s*$/;
 const CODE_END = /^\s*\/\/\s*END SOLUTION\s*$/;
 const MD_BEGIN = /^\s*<!--\s*BEGIN SOLUTION\s*-->\s*$/;
 const MD_END = /^\s*<!--\s*END SOLUTION\s*-->\s*$/;
-const STUB_LINE = /^(\s*)\/\/\s*STUB:\s?(.*)$/;
 /** Any mention of a marker: a line that has one but is not a recognised marker is an error. */
 const ANY_MARKER = /(BEGIN|END) SOLUTION/;
 /** Cell metadata that only records a past execution (nbclient, old extensions). */
@@ -32,7 +31,7 @@ export class SolutionMarkerError extends Error {
 export interface SolutionRegion {
   begin: number;
   end: number;
-  /** The lines between the markers (solution code, STUB comments included). */
+  /** The lines between the markers (the solution). */
   body: string[];
   indent: string;
 }
@@ -68,11 +67,9 @@ export function solutionRegions(cell: Cell, file = "<notebook>", index = 0): Sol
   return regions;
 }
 
-/** The student's lines for a region: its `// STUB:` lines, or the default stub at the marker's indentation. */
+/** The student's lines for a region: the default stub at the marker's indentation. */
 export function stubFor(region: SolutionRegion, cellType: Cell["cell_type"]): string[] {
   if (cellType === "markdown") return [MARKDOWN_STUB];
-  const stubs = region.body.map((l) => STUB_LINE.exec(l)).filter((m): m is RegExpExecArray => m !== null);
-  if (stubs.length) return stubs.map((m) => m[1] + m[2]);
   return CODE_STUB.map((l) => region.indent + l);
 }
 
@@ -168,7 +165,7 @@ export function findSolutionLeaks(source: Notebook, student: Notebook, file = "<
     const inRegion = new Set<number>();
     for (const r of regions) {
       for (let n = r.begin; n <= r.end; n++) inRegion.add(n);
-      for (const l of r.body) if (!STUB_LINE.test(l)) secret.add(l.trim());
+      for (const l of r.body) secret.add(l.trim());
       for (const l of stubFor(r, cell.cell_type)) elsewhere.add(l.trim());
     }
     lines.forEach((l, i) => { if (!inRegion.has(i + 1)) elsewhere.add(l.trim()); });

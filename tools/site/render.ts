@@ -7,7 +7,7 @@ import katex from "katex";
 import { marked } from "marked";
 import { PLOTLY_LOADER_ATTR } from "../../lib/view/chart/html";
 import { escapeHtml } from "../../lib/view/display";
-import { Cell, Notebook, Output, sourceText } from "../../tools/notebooks/format";
+import { Cell, Notebook, Output, sourceText } from "../notebooks/format";
 
 export interface LessonMeta { id: string; title: string; summary: string; order: number; file: string }
 

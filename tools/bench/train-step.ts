@@ -1,0 +1,154 @@
+// Training-step benchmark of the engine: trains the Keras pneumonia architecture on random data
+// (after one warm-up step) and measures the median train-step and predict times, training images
+// per second and peak RSS; beside it, the PyTorch reference with the same settings when
+// /usr/bin/python3 can import torch. Optional: the slowest kernels of one step (profile) and
+// tensor/RSS growth over more steps (leakSteps). CLI: scripts/bench.ts (npm run bench).
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as tf from "@tensorflow/tfjs";
+import { EngineBackend, initEngine } from "../../lib/engine";
+import { buildModel } from "../../lib/pneumonia/model";
+import { timeKernels } from "./kernel-timing";
+
+const PYTHON = "/usr/bin/python3";
+
+export interface BenchOptions {
+  imageSize: number;
+  batch: number;
+  steps: number;
+  backend?: EngineBackend;
+  torch: boolean;
+  torchScript: string;
+  profile: boolean;
+  leakSteps: number;
+}
+
+export interface TorchResult { trainStepMs: number; predictMs: number; threads: number; [key: string]: unknown }
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const rssMb = () => round1(process.memoryUsage().rss / 2 ** 20);
+const peakRssMb = () => round1(process.resourceUsage().maxRSS / 1024);
+
+/** Random images (0..255, as the model's Rescaling expects) and labels, fixed for the whole run. */
+function randomBatch(size: number, batch: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+  return tf.tidy(() => ({
+    xs: tf.randomUniform([batch, size, size, 3], 0, 255, "float32", 1) as tf.Tensor4D,
+    ys: tf.cast(tf.randomUniform([batch, 1], 0, 2, "int32", 2), "float32") as tf.Tensor2D,
+  }));
+}
+
+/** Wall ms of one call; its CPU ms (this process only) go to `cpu` when given. */
+async function timed(fn: () => Promise<unknown>, cpu?: number[]): Promise<number> {
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
+  await fn();
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(startCpu);
+  cpu?.push((used.user + used.system) / 1000);
+  return wall;
+}
+
+function torchAvailable(): boolean {
+  if (!fs.existsSync(PYTHON)) return false;
+  return spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+}
+
+export function runTorch(opts: BenchOptions): TorchResult | { error: string } {
+  if (!fs.existsSync(opts.torchScript)) return { error: `PyTorch reference not found at ${opts.torchScript} (--torch-script)` };
+  if (!torchAvailable()) return { error: `${PYTHON} cannot import torch (Debian: apt-get install -y python3-torch)` };
+  const run = spawnSync(PYTHON, [opts.torchScript, "--image-size", String(opts.imageSize), "--batch", String(opts.batch),
+    "--steps", String(opts.steps)], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const line = run.stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(line) as TorchResult;
+  } catch {
+    return { error: `PyTorch reference failed (exit ${run.status}): ${run.stderr.trim().split("\n").slice(-3).join(" | ")}` };
+  }
+}
+
+/** Median wall (and CPU) ms of `steps` training steps after one warm-up, and of 3 predictions. */
+async function measureSteps(steps: number, trainStep: () => Promise<unknown>, predict: () => Promise<void>,
+  log: (line: string) => void): Promise<{ stepMs: number[]; stepCpuMs: number[]; predictMs: number[] }> {
+  const warmupMs = await timed(trainStep);
+  log(`bench: warm-up step ${round1(warmupMs)} ms`);
+  const stepMs: number[] = [];
+  const stepCpuMs: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    stepMs.push(await timed(trainStep, stepCpuMs));
+    log(`bench: step ${i + 1}/${steps}: ${round1(stepMs[i])} ms (CPU ${round1(stepCpuMs[i])} ms)`);
+  }
+  await timed(predict);
+  const predictMs: number[] = [];
+  for (let i = 0; i < 3; i++) predictMs.push(await timed(predict));
+  return { stepMs, stepCpuMs, predictMs };
+}
+
+/** Logs the 25 slowest kernels of one training step. */
+async function profileStep(trainStep: () => Promise<unknown>, log: (line: string) => void): Promise<void> {
+  const { kernels } = await timeKernels(tf.getBackend(), trainStep);
+  const total = kernels.reduce((s, k) => s + k.exclusiveCpuMs, 0);
+  log(`bench: kernels of one training step (exclusive CPU ms, total ${round1(total)}; wall ms beside):`);
+  for (const k of kernels.slice(0, 25)) {
+    log(`  ${k.kernel.padEnd(36)} ${round1(k.exclusiveCpuMs).toString().padStart(8)} cpu ms ` +
+      `${round1(k.exclusiveMs).toString().padStart(8)} wall ms ${String(k.calls).padStart(4)} calls`);
+  }
+}
+
+/** Tensor count and RSS before and after `steps` more training steps. */
+async function leakCheck(steps: number, trainStep: () => Promise<unknown>): Promise<Record<string, number>> {
+  const tensorsBefore = tf.memory().numTensors;
+  const rssBefore = rssMb();
+  for (let i = 0; i < steps; i++) await trainStep();
+  return { steps, tensorsBefore, tensorsAfter: tf.memory().numTensors, rssMbBefore: rssBefore, rssMbAfter: rssMb() };
+}
+
+/** Runs the benchmark; the result is the JSON line `npm run bench` prints. Progress goes to `log`. */
+export async function benchTrainStep(opts: BenchOptions, log: (line: string) => void = console.error): Promise<Record<string, unknown>> {
+  const engine = await initEngine({ backend: opts.backend, quiet: true });
+  log(`bench: ${engine.backend} — ${engine.reason}`);
+  const model = buildModel(opts.imageSize);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
+  const { xs, ys } = randomBatch(opts.imageSize, opts.batch);
+  const trainStep = () => model.trainOnBatch(xs, ys);
+  const predict = async () => {
+    const out = model.predict(xs) as tf.Tensor;
+    await out.data();
+    out.dispose();
+  };
+  const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
+  if (opts.profile) await profileStep(trainStep, log);
+  const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep) : undefined;
+  const trainStepMs = median(stepMs);
+  const result: Record<string, unknown> = {
+    engine: "tfjs",
+    backend: engine.backend,
+    imageSize: opts.imageSize,
+    batch: opts.batch,
+    steps: opts.steps,
+    trainStepMs: round1(trainStepMs),
+    // CPU time of this process per step: a check on trainStepMs when other programs load the machine
+    trainStepCpuMs: round1(median(stepCpuMs)),
+    predictMs: round1(median(predictMs)),
+    trainImgPerSec: Math.round((opts.batch * 1000 / trainStepMs) * 100) / 100,
+    peakRssMb: peakRssMb(),
+    loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
+    params: model.countParams(),
+  };
+  if (leak) result.leak = leak;
+  model.dispose();
+  xs.dispose();
+  ys.dispose();
+  if (opts.torch) {
+    const torch = runTorch(opts); // after ours, so the two never compete for the cores
+    result.pytorch = torch;
+    if ("trainStepMs" in torch) result.ratio = Math.round((trainStepMs / torch.trainStepMs) * 100) / 100;
+  }
+  return result;
+}
