@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { PNG } from "pngjs";
 import * as sax from "sax";
-import { colorAt, resolveColorscale, rgbString } from "../lib/view/chart/colorscale";
+import { colorAt, IMAGE_COLORS, MAP_COLORS, rgbString } from "../lib/view/chart/colorscale";
 import { PLOTLY_LOADER_ATTR } from "../lib/view/chart/html";
 import { figureToSvg, niceTicks } from "../lib/view/chart/svg";
 import { MimeBundle, setDisplaySink } from "../lib/view/display";
@@ -32,7 +32,7 @@ describe("static charts (SVG)", () => {
     const z = [[-1, 0], [2, 1]];
     const svg = figureToSvg(heatmap(z, { title: "mapa" }));
     const rects = elements(svg).filter((e) => e.name === "rect" && e.attrs.fill?.startsWith("rgb("));
-    const stops = resolveColorscale("RdBu");
+    const stops = MAP_COLORS;
     // Diverging around 0: zmin -2, zmax 2 (zmid 0), so -1 is at 1/4 of the scale, 2 at the top.
     const expected = [-1, 0, 2, 1].map((v) => rgbString(colorAt(stops, (v + 2) / 4)));
     assert.deepEqual(rects.map((r) => r.attrs.fill), expected);
@@ -50,10 +50,11 @@ describe("static charts (SVG)", () => {
     assert.equal(elements(svg).filter((e) => e.name === "rect").length < 10, true);
     const png = PNG.sync.read(Buffer.from(image.attrs.href.split(",")[1], "base64"));
     assert.deepEqual([png.width, png.height], [60, 60]);
-    // Top-left pixel is z[0][0] = 0 = the lowest value: white in the default white→black scale.
+    // Top-left pixel is z[0][0] = 0 = the lowest value: white in the default image greys; the highest is the ink.
     assert.deepEqual([...png.data.subarray(0, 3)], [255, 255, 255]);
     const last = 4 * (60 * 60 - 1);
-    assert.deepEqual([...png.data.subarray(last, last + 3)], [0, 0, 0]);
+    assert.deepEqual([...png.data.subarray(last, last + 3)], [0x22, 0x22, 0x22]);
+    assert.deepEqual(IMAGE_COLORS[1], [1, "#222222"]);
   });
 
   it("draws line charts through their points, with a legend and axis titles", () => {

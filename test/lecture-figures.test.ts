@@ -3,7 +3,8 @@
 import { strict as assert } from "assert";
 import { relu } from "../lib/lecture/activation";
 import { conv2d, windowProductSum } from "../lib/lecture/convolution";
-import { convolutionSteps, convolutionStepsFigure, panels } from "../lib/lecture/figures";
+import { convolutionSteps, convolutionStepsFigure, IMAGE_COLORS, MAP_COLORS, panels } from "../lib/lecture/figures";
+import { heatmap } from "../lib/view/plots";
 import { CIRCLE_FILTER, EYE, NINE, rotateImage, scaleImage } from "../lib/lecture/images";
 
 interface Axis { domain: [number, number] }
@@ -45,6 +46,18 @@ describe("lecture figures", () => {
     assert.ok(Math.abs((xa.domain[1] - xa.domain[0]) * plotW - 5 * 20) < 1e-6);
     assert.ok(Math.abs((xb.domain[1] - xb.domain[0]) * plotW - 3 * 20) < 1e-6);
     assert.throws(() => panels([]), /ao menos um painel/);
+  });
+
+  it("panels and heatmap share one default colour: signed values blue-white-red centred on 0, others the image greys", () => {
+    const signed = [[-1, 0], [3, 1]], plain = [[0, 2], [1, 4]];
+    const fig = panels([{ z: signed, title: "com sinal" }, { z: plain, title: "sem sinal" }]);
+    assert.deepEqual([fig.data[0].colorscale, fig.data[0].zmin, fig.data[0].zmax], [MAP_COLORS, -3, 3]);
+    assert.deepEqual([fig.data[1].colorscale, fig.data[1].zmin, fig.data[1].zmax], [IMAGE_COLORS, 0, 4]);
+    assert.deepEqual([heatmap(signed).data[0].colorscale, heatmap(signed).data[0].zmid], [MAP_COLORS, 0]);
+    assert.deepEqual(heatmap(plain).data[0].colorscale, IMAGE_COLORS);
+    // Explicit colours and range win.
+    const given = panels([{ z: plain, title: "p", colors: MAP_COLORS, zmin: -1, zmax: 5 }]).data[0];
+    assert.deepEqual([given.colorscale, given.zmin, given.zmax], [MAP_COLORS, -1, 5]);
   });
 
   it("scales, rotates and applies ReLU at any nesting depth", () => {

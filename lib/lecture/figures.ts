@@ -3,15 +3,17 @@
 // They return plotly figures ({data, layout}); `show` from plots.ts draws them.
 import { matrixShape, Matrix, Padding, resolvePads, windowAt, windowProductSum, zeroPad } from "./convolution";
 import type { Figure, Trace } from "../view/plots";
+import { formatNumber } from "../common/format";
+import { defaultColors, IMAGE_COLORS, MAP_COLORS } from "../view/chart/colorscale";
+import { cellTitle, gridCells, subplotAxes } from "../view/chart/grid";
 
-/** Colours: images in greys (+1 = ink = black), feature maps red (high) to blue (low). */
-export const IMAGE_COLORS: [number, string][] = [[0, "#ffffff"], [1, "#222222"]];
-export const MAP_COLORS: [number, string][] = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]];
+// The course's colours (images in greys, signed maps blue - white - red) and the one default rule.
+export { IMAGE_COLORS, MAP_COLORS } from "../view/chart/colorscale";
 
 export interface Panel {
   z: Matrix;
   title: string;
-  /** Colour scale of this panel (default: map colours). */
+  /** Colour scale of this panel (default: defaultColors, as heatmap(): signed values blue - white - red centred on 0, others greys). */
   colors?: [number, string][];
   zmin?: number;
   zmax?: number;
@@ -32,21 +34,13 @@ export interface PanelOptions {
 /** Text of a cell value: integers as they are, others rounded. */
 export function cellText(v: number | null, digits: number): string {
   if (v === null || Number.isNaN(v)) return "";
-  return Number.isInteger(v) ? String(v) : v.toFixed(digits);
-}
-
-function axisName(kind: "x" | "y", i: number): string {
-  return i === 0 ? kind : `${kind}${i + 1}`;
-}
-
-function layoutKey(kind: "x" | "y", i: number): string {
-  return i === 0 ? `${kind}axis` : `${kind}axis${i + 1}`;
+  return formatNumber(v, digits);
 }
 
 /** A heatmap trace for panel `i` of a grid (rows from the top, values written when small). */
 export function panelTrace(z: (number | null)[][], i: number, colors: [number, string][], zmin: number, zmax: number, digits: number, showValues: boolean): Trace {
   const trace: Trace = {
-    type: "heatmap", z, xaxis: axisName("x", i), yaxis: axisName("y", i), colorscale: colors,
+    type: "heatmap", z, xaxis: subplotAxes(i).x, yaxis: subplotAxes(i).y, colorscale: colors,
     zmin, zmax, showscale: false, xgap: 1, ygap: 1, hovertemplate: "linha %{y}, coluna %{x}: %{z}<extra></extra>",
   };
   if (showValues) {
@@ -61,37 +55,26 @@ export function panelTrace(z: (number | null)[][], i: number, colors: [number, s
  * above each panel. Sizes are computed in pixels, then turned into axis domains.
  */
 export function gridLayout(titles: string[], sizes: [number, number][], opts: PanelOptions): { [key: string]: unknown } {
-  const n = titles.length;
-  const columns = Math.min(opts.columns ?? n, n);
-  const rowsOfPanels = Math.ceil(n / columns);
   const maxCells = Math.max(...sizes.map(([r, c]) => Math.max(r, c)));
   const cell = opts.cellSize ?? Math.max(10, Math.min(40, Math.floor(260 / maxCells)));
-  const gapX = 30, titleH = 26, gapY = 16;
   // Each slot is as wide as its widest panel or title (about 7 px per character).
-  const slotW = Array.from({ length: columns }, (_, j) => Math.max(...sizes.flatMap(([, c], i) => (i % columns === j ? [c * cell, titles[i].length * 7] : [0]))));
-  const slotH = Array.from({ length: rowsOfPanels }, (_, r) => Math.max(...sizes.map(([rows], i) => (Math.floor(i / columns) === r ? rows * cell : 0))));
-  const W = slotW.reduce((a, b) => a + b, 0) + gapX * (columns - 1);
-  const H = slotH.reduce((a, b) => a + b, 0) + (titleH + gapY) * rowsOfPanels;
+  const grid = gridCells({
+    sizes: sizes.map(([rows, cols]) => [cols * cell, rows * cell]), columns: opts.columns ?? titles.length,
+    gapX: 30, gapY: 16, titleHeight: 26, minWidths: titles.map((t) => t.length * 7),
+  });
   const margin = { l: 30, r: 10, t: opts.title ? 50 : 10, b: 30 };
   const layout: { [key: string]: unknown } = {
     title: opts.title ? { text: opts.title, font: { size: 15 } } : undefined,
-    width: W + margin.l + margin.r, height: H + margin.t + margin.b, margin, showlegend: false,
-    annotations: [] as unknown[],
+    width: grid.width + margin.l + margin.r, height: grid.height + margin.t + margin.b, margin, showlegend: false,
+    annotations: titles.map((title, i) => cellTitle(title, grid.cells[i], 12)),
   };
-  titles.forEach((title, i) => {
-    const col = i % columns, row = Math.floor(i / columns);
+  grid.cells.forEach((c, i) => {
     const [rows, cols] = sizes[i];
-    const slotX = slotW.slice(0, col).reduce((a, b) => a + b, 0) + gapX * col;
-    const slotY = slotH.slice(0, row).reduce((a, b) => a + b, 0) + (titleH + gapY) * row + titleH;
-    const x0 = (slotX + (slotW[col] - cols * cell) / 2) / W, x1 = x0 + (cols * cell) / W;
-    const y1 = 1 - slotY / H, y0 = y1 - (rows * cell) / H;
-    layout[layoutKey("x", i)] = { domain: [x0, x1], showgrid: false, zeroline: false, dtick: cols > 15 ? 5 : 1, anchor: axisName("y", i), ticks: "", tickfont: { size: 9 } };
-    layout[layoutKey("y", i)] = {
-      domain: [y0, y1], autorange: "reversed", showgrid: false, zeroline: false, dtick: rows > 15 ? 5 : 1, anchor: axisName("x", i), ticks: "", tickfont: { size: 9 },
+    const axes = subplotAxes(i);
+    layout[axes.xKey] = { domain: c.x, showgrid: false, zeroline: false, dtick: cols > 15 ? 5 : 1, anchor: axes.y, ticks: "", tickfont: { size: 9 } };
+    layout[axes.yKey] = {
+      domain: c.y, autorange: "reversed", showgrid: false, zeroline: false, dtick: rows > 15 ? 5 : 1, anchor: axes.x, ticks: "", tickfont: { size: 9 },
     };
-    (layout.annotations as unknown[]).push({
-      text: title, showarrow: false, xref: "paper", yref: "paper", x: (x0 + x1) / 2, y: y1, xanchor: "center", yanchor: "bottom", font: { size: 12 },
-    });
   });
   return layout;
 }
@@ -104,9 +87,12 @@ export function panels(list: Panel[], opts: PanelOptions = {}): Figure {
   const showValues = opts.showValues ?? sizes.every(([r, c]) => r <= 15 && c <= 15);
   const data = list.map((p, i) => {
     const flat = p.z.flat();
-    const zmin = p.zmin ?? Math.min(...flat), zmax = p.zmax ?? Math.max(...flat);
+    let zmin = p.zmin ?? Math.min(...flat), zmax = p.zmax ?? Math.max(...flat);
+    const { colors, diverging } = defaultColors(zmin, zmax);
+    // Signed values with no range given: symmetric around 0, so that white is 0 (as heatmap's zmid).
+    if (diverging && p.zmin === undefined && p.zmax === undefined) [zmin, zmax] = [-Math.max(-zmin, zmax), Math.max(-zmin, zmax)];
     // A constant panel would get a zero-width colour range: widen it so it still draws.
-    return panelTrace(p.z, i, p.colors ?? MAP_COLORS, zmin, zmax === zmin ? zmin + 1 : zmax, digits, showValues);
+    return panelTrace(p.z, i, p.colors ?? colors, zmin, zmax === zmin ? zmin + 1 : zmax, digits, showValues);
   });
   return { data, layout: gridLayout(list.map((p) => p.title), sizes, opts) };
 }

@@ -3,6 +3,7 @@
 // ("valid"), as in the lecture's slides and in Keras' default.
 import { denseParams } from "./connectivity";
 import { channelOf, matrixShape, outputSize, Volume, volumeShape } from "./convolution";
+import { formatNumber } from "../common/format";
 
 export type PoolMode = "max" | "average";
 
@@ -68,7 +69,7 @@ export function pool2dChannels(input: Volume, size = 2, stride = size, mode: Poo
 /** Each window in words, for following the pooling by hand: "janela (0, 0): [0, 1, 0, 0.11] → máx 1". */
 export function describePoolingWindows(map: number[][], size = 2, stride = size, mode: PoolMode = "max", digits = 2): string[] {
   const pooled = pool2d(map, size, stride, mode);
-  const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(digits));
+  const fmt = (v: number): string => formatNumber(v, digits);
   return pooled.flatMap((row, r) => row.map((v, c) =>
     `janela na linha ${r * stride}, coluna ${c * stride}: [${windowValues(map, r, c, size, stride).map(fmt).join(", ")}] → ${mode === "max" ? "máximo" : "média"} ${fmt(v)}`));
 }

@@ -24,8 +24,11 @@ import * as path from "path";
 import { assertFigure, Figure, figureTitle, Trace } from "./chart/figure";
 import { figureHtml, plotlyLoaderHtml } from "./chart/html";
 import { ImageInput, pngDataUri, toRgba } from "./chart/image";
+import { defaultColors } from "./chart/colorscale";
+import { cellTitle, gridCells, subplotAxes } from "./chart/grid";
 import { figureToSvg } from "./chart/svg";
 import { canDisplayRich, createUpdatableDisplay, displayBundle, MimeBundle } from "./display";
+import { formatNumber } from "../common/format";
 
 export type { Figure, Trace } from "./chart/figure";
 export type { GrayImage, ImageInput, PixelImage } from "./chart/image";
@@ -37,8 +40,8 @@ export interface HeatmapOptions {
   showValues?: boolean;
   digits?: number;
   /**
-   * A plotly colorscale name or stops. Default: blue (negative) to red (positive) centered
-   * on 0 when the matrix has both signs, else white (low) to black (high).
+   * A plotly colorscale name or stops. Default (the same as panels()): blue (negative) -
+   * white - red (positive) centred on 0 when the matrix has both signs, else white (low) to dark (high).
    */
   colorscale?: string | [number, string][];
   /** Reverse the given colorscale. */
@@ -52,8 +55,6 @@ export interface HeatmapOptions {
   yTitle?: string;
 }
 
-const WHITE_TO_BLACK: [number, string][] = [[0, "rgb(255,255,255)"], [1, "rgb(0,0,0)"]];
-
 /** A matrix as a heatmap, row 0 at the top, values written in the cells for small ones. */
 export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
   if (!Array.isArray(z) || z.length === 0 || !Array.isArray(z[0])) throw new Error("heatmap: esperava uma matriz number[][] com pelo menos uma linha");
@@ -61,12 +62,12 @@ export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
   if (z.some((r) => !Array.isArray(r) || r.length !== cols)) throw new Error(`heatmap: todas as linhas devem ter ${cols} valores`);
   const showValues = opts.showValues ?? (rows <= 15 && cols <= 15);
   const digits = opts.digits ?? 2;
-  const text = z.map((r) => r.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(digits))));
+  const text = z.map((r) => r.map((v) => formatNumber(v, digits)));
   let lo = Infinity, hi = -Infinity;
   for (const r of z) for (const v of r) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  const diverging = lo < 0 && hi > 0;
+  const { colors, diverging } = defaultColors(lo, hi);
   const trace: Trace = {
-    type: "heatmap", z, colorscale: opts.colorscale ?? (diverging ? "RdBu" : WHITE_TO_BLACK),
+    type: "heatmap", z, colorscale: opts.colorscale ?? colors,
     reversescale: opts.reverse ?? false, showscale: true,
   };
   if (opts.zmin !== undefined) trace.zmin = opts.zmin;
@@ -121,7 +122,7 @@ export function barChart(categories: string[], series: BarSeries[] | number[], o
   return {
     data: list.map((s) => ({
       type: "bar", name: s.name, x: categories, y: s.values,
-      ...(opts.showValues ? { text: s.values.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(digits))), textposition: "outside" } : {}),
+      ...(opts.showValues ? { text: s.values.map((v) => formatNumber(v, digits)), textposition: "outside" } : {}),
     })),
     layout: {
       title: opts.title ? { text: opts.title } : undefined, width: opts.width ?? 640, height: opts.height ?? 380,
@@ -141,31 +142,32 @@ export function historyChart(history: Record<string, number[]>, opts: HistoryCha
   if (metrics.length === 0) throw new Error("historyChart: o histórico não tem métricas (esperava chaves como loss, val_loss)");
   const columns = Math.max(1, Math.min(metrics.length, opts.columns ?? 2));
   const rows = Math.ceil(metrics.length / columns);
-  const cellW = 330, cellH = 230, gapX = 0.08, gapY = 0.12;
+  const margin = { l: 60, r: 110, t: opts.title ? 70 : 40, b: 50 };
+  const width = opts.width ?? columns * 330 + 120, height = opts.height ?? rows * 230 + (opts.title ? 100 : 60);
+  // Gaps of 8% (across) and 12% (down) of the plot area; the metric's name sits in the gap above its chart.
+  const plotW = width - margin.l - margin.r, plotH = height - margin.t - margin.b;
+  const gapX = 0.08 * plotW, gapY = 0.12 * plotH;
+  const cellW = (plotW - gapX * (columns - 1)) / columns, cellH = (plotH - gapY * (rows - 1)) / rows;
+  const grid = gridCells({ sizes: metrics.map((): [number, number] => [cellW, cellH]), columns, gapX, gapY, titleHeight: 0 });
+  const epochs = Math.max(0, ...Object.values(history).map((v) => v.length));
   const data: Trace[] = [];
   const layout: { [key: string]: unknown } = {
-    title: opts.title ? { text: opts.title } : undefined, width: opts.width ?? columns * cellW + 120,
-    height: opts.height ?? rows * cellH + (opts.title ? 100 : 60), margin: { l: 60, r: 110, t: opts.title ? 70 : 40, b: 50 },
-    showlegend: true,
+    title: opts.title ? { text: opts.title } : undefined, width, height, margin, showlegend: true,
+    annotations: metrics.map((metric, i) => cellTitle(metric, grid.cells[i], 13)),
   };
-  const annotations: unknown[] = [];
   metrics.forEach((metric, i) => {
-    const r = Math.floor(i / columns), c = i % columns, k = i === 0 ? "" : String(i + 1);
-    const w = (1 - gapX * (columns - 1)) / columns, h = (1 - gapY * (rows - 1)) / rows;
-    const x0 = c * (w + gapX), y1 = 1 - r * (h + gapY);
-    const epochs = Math.max(0, ...Object.values(history).map((v) => v.length));
-    layout[`xaxis${k}`] = { domain: [x0, x0 + w], anchor: `y${k}`, title: { text: r === rows - 1 ? "época" : "" }, ...(epochs <= 12 ? { dtick: 1 } : {}) };
-    layout[`yaxis${k}`] = { domain: [y1 - h, y1], anchor: `x${k}` };
-    annotations.push({ text: metric, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
+    const axes = subplotAxes(i), cell = grid.cells[i];
+    const lastRow = Math.floor(i / columns) === rows - 1;
+    layout[axes.xKey] = { domain: cell.x, anchor: axes.y, title: { text: lastRow ? "época" : "" }, ...(epochs <= 12 ? { dtick: 1 } : {}) };
+    layout[axes.yKey] = { domain: cell.y, anchor: axes.x };
     const series: [string, string, string][] = [[metric, "treino", "#1f77b4"], [`val_${metric}`, "validação", "#ff7f0e"]];
     for (const [key, name, color] of series) {
       const y = history[key];
       if (!y) continue;
-      data.push({ type: "scatter", mode: "lines+markers", name, x: y.map((_, e) => e + 1), y, xaxis: `x${k}`, yaxis: `y${k}`,
+      data.push({ type: "scatter", mode: "lines+markers", name, x: y.map((_, e) => e + 1), y, xaxis: axes.x, yaxis: axes.y,
         line: { color }, marker: { color }, legendgroup: name, showlegend: i === 0 });
     }
   });
-  layout.annotations = annotations;
   return { data, layout };
 }
 
@@ -188,33 +190,22 @@ export function imageGrid(images: readonly ImageInput[], opts: ImageGridOptions 
   if (opts.titles && opts.titles.length !== images.length) {
     throw new Error(`imageGrid: ${opts.titles.length} títulos para ${images.length} imagens (passe um título por imagem)`);
   }
-  const n = images.length;
-  const columns = Math.max(1, Math.min(n, Math.floor(opts.columns ?? 5)));
-  const rows = Math.ceil(n / columns);
-  const cell = opts.cellSize ?? 160, gap = 12, titleH = opts.titles ? 22 : 0;
+  const cell = opts.cellSize ?? 160;
+  const grid = gridCells({ sizes: images.map((): [number, number] => [cell, cell]), columns: Math.floor(opts.columns ?? 5),
+    gapX: 12, gapY: 12, titleHeight: opts.titles ? 22 : 0 });
   const margin = { l: 10, r: 10, t: opts.title ? 50 : 10, b: 10 };
-  const plotW = columns * cell + (columns - 1) * gap, plotH = rows * (cell + titleH) + (rows - 1) * gap;
   const data: Trace[] = [];
   const layout: { [key: string]: unknown } = {
     title: opts.title ? { text: opts.title } : undefined,
-    width: plotW + margin.l + margin.r, height: plotH + margin.t + margin.b, margin, showlegend: false,
+    width: grid.width + margin.l + margin.r, height: grid.height + margin.t + margin.b, margin, showlegend: false,
   };
-  const annotations: unknown[] = [];
   images.forEach((img, i) => {
-    const r = Math.floor(i / columns), c = i % columns, k = i === 0 ? "" : String(i + 1);
-    const x0 = (c * (cell + gap)) / plotW, x1 = (c * (cell + gap) + cell) / plotW;
-    const yTop = 1 - (r * (cell + titleH + gap) + titleH) / plotH, yBottom = yTop - cell / plotH;
-    const rgba = toRgba(img, opts.range, i);
-    data.push({ type: "image", source: pngDataUri(rgba), xaxis: `x${k}`, yaxis: `y${k}`, hoverinfo: "x+y+color" });
-    layout[`xaxis${k}`] = { domain: [x0, x1], visible: false, anchor: `y${k}`, constrain: "domain" };
-    layout[`yaxis${k}`] = { domain: [Math.max(0, yBottom), Math.min(1, yTop)], visible: false, anchor: `x${k}`,
-      scaleanchor: `x${k}`, constrain: "domain", autorange: "reversed" };
-    if (opts.titles) {
-      annotations.push({ text: opts.titles[i], xref: "paper", yref: "paper", x: (x0 + x1) / 2, y: Math.min(1, yTop),
-        xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
-    }
+    const axes = subplotAxes(i), c = grid.cells[i];
+    data.push({ type: "image", source: pngDataUri(toRgba(img, opts.range, i)), xaxis: axes.x, yaxis: axes.y, hoverinfo: "x+y+color" });
+    layout[axes.xKey] = { domain: c.x, visible: false, anchor: axes.y, constrain: "domain" };
+    layout[axes.yKey] = { domain: c.y, visible: false, anchor: axes.x, scaleanchor: axes.x, constrain: "domain", autorange: "reversed" };
   });
-  if (annotations.length) layout.annotations = annotations;
+  if (opts.titles) layout.annotations = opts.titles.map((t, i) => cellTitle(t, grid.cells[i], 13));
   return { data, layout };
 }
 

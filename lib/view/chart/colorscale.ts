@@ -20,6 +20,19 @@ export const NAMED_COLORSCALES: Record<string, ColorStop[]> = {
   Viridis: [[0, "#440154"], [0.06274509803921569, "#48186a"], [0.12549019607843137, "#472d7b"], [0.18823529411764706, "#424086"], [0.25098039215686274, "#3b528b"], [0.3137254901960784, "#33638d"], [0.3764705882352941, "#2c728e"], [0.4392156862745098, "#26828e"], [0.5019607843137255, "#21918c"], [0.5647058823529412, "#1fa088"], [0.6274509803921569, "#28ae80"], [0.6901960784313725, "#3fbc73"], [0.7529411764705882, "#5ec962"], [0.8156862745098039, "#84d44b"], [0.8784313725490196, "#addc30"], [0.9411764705882353, "#d8e219"], [1, "#fde725"]],
 };
 
+/** The course's colours: images in greys (+1 = ink = dark), signed maps blue (low) - white - red (high). */
+export const IMAGE_COLORS: ColorStop[] = [[0, "#ffffff"], [1, "#222222"]];
+export const MAP_COLORS: ColorStop[] = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]];
+
+/**
+ * The one default of heatmap() and panels() when no colours are given: a range with both
+ * signs gets MAP_COLORS centred on 0 (white = 0); any other range, the image greys.
+ */
+export function defaultColors(lo: number, hi: number): { colors: ColorStop[]; diverging: boolean } {
+  const diverging = lo < 0 && hi > 0;
+  return { colors: diverging ? MAP_COLORS : IMAGE_COLORS, diverging };
+}
+
 export type Rgb = [number, number, number];
 
 /** Parses "rgb(1,2,3)", "rgba(1,2,3,0.5)", "#abc" and "#aabbcc" (what plotly figures use). */

@@ -7,6 +7,7 @@
 import { colorAt, contrastText, parseColor, resolveColorscale, rgbString } from "./colorscale";
 import { Figure, figureTitle, Trace } from "./figure";
 import { pngDataUri, toRgba } from "./image";
+import { formatNumber } from "../../common/format";
 
 type Obj = { [key: string]: unknown };
 type Range = [number, number];
@@ -43,7 +44,7 @@ export function escapeXml(text: string): string {
 }
 
 function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/\.?0+$/, "");
+  return formatNumber(v, 2, true);
 }
 
 function text(x: number, y: number, content: string, opts: { size?: number; anchor?: "start" | "middle" | "end"; color?: string; baseline?: string; rotate?: number; weight?: string } = {}): string {
