@@ -46,6 +46,9 @@ describe("course notebooks (solutions and student versions)", function () {
 
   before(async function () {
     if (notebooks.length === 0) this.skip();
+    // Each notebook has its own cell and total limits below; the hook itself waits for all
+    // of them (about 20 runs, two at a time: minutes on an idle machine, more on a loaded one).
+    this.timeout(notebooks.length * 300_000);
     // CI runs the pneumonia notebook with its small preset.
     process.env.CNN_COURSE_PRESET = process.env.CNN_COURSE_PRESET ?? "smoke";
     runs = await runNotebooks(notebooks, { jobs: 2, cellTimeoutSec: 600, totalTimeoutSec: 1200,
