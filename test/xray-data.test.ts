@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { xrayDataDir } from "../lib/common/config";
 import { decodeImage, preprocessFile } from "../lib/pneumonia/data/decode";
 import { imageCacheKey, imageCachePath, readCachedBatch, writeCachedBatch } from "../lib/pneumonia/data/image-cache";
+import { packDecoded } from "../lib/pneumonia/data/decode-batch";
 import { imageAt, loadImages } from "../lib/pneumonia/data/load-images";
 import { resizeBilinear } from "../lib/pneumonia/data/resize";
 import { classWeights, initialBias, splitSummary, splitTrainVal } from "../lib/pneumonia/data/split";
@@ -62,6 +63,23 @@ describe("xray data: resize as tf.image.resize", () => {
     assert.deepEqual(Array.from(resizeBilinear({ data: rgba, width: 2, height: 1, channels: 4 }, 2, 1, 3)), [10, 20, 30, 50, 60, 70]);
     assert.throws(() => resizeBilinear({ data: rgba, width: 3, height: 1, channels: 4 }, 2, 2), /não correspondem a 3x1x4/);
     assert.throws(() => resizeBilinear({ data: rgba, width: 2, height: 1, channels: 4 }, 0, 2), /tamanho de saída inválido/);
+  });
+});
+
+describe("xray data: loadImages' packing step", () => {
+  it("closes the gap of a skipped file in place: images, labels and paths stay aligned, the reason is kept", () => {
+    const size = 1, per = 3;
+    const files = [{ path: "a", label: 0 as const }, { path: "b", label: 1 as const }, { path: "c", label: 1 as const }];
+    const all = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const batch = packDecoded(files, size, { all, ok: Uint8Array.from([1, 0, 1]), reasons: [null, "JPEG truncado", null] });
+    assert.equal(batch.count, 2);
+    assert.deepEqual(Array.from(batch.images), [1, 2, 3, 7, 8, 9]);
+    assert.equal(batch.images.buffer, all.buffer, "no second copy of the pixels");
+    assert.equal(batch.images.length, 2 * per);
+    assert.deepEqual(Array.from(batch.labels), [0, 1]);
+    assert.deepEqual(batch.files, ["a", "c"]);
+    assert.deepEqual(batch.skipped, [{ file: "b", reason: "JPEG truncado" }]);
+    assert.equal(batch.fromCache, false);
   });
 });
 

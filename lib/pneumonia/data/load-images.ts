@@ -1,13 +1,11 @@
 // X-ray files to one packed batch of model inputs (N x size x size x 3 bytes), with a disk cache
 // and a progress display. Files that cannot be decoded are skipped with a warning, never a crash:
 // one bad JPEG must not cost a student a 10-minute preprocessing run.
-import * as os from "os";
 import { cacheDir } from "../../common/config";
 import { createProgress } from "../../view/progress";
 import { PixelImage } from "../../view/plots";
-import { describeDecodeError, preprocessFile } from "./decode";
-import { decodeInWorkers, DecodeResult } from "./decode-worker";
-import { IMAGE_CACHE_VERSION, imageCacheKey, imageCachePath, readCachedBatch, writeCachedBatch } from "./image-cache";
+import { cachedImages, decodeAll, packDecoded } from "./decode-batch";
+import { IMAGE_CACHE_VERSION, imageCacheKey, imageCachePath, writeCachedBatch } from "./image-cache";
 import { classNameOf, XrayLabel } from "./xray-files";
 
 export interface SkippedFile {
@@ -48,12 +46,6 @@ export type LabeledFile = { path: string; label: XrayLabel };
 const MAX_SIZE = 1024;
 const MAX_BATCH_BYTES = 2 ** 31 - 2 ** 24; // room for the cache header
 
-function defaultWorkers(fileCount: number): number {
-  if (fileCount < 64) return 0;
-  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, 8));
-}
-
 function checkInputs(files: readonly LabeledFile[], size: number): void {
   if (!Array.isArray(files)) throw new Error("loadImages: passe a lista de arquivos de listXrayFiles()");
   if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) {
@@ -81,86 +73,20 @@ export async function loadImages(files: readonly LabeledFile[], size: number, op
   const warn = opts.onWarning ?? ((m: string) => console.warn(m));
   const useCache = opts.cache ?? true;
   const cacheFile = useCache ? imageCachePath(imageCacheKey(files, size), size, opts.cacheFolder ?? cacheDir("xray-images")) : null;
+  const cached = cacheFile ? cachedImages(cacheFile, size, opts, warn) : null;
+  if (cached) return cached;
 
-  if (cacheFile) {
-    try {
-      const cached = readCachedBatch(cacheFile);
-      if (cached) {
-        const { header } = cached;
-        if (opts.progress !== false) {
-          const bar = createProgress(opts.progress ?? "Pré-processando radiografias", header.count);
-          bar.set(header.count);
-          bar.finish("do cache em disco");
-        }
-        if (header.skipped.length) warn(`Aviso: ${header.skipped.length} arquivo(s) ignorado(s) (lista em skipped), como na primeira leitura.`);
-        return { images: cached.images, labels: cached.labels, size, count: header.count, files: header.files, skipped: header.skipped, fromCache: true };
-      }
-    } catch (err) {
-      warn(`Aviso: refazendo o cache ${cacheFile} (${(err as Error).message}).`);
-    }
-  }
-
-  // One buffer for the whole batch, filled in place: no second copy of hundreds of megabytes.
-  const perImage = size * size * 3;
-  const all = new Uint8Array(files.length * perImage);
-  const ok = new Uint8Array(files.length);
-  const reasons: (string | null)[] = new Array(files.length).fill(null);
   const progress = opts.progress === false ? null : createProgress(opts.progress ?? "Pré-processando radiografias", files.length);
-  const record = (index: number, result: DecodeResult | null): void => {
-    if (result === null || "pixels" in result) {
-      if (result) all.set(result.pixels, index * perImage);
-      ok[index] = 1;
-    } else {
-      reasons[index] = result.error;
-      warn(`Aviso: ignorei ${files[index].path}: ${result.error}.`);
-    }
-    progress?.tick(1);
-  };
-
-  const workers = opts.workers ?? defaultWorkers(files.length);
-  if (workers > 0 && files.length > 1) {
-    try {
-      await decodeInWorkers(files.map((f) => f.path), size, workers, record);
-    } catch (err) {
-      // Threads unavailable (a restricted runtime): finish in this thread rather than fail.
-      warn(`Aviso: decodificação em paralelo falhou (${(err as Error).message}); continuo sem threads.`);
-    }
-  }
-  for (let i = 0; i < files.length; i++) {
-    if (ok[i] || reasons[i]) continue; // done by a worker
-    try {
-      await preprocessFile(files[i].path, size, all, i * perImage);
-      record(i, null);
-    } catch (err) {
-      record(i, { error: describeDecodeError(err) });
-    }
-  }
-
-  // Close the gaps left by skipped files.
-  const labels = new Uint8Array(files.length);
-  const keptFiles: string[] = [];
-  const skipped: SkippedFile[] = [];
-  let kept = 0;
-  for (let i = 0; i < files.length; i++) {
-    if (!ok[i]) {
-      skipped.push({ file: files[i].path, reason: reasons[i] ?? "desconhecido" });
-      continue;
-    }
-    if (kept !== i) all.copyWithin(kept * perImage, i * perImage, (i + 1) * perImage);
-    labels[kept++] = files[i].label;
-    keptFiles.push(files[i].path);
-  }
-  const images = all.subarray(0, kept * perImage);
-  progress?.finish(skipped.length ? `${skipped.length} ignorado(s)` : undefined);
-
+  const batch = packDecoded(files, size, await decodeAll(files, size, opts, warn, progress));
+  progress?.finish(batch.skipped.length ? `${batch.skipped.length} ignorado(s)` : undefined);
   if (cacheFile) {
     try {
-      await writeCachedBatch(cacheFile, { header: { version: IMAGE_CACHE_VERSION, size, count: kept, files: keptFiles, skipped }, labels: labels.subarray(0, kept), images });
+      await writeCachedBatch(cacheFile, { header: { version: IMAGE_CACHE_VERSION, size, count: batch.count, files: batch.files, skipped: batch.skipped }, labels: batch.labels, images: batch.images });
     } catch (err) {
       warn(`Aviso: não consegui gravar o cache em ${cacheFile} (${(err as Error).message}); a próxima execução vai decodificar de novo.`);
     }
   }
-  return { images, labels: labels.subarray(0, kept), size, count: kept, files: keptFiles, skipped, fromCache: false };
+  return batch;
 }
 
 /** Image `index` of a batch as packed RGB pixels (for imageGrid and friends). */

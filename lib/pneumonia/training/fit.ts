@@ -5,13 +5,13 @@
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { withSeededMathRandom, deriveSeed } from "../model/seeding";
-import { createProgress } from "../../view/progress";
+import { createProgress, Progress } from "../../view/progress";
 import { seededRandom, shuffled } from "../../common/random";
 import { assertLabeledImages, batchTensors, LabeledImages, yieldToEventLoop } from "./batches";
 import { copyWeights, findCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import { evaluateModel } from "./evaluate";
 import { ClassWeights, weightedBinaryCrossentropy } from "./loss";
-import { accumulateCounts, emptyCounts, metricsFromCounts } from "./metrics";
+import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
 
 /** One epoch's numbers, as Keras' history (train on the epoch, val at its end). */
@@ -96,8 +96,10 @@ function cloneWeights(model: tf.LayersModel): tf.Tensor[] {
 }
 
 /**
- * One optimizer step on a batch (training mode: dropout on, batch statistics updated).
- * Returns the batch loss and the predictions the step made, for the epoch metrics.
+ * One optimizer step on a batch (training mode: dropout on, batch statistics updated):
+ * the gradients of the class-weighted loss, applied by the optimizer. This is the one
+ * place a step's gradients are computed. Returns the batch loss and the predictions the
+ * step made, for the epoch metrics.
  */
 function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
   batch: { x: tf.Tensor4D; y: tf.Tensor2D }, classWeights?: ClassWeights): { loss: number; probabilities: Float32Array } {
@@ -119,8 +121,8 @@ function formatValidation(l: EpochLogs): string {
   return `val_loss ${f(l.valLoss)} · val_binary_accuracy ${f(l.valBinaryAccuracy)} · val_precision ${f(l.valPrecision)} · val_recall ${f(l.valRecall)}`;
 }
 
-/** Trains `model` in place on `train`, validating on `val` after every epoch. */
-export async function trainModel(model: tf.LayersModel, train: LabeledImages, val: LabeledImages, opts: TrainOptions): Promise<TrainResult> {
+/** Throws a Portuguese error saying what to change when the data, the model and the options do not fit together. */
+export function checkTrainInputs(model: tf.LayersModel, train: LabeledImages, val: LabeledImages, opts: TrainOptions): void {
   assertLabeledImages(train, "treino");
   assertLabeledImages(val, "validação");
   const [, height, width, channels] = model.inputs[0].shape;
@@ -129,84 +131,126 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
       `(validação ${val.size}x${val.size}x3). Construa o modelo com buildModel(${train.size}) ou carregue as imagens no tamanho do modelo.`);
   }
   if (!(opts.batchSize >= 1) || !(opts.epochs >= 1)) throw new Error(`trainModel: batchSize e epochs devem ser >= 1 (recebi ${opts.batchSize}, ${opts.epochs}).`);
-  const seed = opts.seed ?? 42, patience = opts.patience ?? 10;
+}
+
+/** Where a run starts: a fresh state, or (resume) the `last` checkpoint's weights, Adam slots and counters, and the `best` weights. */
+async function startingState(model: tf.LayersModel, optimizer: ScheduledAdam, opts: TrainOptions): Promise<{ state: TrainingState; bestWeights: tf.Tensor[] | null }> {
+  const fresh: TrainingState = {
+    epochsDone: 0, history: [], bestEpoch: 0, bestValLoss: Infinity, wait: 0, seed: opts.seed ?? 42, batchSize: opts.batchSize, meta: opts.meta ?? {},
+  };
+  if (!opts.resume || !opts.checkpointDir || !findCheckpoint(lastCheckpointDir(opts.checkpointDir))) return { state: fresh, bestWeights: null };
+  const last = await loadCheckpoint<TrainingState>(lastCheckpointDir(opts.checkpointDir));
+  copyWeights(last.model, model, `checkpoint ${last.dir}`);
+  last.model.dispose();
+  if (last.optimizerWeights) {
+    // Adam creates its slots lazily and matches them to variables by position, in the order we pass them.
+    await optimizer.setWeights(last.optimizerWeights);
+    last.optimizerWeights.forEach((w) => w.tensor.dispose());
+  }
+  const state = { ...last.state, meta: { ...last.state.meta, ...(opts.meta ?? {}) } };
+  let bestWeights: tf.Tensor[] | null = null;
+  if (findCheckpoint(bestCheckpointDir(opts.checkpointDir))) {
+    const best = await loadCheckpoint<TrainingState>(bestCheckpointDir(opts.checkpointDir));
+    bestWeights = cloneWeights(best.model);
+    best.model.dispose();
+  }
+  return { state, bestWeights };
+}
+
+/** What one epoch's steps share. */
+interface EpochContext {
+  model: tf.LayersModel;
+  optimizer: ScheduledAdam;
+  variables: tf.Variable[];
+  train: LabeledImages;
+  opts: TrainOptions;
+  /** The run's seed: shuffles and dropout masks derive from it, the epoch and the step. */
+  runSeed: number;
+}
+
+/** The steps of one epoch on a seeded shuffle; stops early (interrupted) when shouldStop() says so. */
+async function trainEpoch(ctx: EpochContext, epoch: number, progress: Progress | null): Promise<{ loss: number; counts: ConfusionCounts; interrupted: boolean }> {
+  const { train, opts } = ctx;
+  const n = train.count, steps = Math.ceil(n / opts.batchSize);
+  const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(deriveSeed(ctx.runSeed, epoch)));
+  const counts = emptyCounts();
+  let lossSum = 0, seen = 0;
+  for (let s = 0; s < steps; s++) {
+    if (opts.shouldStop?.()) return { loss: NaN, counts, interrupted: true };
+    const indices = order.slice(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
+    const step = withSeededMathRandom(deriveSeed(ctx.runSeed, epoch, s),
+      () => trainStep(ctx.model, ctx.optimizer, ctx.variables, batchTensors(train, indices), opts.classWeights));
+    accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), step.probabilities);
+    lossSum += step.loss * indices.length;
+    seen += indices.length;
+    const m = metricsFromCounts(counts);
+    progress?.tick(1, { loss: lossSum / seen, binary_accuracy: m.accuracy, precision: m.precision, recall: m.recall });
+    await yieldToEventLoop();
+  }
+  return { loss: lossSum / seen, counts, interrupted: false };
+}
+
+/** The epoch's Keras-style numbers: the training ones gathered during the epoch, validation measured at its end. */
+async function epochLogs(ctx: EpochContext, val: LabeledImages, epoch: number, trained: { loss: number; counts: ConfusionCounts }, started: number): Promise<EpochLogs> {
+  const t = metricsFromCounts(trained.counts);
+  const v = await evaluateModel(ctx.model, val, { batchSize: ctx.opts.evalBatchSize ?? 50, progressLabel: null });
+  return {
+    epoch: epoch + 1, loss: trained.loss, binaryAccuracy: t.accuracy, precision: t.precision, recall: t.recall,
+    valLoss: v.loss, valBinaryAccuracy: v.accuracy, valPrecision: v.precision, valRecall: v.recall,
+    learningRate: ctx.optimizer.currentLearningRate, seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/**
+ * Adds the epoch to the state, keeps the best weights (lowest val loss) and counts the epochs
+ * without improvement; writes `best/` on an improvement and `last/` every epoch. Returns the best weights.
+ */
+async function recordEpoch(ctx: EpochContext, state: TrainingState, logs: EpochLogs, bestWeights: tf.Tensor[] | null): Promise<tf.Tensor[] | null> {
+  const { model, optimizer, opts } = ctx;
+  state.history = [...state.history, logs];
+  state.epochsDone = logs.epoch;
+  let best = bestWeights;
+  if (logs.valLoss < state.bestValLoss) {
+    state.bestValLoss = logs.valLoss;
+    state.bestEpoch = logs.epoch;
+    state.wait = 0;
+    if (best) tf.dispose(best);
+    best = cloneWeights(model);
+    if (opts.checkpointDir) await saveCheckpoint(bestCheckpointDir(opts.checkpointDir), { model, state });
+  } else {
+    state.wait += 1;
+  }
+  if (opts.checkpointDir) await saveCheckpoint(lastCheckpointDir(opts.checkpointDir), { model, optimizer, state });
+  return best;
+}
+
+/** Trains `model` in place on `train`, validating on `val` after every epoch. */
+export async function trainModel(model: tf.LayersModel, train: LabeledImages, val: LabeledImages, opts: TrainOptions): Promise<TrainResult> {
+  checkTrainInputs(model, train, val, opts);
+  const patience = opts.patience ?? 10;
   const optimizer = new ScheduledAdam(opts.schedule ?? KERAS_EXAMPLE_SCHEDULE);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-
-  let state: TrainingState = {
-    epochsDone: 0, history: [], bestEpoch: 0, bestValLoss: Infinity, wait: 0, seed, batchSize: opts.batchSize, meta: opts.meta ?? {},
-  };
-  let bestWeights: tf.Tensor[] | null = null;
-  if (opts.resume && opts.checkpointDir && findCheckpoint(lastCheckpointDir(opts.checkpointDir))) {
-    const last = await loadCheckpoint<TrainingState>(lastCheckpointDir(opts.checkpointDir));
-    copyWeights(last.model, model, `checkpoint ${last.dir}`);
-    last.model.dispose();
-    if (last.optimizerWeights) {
-      // Adam creates its slots lazily and matches them to variables by position, in the order we pass them.
-      await optimizer.setWeights(last.optimizerWeights);
-      last.optimizerWeights.forEach((w) => w.tensor.dispose());
-    }
-    state = { ...last.state, meta: { ...last.state.meta, ...(opts.meta ?? {}) } };
-    if (findCheckpoint(bestCheckpointDir(opts.checkpointDir))) {
-      const best = await loadCheckpoint<TrainingState>(bestCheckpointDir(opts.checkpointDir));
-      bestWeights = best.model.getWeights().map((w) => tf.keep(w.clone()));
-      best.model.dispose();
-    }
-  }
+  const start = await startingState(model, optimizer, opts);
+  const state = start.state;
+  let bestWeights = start.bestWeights;
   const resumedFromEpoch = state.epochsDone;
   // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
   // and does not restart after an early stop it already made.
-  const runSeed = state.seed;
-  const n = train.count, steps = Math.ceil(n / opts.batchSize);
+  const ctx: EpochContext = { model, optimizer, variables, train, opts, runSeed: state.seed };
+  const steps = Math.ceil(train.count / opts.batchSize);
   let stoppedEarly = state.wait >= patience, interrupted = false;
-
   for (let epoch = state.epochsDone; epoch < opts.epochs && !stoppedEarly; epoch++) {
     const started = Date.now();
-    const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(deriveSeed(runSeed, epoch)));
-    const counts = emptyCounts();
-    let lossSum = 0, seen = 0;
     const progress = opts.showProgress === false ? null : createProgress(`Época ${epoch + 1}/${opts.epochs}`, steps);
-    for (let s = 0; s < steps; s++) {
-      if (opts.shouldStop?.()) {
-        interrupted = true;
-        break;
-      }
-      const indices = order.slice(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
-      const step = withSeededMathRandom(deriveSeed(runSeed, epoch, s),
-        () => trainStep(model, optimizer, variables, batchTensors(train, indices), opts.classWeights));
-      const loss = step.loss, predicted = step.probabilities;
-      accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), predicted);
-      lossSum += loss * indices.length;
-      seen += indices.length;
-      const m = metricsFromCounts(counts);
-      progress?.tick(1, { loss: lossSum / seen, binary_accuracy: m.accuracy, precision: m.precision, recall: m.recall });
-      await yieldToEventLoop();
-    }
-    if (interrupted) {
+    const trained = await trainEpoch(ctx, epoch, progress);
+    if (trained.interrupted) {
+      interrupted = true;
       progress?.finish("interrompida: esta época não conta; o último checkpoint é o da época anterior");
       break;
     }
-    const trainMetrics = metricsFromCounts(counts);
-    const v = await evaluateModel(model, val, { batchSize: opts.evalBatchSize ?? 50, progressLabel: null });
-    const logs: EpochLogs = {
-      epoch: epoch + 1, loss: lossSum / seen, binaryAccuracy: trainMetrics.accuracy, precision: trainMetrics.precision, recall: trainMetrics.recall,
-      valLoss: v.loss, valBinaryAccuracy: v.accuracy, valPrecision: v.precision, valRecall: v.recall,
-      learningRate: optimizer.currentLearningRate, seconds: (Date.now() - started) / 1000,
-    };
-    state.history = [...state.history, logs];
-    state.epochsDone = epoch + 1;
-    if (logs.valLoss < state.bestValLoss) {
-      state.bestValLoss = logs.valLoss;
-      state.bestEpoch = logs.epoch;
-      state.wait = 0;
-      if (bestWeights) tf.dispose(bestWeights);
-      bestWeights = cloneWeights(model);
-      if (opts.checkpointDir) await saveCheckpoint(bestCheckpointDir(opts.checkpointDir), { model, state });
-    } else {
-      state.wait += 1;
-    }
+    const logs = await epochLogs(ctx, val, epoch, trained, started);
+    bestWeights = await recordEpoch(ctx, state, logs, bestWeights);
     stoppedEarly = state.wait >= patience;
-    if (opts.checkpointDir) await saveCheckpoint(lastCheckpointDir(opts.checkpointDir), { model, optimizer, state });
     // The bar already shows the training numbers; the final line adds validation.
     progress?.finish(formatValidation(logs) + (state.bestEpoch === logs.epoch ? " ✓ melhor val_loss" : ""));
     await opts.onEpochEnd?.(logs, state.history);
