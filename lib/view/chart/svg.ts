@@ -4,7 +4,7 @@
 // cells), scatter (lines, markers, text), bar, histogram and image — with their axes,
 // subplots (axis domains, scaleanchor), titles, legends, colorbars, annotations and
 // rectangles/lines from layout.shapes. Anything else gets a note instead of a crash.
-import { colorAt, contrastText, parseColor, resolveColorscale, rgbString } from "./colorscale";
+import { colorAt, ColorStop, contrastText, parseColor, resolveColorscale, Rgb, rgbString } from "./colorscale";
 import { Figure, figureTitle, Trace } from "./figure";
 import { pngDataUri, toRgba } from "./image";
 import { formatNumber } from "../../common/format";
@@ -18,6 +18,9 @@ const TEXT_COLOR = "#444";
 export const COLORWAY = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 /** Heatmaps with more cells than this become one embedded PNG instead of one <rect> per cell. */
 const MAX_HEATMAP_RECTS = 2500;
+/** Heatmap texttemplate placeholders: the cell's text, or its value ("%{z}", "%{z:.2f}"...). */
+const TEXT_PLACEHOLDER = "%{text}";
+const Z_PLACEHOLDER = "%{z";
 
 function obj(v: unknown): Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {};
@@ -205,15 +208,39 @@ function dashArray(dash: unknown): string {
   return d === "dash" ? ` stroke-dasharray="6,4"` : d === "dot" ? ` stroke-dasharray="2,3"` : d === "dashdot" ? ` stroke-dasharray="6,3,2,3"` : "";
 }
 
-/** Renders a plotly figure as a standalone SVG document (UTF-8 text). */
-export function figureToSvg(fig: Figure): string {
+/** The figure's canvas: size, margins, the plot area, and what takes room on the right. */
+interface Frame {
+  W: number;
+  H: number;
+  margin: { l: number; r: number; t: number; b: number };
+  plot: { x0: number; x1: number; y0: number; y1: number };
+  traces: Trace[];
+  colorbarTrace: Trace | undefined;
+  colorbarWidth: number;
+  legendTraces: Trace[];
+  showLegend: boolean;
+}
+
+/** What the drawing steps share: the figure, its frame and axes, and the SVG being written. */
+interface Render {
+  fig: Figure;
+  layout: Obj;
+  frame: Frame;
+  axes: Map<string, Axis>;
+  /** The axis with this id (created from the layout on first use). */
+  axis: (id: string, letter: "x" | "y") => Axis;
+  xOf: (t: Trace) => Axis;
+  yOf: (t: Trace) => Axis;
+  out: string[];
+  defs: string[];
+}
+
+function figureFrame(fig: Figure): Frame {
   const layout = fig.layout;
   const W = num(layout.width, 700), H = num(layout.height, 450);
   const m = obj(layout.margin);
   const margin = { l: num(m.l, 80), r: num(m.r, 80), t: num(m.t, 100), b: num(m.b, 80) };
   const traces = fig.data.filter((t) => t.visible !== false && t.visible !== "legendonly");
-  const out: string[] = [];
-
   // Space on the right for a colorbar and a legend (plotly grows the margin for them too).
   const colorbarTrace = traces.find((t) => traceType(t) === "heatmap" && t.showscale !== false);
   const legendTraces = traces.filter((t) => ["scatter", "bar", "histogram"].includes(traceType(t)) && t.showlegend !== false);
@@ -222,8 +249,11 @@ export function figureToSvg(fig: Figure): string {
   const colorbarWidth = colorbarTrace ? 70 : 0;
   const right = Math.max(margin.r, colorbarWidth + legendWidth + 10);
   const plot = { x0: margin.l, x1: Math.max(margin.l + 20, W - right), y0: margin.t, y1: Math.max(margin.t + 20, H - margin.b) };
+  return { W, H, margin, plot, traces, colorbarTrace, colorbarWidth, legendTraces, showLegend };
+}
 
-  // Axes used by the traces, with their data extents.
+function newRender(fig: Figure): Render {
+  const layout = fig.layout;
   const axes = new Map<string, Axis>();
   const axis = (id: string, letter: "x" | "y"): Axis => {
     let a = axes.get(id);
@@ -237,58 +267,67 @@ export function figureToSvg(fig: Figure): string {
     }
     return a;
   };
-  const xOf = (t: Trace): Axis => axis(str(t.xaxis, "x"), "x");
-  const yOf = (t: Trace): Axis => axis(str(t.yaxis, "y"), "y");
-  const addCategories = (a: Axis, values: unknown[]): void => {
-    if (!values.some((v) => typeof v === "string" && !Number.isFinite(Number(v)))) return;
-    a.categories = a.categories ?? [];
-    for (const v of values) if (!a.categories.includes(String(v))) a.categories.push(String(v));
+  return {
+    fig, layout, frame: figureFrame(fig), axes, axis, out: [], defs: [],
+    xOf: (t) => axis(str(t.xaxis, "x"), "x"), yOf: (t) => axis(str(t.yaxis, "y"), "y"),
   };
-  const padded = new Set<string>();
-  for (const t of traces) {
-    const type = traceType(t), xa = xOf(t), ya = yOf(t);
-    if (type === "heatmap") {
-      const h = heatmapData(t);
-      addCategories(xa, arr(t.x)); addCategories(ya, arr(t.y));
-      const xs = cellEdges(heatmapCenters(t.x, t.x0, t.dx, Math.max(1, h.cols), xa));
-      const ys = cellEdges(heatmapCenters(t.y, t.y0, t.dy, Math.max(1, h.rows), ya));
-      grow(xa, xs[0], xs[xs.length - 1]); grow(ya, ys[0], ys[ys.length - 1]);
-    } else if (type === "image") {
-      const src = imageSource(t);
-      if (src) {
-        grow(xa, num(t.x0, 0) - 0.5, num(t.x0, 0) + src.size.width - 0.5);
-        grow(ya, num(t.y0, 0) - 0.5, num(t.y0, 0) + src.size.height - 0.5);
-        if (ya.layout.autorange === undefined) ya.reversed = true;
-      }
-    } else if (type === "scatter" || type === "bar") {
-      const horizontal = type === "bar" && t.orientation === "h";
-      const ys = arr(t.y), xs = t.x !== undefined ? arr(t.x) : (horizontal ? arr(t.x) : ys.map((_, i) => i));
-      const [cat, val] = horizontal ? [ya, xa] : [xa, ya];
-      const catValues = horizontal ? (t.y !== undefined ? ys : xs.map((_, i) => i)) : xs;
-      const valValues = horizontal ? xs : ys;
-      addCategories(cat, catValues);
-      const cs = catValues.map((v) => position(cat, v)).filter(isNum);
-      const vs = valValues.map((v) => position(val, v)).filter(isNum);
-      if (cs.length) grow(cat, Math.min(...cs) - (type === "bar" ? 0.5 : 0), Math.max(...cs) + (type === "bar" ? 0.5 : 0));
-      if (vs.length) grow(val, Math.min(...vs, type === "bar" ? 0 : Infinity), Math.max(...vs, type === "bar" ? 0 : -Infinity));
-      if (!cs.every(Number.isInteger)) cat.integerOnly = false;
-      val.integerOnly = false;
-      padded.add(val.id);
-      if (type === "scatter") padded.add(cat.id);
-    } else if (type === "histogram") {
-      const vals = arr(t.x).filter(isNum);
-      if (vals.length) {
-        const b = histogramBins(vals, num(t.nbinsx, 0));
-        grow(xa, b.centers[0] - b.width / 2, b.centers[b.centers.length - 1] + b.width / 2);
-        grow(ya, 0, Math.max(...b.counts));
-        xa.integerOnly = false; padded.add(ya.id);
-      }
+}
+
+function addCategories(a: Axis, values: unknown[]): void {
+  if (!values.some((v) => typeof v === "string" && !Number.isFinite(Number(v)))) return;
+  a.categories = a.categories ?? [];
+  for (const v of values) if (!a.categories.includes(String(v))) a.categories.push(String(v));
+}
+
+/** Grows the trace's axes to its data; `padded` collects the axes that get plotly's 5% padding. */
+function growAxesToTrace(r: Render, t: Trace, padded: Set<string>): void {
+  const type = traceType(t), xa = r.xOf(t), ya = r.yOf(t);
+  if (type === "heatmap") {
+    const h = heatmapData(t);
+    addCategories(xa, arr(t.x)); addCategories(ya, arr(t.y));
+    const xs = cellEdges(heatmapCenters(t.x, t.x0, t.dx, Math.max(1, h.cols), xa));
+    const ys = cellEdges(heatmapCenters(t.y, t.y0, t.dy, Math.max(1, h.rows), ya));
+    grow(xa, xs[0], xs[xs.length - 1]); grow(ya, ys[0], ys[ys.length - 1]);
+  } else if (type === "image") {
+    const src = imageSource(t);
+    if (src) {
+      grow(xa, num(t.x0, 0) - 0.5, num(t.x0, 0) + src.size.width - 0.5);
+      grow(ya, num(t.y0, 0) - 0.5, num(t.y0, 0) + src.size.height - 0.5);
+      if (ya.layout.autorange === undefined) ya.reversed = true;
+    }
+  } else if (type === "scatter" || type === "bar") {
+    growAxesToPoints(t, type, xa, ya, padded);
+  } else if (type === "histogram") {
+    const vals = arr(t.x).filter(isNum);
+    if (vals.length) {
+      const b = histogramBins(vals, num(t.nbinsx, 0));
+      grow(xa, b.centers[0] - b.width / 2, b.centers[b.centers.length - 1] + b.width / 2);
+      grow(ya, 0, Math.max(...b.counts));
+      xa.integerOnly = false; padded.add(ya.id);
     }
   }
-  if (axes.size === 0) { axis("x", "x"); axis("y", "y"); }
+}
 
-  // Ranges: the layout's, or the data extent (lines and bars get plotly-like 5% padding).
-  for (const a of axes.values()) {
+function growAxesToPoints(t: Trace, type: "scatter" | "bar", xa: Axis, ya: Axis, padded: Set<string>): void {
+  const horizontal = type === "bar" && t.orientation === "h";
+  const ys = arr(t.y), xs = t.x !== undefined ? arr(t.x) : (horizontal ? arr(t.x) : ys.map((_, i) => i));
+  const [cat, val] = horizontal ? [ya, xa] : [xa, ya];
+  const catValues = horizontal ? (t.y !== undefined ? ys : xs.map((_, i) => i)) : xs;
+  const valValues = horizontal ? xs : ys;
+  addCategories(cat, catValues);
+  const cs = catValues.map((v) => position(cat, v)).filter(isNum);
+  const vs = valValues.map((v) => position(val, v)).filter(isNum);
+  if (cs.length) grow(cat, Math.min(...cs) - (type === "bar" ? 0.5 : 0), Math.max(...cs) + (type === "bar" ? 0.5 : 0));
+  if (vs.length) grow(val, Math.min(...vs, type === "bar" ? 0 : Infinity), Math.max(...vs, type === "bar" ? 0 : -Infinity));
+  if (!cs.every(Number.isInteger)) cat.integerOnly = false;
+  val.integerOnly = false;
+  padded.add(val.id);
+  if (type === "scatter") padded.add(cat.id);
+}
+
+/** Ranges: the layout's, or the data extent (lines and bars get plotly-like 5% padding). */
+function setRanges(axes: Iterable<Axis>, padded: Set<string>): void {
+  for (const a of axes) {
     const given = arr(a.layout.range).map(Number);
     if (given.length === 2 && given.every(Number.isFinite)) {
       a.range = given[0] <= given[1] ? [given[0], given[1]] : [given[1], given[0]];
@@ -304,8 +343,10 @@ export function figureToSvg(fig: Figure): string {
     }
     a.range = [lo, hi];
   }
+}
 
-  // Pixel boxes from domains; scaleanchor shrinks one axis so both have the same scale.
+/** Pixel boxes from domains; scaleanchor shrinks one axis so both have the same scale. */
+function placeAxes(axes: Map<string, Axis>, plot: Frame["plot"]): void {
   const pw = plot.x1 - plot.x0, ph = plot.y1 - plot.y0;
   for (const a of axes.values()) {
     a.px = a.letter === "x" ? [plot.x0 + a.domain[0] * pw, plot.x0 + a.domain[1] * pw] : [plot.y1 - a.domain[0] * ph, plot.y1 - a.domain[1] * ph];
@@ -317,8 +358,7 @@ export function figureToSvg(fig: Figure): string {
     const ratio = num(a.layout.scaleratio, 1);
     const len = (x: Axis): number => Math.abs(x.px[1] - x.px[0]);
     const span = (x: Axis): number => x.range[1] - x.range[0];
-    const unitA = len(a) / (span(a) * ratio), unitB = len(b) / span(b);
-    const unit = Math.min(unitA, unitB);
+    const unit = Math.min(len(a) / (span(a) * ratio), len(b) / span(b));
     for (const [ax, u] of [[a, unit * ratio], [b, unit]] as [Axis, number][]) {
       const want = span(ax) * u, have = len(ax);
       if (want < have - 0.01) {
@@ -327,60 +367,209 @@ export function figureToSvg(fig: Figure): string {
       }
     }
   }
+}
 
-  out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="${str(layout.paper_bgcolor, "#fff")}"/>`);
-  // Grid, ticks and axis titles.
-  const axisById = (id: string): Axis | undefined => axes.get(id);
-  for (const a of axes.values()) {
+/** The ticks of an axis: given tickvals, categories, decades, a dtick, or nice steps for its length. */
+function axisTicks(a: Axis): { v: number; label: string }[] {
+  const lenPx = Math.abs(a.px[1] - a.px[0]);
+  const tickvals = arr(a.layout.tickvals);
+  if (tickvals.length) {
+    const ticktext = arr(a.layout.ticktext);
+    return tickvals.map((v, i) => ({ v: position(a, v) ?? 0, label: String(ticktext[i] ?? v) }));
+  }
+  if (a.categories) {
+    const every = Math.max(1, Math.ceil(a.categories.length / Math.max(1, lenPx / (a.letter === "x" ? 40 : 18))));
+    return a.categories.map((c, i) => ({ v: i, label: c })).filter((_, i) => i % every === 0);
+  }
+  if (a.log) return logTicks(a.range[0], a.range[1]);
+  let vals: number[];
+  if (isNum(a.layout.dtick) && a.layout.dtick > 0 && (a.range[1] - a.range[0]) / a.layout.dtick <= 50) {
+    const step = a.layout.dtick;
+    vals = [];
+    for (let v = Math.ceil(a.range[0] / step) * step; v <= a.range[1] + 1e-9; v += step) vals.push(Number(v.toPrecision(12)));
+  } else {
+    // Index axes of small heatmaps get every row/column number (students count cells).
+    const small = a.integerOnly && a.range[1] - a.range[0] <= 16 && lenPx / (a.range[1] - a.range[0]) >= 14;
+    vals = small ? niceTicks(a.range[0], a.range[1], Math.ceil(a.range[1] - a.range[0]), true)
+      : niceTicks(a.range[0], a.range[1], Math.max(2, Math.floor(lenPx / (a.letter === "x" ? 80 : 50))), a.integerOnly);
+  }
+  return vals.map((v) => ({ v, label: tickLabel(v, vals) }));
+}
+
+/** Grid lines, tick labels and the title of each visible axis. */
+function drawAxes(r: Render): void {
+  const { plot } = r.frame;
+  for (const a of r.axes.values()) {
     if (!a.visible) continue;
-    const other = axisById(str(a.layout.anchor, a.letter === "x" ? "y" : "x")) ?? [...axes.values()].find((o) => o.letter !== a.letter);
+    const other = r.axes.get(str(a.layout.anchor, a.letter === "x" ? "y" : "x")) ?? [...r.axes.values()].find((o) => o.letter !== a.letter);
     const cross = other ? other.px : (a.letter === "x" ? [plot.y1, plot.y0] as Range : [plot.x0, plot.x1] as Range);
-    const lenPx = Math.abs(a.px[1] - a.px[0]);
-    let ticks: { v: number; label: string }[];
-    const tickvals = arr(a.layout.tickvals);
-    if (tickvals.length) {
-      const ticktext = arr(a.layout.ticktext);
-      ticks = tickvals.map((v, i) => ({ v: position(a, v) ?? 0, label: String(ticktext[i] ?? v) }));
-    } else if (a.categories) {
-      const every = Math.max(1, Math.ceil(a.categories.length / Math.max(1, lenPx / (a.letter === "x" ? 40 : 18))));
-      ticks = a.categories.map((c, i) => ({ v: i, label: c })).filter((_, i) => i % every === 0);
-    } else if (a.log) {
-      ticks = logTicks(a.range[0], a.range[1]);
-    } else if (isNum(a.layout.dtick) && a.layout.dtick > 0 && (a.range[1] - a.range[0]) / a.layout.dtick <= 50) {
-      const step = a.layout.dtick, vals: number[] = [];
-      for (let v = Math.ceil(a.range[0] / step) * step; v <= a.range[1] + 1e-9; v += step) vals.push(Number(v.toPrecision(12)));
-      ticks = vals.map((v) => ({ v, label: tickLabel(v, vals) }));
-    } else {
-      // Index axes of small heatmaps get every row/column number (students count cells).
-      const small = a.integerOnly && a.range[1] - a.range[0] <= 16 && lenPx / (a.range[1] - a.range[0]) >= 14;
-      const vals = small ? niceTicks(a.range[0], a.range[1], Math.ceil(a.range[1] - a.range[0]), true)
-        : niceTicks(a.range[0], a.range[1], Math.max(2, Math.floor(lenPx / (a.letter === "x" ? 80 : 50))), a.integerOnly);
-      ticks = vals.map((v) => ({ v, label: tickLabel(v, vals) }));
-    }
-    const showGrid = a.layout.showgrid !== false && !a.categories && !traces.some((t) => ["heatmap", "image"].includes(traceType(t)) && (xOf(t) === a || yOf(t) === a));
+    const ticks = axisTicks(a);
+    const showGrid = a.layout.showgrid !== false && !a.categories &&
+      !r.frame.traces.some((t) => ["heatmap", "image"].includes(traceType(t)) && (r.xOf(t) === a || r.yOf(t) === a));
     for (const { v, label } of ticks) {
       const p = toPixel(a, v);
       if (a.letter === "x") {
-        if (showGrid) out.push(`<line x1="${fmt(p)}" x2="${fmt(p)}" y1="${fmt(cross[0])}" y2="${fmt(cross[1])}" stroke="#eee"/>`);
-        out.push(text(p, cross[0] + 12, label));
+        if (showGrid) r.out.push(`<line x1="${fmt(p)}" x2="${fmt(p)}" y1="${fmt(cross[0])}" y2="${fmt(cross[1])}" stroke="#eee"/>`);
+        r.out.push(text(p, cross[0] + 12, label));
       } else {
-        if (showGrid) out.push(`<line x1="${fmt(cross[0])}" x2="${fmt(cross[1])}" y1="${fmt(p)}" y2="${fmt(p)}" stroke="${v === 0 && !a.log ? "#444" : "#eee"}"/>`);
-        out.push(text(cross[0] - 6, p, label, { anchor: "end" }));
+        if (showGrid) r.out.push(`<line x1="${fmt(cross[0])}" x2="${fmt(cross[1])}" y1="${fmt(p)}" y2="${fmt(p)}" stroke="${v === 0 && !a.log ? "#444" : "#eee"}"/>`);
+        r.out.push(text(cross[0] - 6, p, label, { anchor: "end" }));
       }
     }
     const title = str(obj(a.layout.title).text, str(a.layout.title));
-    if (title) {
-      if (a.letter === "x") out.push(text((a.px[0] + a.px[1]) / 2, cross[0] + 34, title, { size: 13 }));
-      else {
-        const labelW = Math.max(...ticks.map((t) => textWidth(t.label)), 10);
-        out.push(text(cross[0] - labelW - 18, (a.px[0] + a.px[1]) / 2, title, { size: 13, rotate: -90 }));
-      }
+    if (!title) continue;
+    if (a.letter === "x") r.out.push(text((a.px[0] + a.px[1]) / 2, cross[0] + 34, title, { size: 13 }));
+    else {
+      const labelW = Math.max(...ticks.map((t) => textWidth(t.label)), 10);
+      r.out.push(text(cross[0] - labelW - 18, (a.px[0] + a.px[1]) / 2, title, { size: 13, rotate: -90 }));
     }
   }
+}
 
-  // Traces, each clipped to its subplot.
+/** The colour stops of a heatmap trace (plotly's defaults when it names none). */
+function heatmapStops(t: Trace, h: HeatmapData): ColorStop[] {
+  const defaultScale = h.zmin < 0 && h.zmax > 0 ? "RdBu" : "Viridis";
+  return resolveColorscale(t.colorscale ?? defaultScale, t.reversescale === true);
+}
+
+/** A large heatmap as one embedded PNG, one pixel per cell. */
+function heatmapImage(h: HeatmapData, xs: number[], ys: number[], colorOf: (v: number) => Rgb): string {
+  const rgba = new Uint8Array(h.rows * h.cols * 4);
+  // Row 0 of the PNG is the top of the picture: the row drawn highest.
+  const topFirst = ys[0] > ys[ys.length - 1];
+  for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) {
+    const v = h.z[topFirst ? h.rows - 1 - r : r][c] ?? null;
+    const k = 4 * (r * h.cols + c);
+    if (v === null) continue;
+    const [cr, cg, cb] = colorOf(v);
+    rgba[k] = cr; rgba[k + 1] = cg; rgba[k + 2] = cb; rgba[k + 3] = 255;
+  }
+  const x = Math.min(xs[0], xs[xs.length - 1]), y = Math.min(ys[0], ys[ys.length - 1]);
+  const leftFirst = xs[0] <= xs[xs.length - 1];
+  const flip = leftFirst ? "" : ` transform="translate(${fmt(2 * x + Math.abs(xs[xs.length - 1] - xs[0]))} 0) scale(-1 1)"`;
+  return `<image x="${fmt(x)}" y="${fmt(y)}" width="${fmt(Math.abs(xs[xs.length - 1] - xs[0]))}" height="${fmt(Math.abs(ys[ys.length - 1] - ys[0]))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated"${flip} href="${pngDataUri({ rgba, width: h.cols, height: h.rows })}"/>`;
+}
+
+/** A heatmap: one rect per cell with its value written in it, or one PNG when it is large. False: nothing to draw. */
+function drawHeatmap(t: Trace, xa: Axis, ya: Axis, g: string[]): boolean {
+  const h = heatmapData(t);
+  if (h.rows === 0 || h.cols === 0) return false;
+  const stops = heatmapStops(t, h);
+  const xs = cellEdges(heatmapCenters(t.x, t.x0, t.dx, h.cols, xa)).map((v) => toPixel(xa, v));
+  const ys = cellEdges(heatmapCenters(t.y, t.y0, t.dy, h.rows, ya)).map((v) => toPixel(ya, v));
+  const colorOf = (v: number): Rgb => colorAt(stops, (v - h.zmin) / (h.zmax - h.zmin));
+  if (h.rows * h.cols > MAX_HEATMAP_RECTS) {
+    g.push(heatmapImage(h, xs, ys, colorOf));
+    return true;
+  }
+  const texts = arr(t.text).map(arr);
+  const template = str(t.texttemplate);
+  const fontSize = Math.max(7, Math.min(13, Math.min(Math.abs(xs[1] - xs[0]), Math.abs(ys[1] - ys[0])) / 3.2));
+  for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) {
+    const v = h.z[r][c];
+    if (v === null || v === undefined) continue;
+    const rgb = colorOf(v);
+    const x = Math.min(xs[c], xs[c + 1]), y = Math.min(ys[r], ys[r + 1]);
+    const w = Math.abs(xs[c + 1] - xs[c]), hh = Math.abs(ys[r + 1] - ys[r]);
+    g.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(w + 0.3)}" height="${fmt(hh + 0.3)}" fill="${rgbString(rgb)}"/>`);
+    const label = template.includes(TEXT_PLACEHOLDER) ? String(texts[r]?.[c] ?? "") : template.includes(Z_PLACEHOLDER) ? fmt(v) : "";
+    if (label) g.push(text(x + w / 2, y + hh / 2, label, { size: fontSize, color: contrastText(rgb) }));
+  }
+  return true;
+}
+
+/** An image trace as one embedded PNG. False: no picture in the trace. */
+function drawImage(t: Trace, xa: Axis, ya: Axis, g: string[]): boolean {
+  const src = imageSource(t);
+  if (!src) return false;
+  const xs = [toPixel(xa, num(t.x0, 0) - 0.5), toPixel(xa, num(t.x0, 0) + src.size.width - 0.5)];
+  const ys = [toPixel(ya, num(t.y0, 0) - 0.5), toPixel(ya, num(t.y0, 0) + src.size.height - 0.5)];
+  g.push(`<image x="${fmt(Math.min(...xs))}" y="${fmt(Math.min(...ys))}" width="${fmt(Math.abs(xs[1] - xs[0]))}" height="${fmt(Math.abs(ys[1] - ys[0]))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="${src.uri}"/>`);
+  return true;
+}
+
+/** Lines, markers and text labels of a scatter trace. */
+function drawScatter(t: Trace, xa: Axis, ya: Axis, color: string, g: string[]): void {
+  const ys = arr(t.y), xs = t.x !== undefined ? arr(t.x) : ys.map((_, i) => i);
+  const pts = ys.map((y, i) => {
+    const px = position(xa, xs[i]), py = position(ya, y);
+    return px === null || py === null ? null : [toPixel(xa, px), toPixel(ya, py)] as [number, number];
+  });
+  const mode = str(t.mode, ys.length < 20 ? "lines+markers" : "lines");
+  const width = num(obj(t.line).width, 2);
+  if (mode.includes("lines")) {
+    let d = "", pen = false;
+    for (const p of pts) {
+      if (!p) { pen = false; continue; }
+      d += `${pen ? "L" : "M"}${fmt(p[0])},${fmt(p[1])}`;
+      pen = true;
+    }
+    if (d) g.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${width}"${dashArray(obj(t.line).dash)}/>`);
+  }
+  if (mode.includes("markers")) {
+    const mcolor = str(obj(t.marker).color, color), r = num(obj(t.marker).size, 6) / 2;
+    for (const p of pts) if (p) g.push(`<circle cx="${fmt(p[0])}" cy="${fmt(p[1])}" r="${fmt(r)}" fill="${mcolor}"/>`);
+  }
+  if (mode.includes("text")) {
+    const labels = arr(t.text);
+    pts.forEach((p, i) => { if (p && labels[i] !== undefined) g.push(text(p[0], p[1] - 10, String(labels[i]))); });
+  }
+}
+
+/** Bars of the figure so far, by category, for stacking (barmode "stack"/"relative"). */
+type StackBase = Map<string, number>;
+
+/** Category positions, values and the full bar width of a bar or histogram trace. */
+function barValues(t: Trace, ca: Axis, va: Axis, horizontal: boolean): { cats: number[]; vals: number[]; width: number } {
+  if (traceType(t) === "histogram") {
+    const b = histogramBins(arr(t.x).filter(isNum), num(t.nbinsx, 0));
+    return { cats: b.centers, vals: b.counts, width: b.width };
+  }
+  const rawVals = arr(horizontal ? t.x : t.y);
+  const rawCats = arr(horizontal ? t.y : t.x);
+  return { cats: rawVals.map((_, i) => position(ca, rawCats.length ? rawCats[i] : i) ?? i), vals: rawVals.map((v) => position(va, v) ?? 0), width: 0.8 };
+}
+
+/** The bars of a bar or histogram trace (grouped side by side, stacked or overlaid), with their text labels unclipped. */
+function drawBars(r: Render, t: Trace, color: string, stackBase: StackBase, g: string[], labels: string[]): void {
+  const type = traceType(t), xa = r.xOf(t), ya = r.yOf(t);
+  const horizontal = type === "bar" && t.orientation === "h";
+  const [ca, va] = horizontal ? [ya, xa] : [xa, ya];
+  const { cats, vals, width } = barValues(t, ca, va, horizontal);
+  const barmode = str(r.layout.barmode, "group");
+  const stacked = barmode === "stack" || barmode === "relative";
+  const bars = r.frame.traces.filter((b) => traceType(b) === "bar");
+  const group = type === "bar" && !stacked && barmode !== "overlay" ? bars.filter((b) => r.xOf(b) === xa && r.yOf(b) === ya) : [t];
+  const slot = Math.max(0, group.indexOf(t)), slots = Math.max(1, group.length);
+  const bw = width / slots;
+  const colors = arr(obj(t.marker).color);
+  const barTexts = arr(t.text);
+  cats.forEach((c, i) => {
+    const key = `${ca.id}:${c}`;
+    const base = stacked ? stackBase.get(key) ?? 0 : 0;
+    if (stacked) stackBase.set(key, base + vals[i]);
+    const c0 = type === "histogram" ? c - width / 2 : c - width / 2 + slot * bw;
+    const p0 = toPixel(ca, c0), p1 = toPixel(ca, c0 + bw);
+    const v0 = toPixel(va, base), v1 = toPixel(va, base + vals[i]);
+    const fill = typeof colors[i] === "string" ? String(colors[i]) : color;
+    const [x, y, w, h] = horizontal
+      ? [Math.min(v0, v1), Math.min(p0, p1), Math.abs(v1 - v0), Math.abs(p1 - p0)]
+      : [Math.min(p0, p1), Math.min(v0, v1), Math.abs(p1 - p0), Math.abs(v1 - v0)];
+    g.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(w)}" height="${fmt(h)}" fill="${fill}"${type === "histogram" ? ` stroke="#fff" stroke-width="0.5"` : ""}/>`);
+    if (barTexts[i] !== undefined) {
+      labels.push(horizontal ? text(x + w + 4, y + h / 2, String(barTexts[i]), { anchor: "start" }) : text(x + w / 2, y - 8, String(barTexts[i])));
+    }
+  });
+}
+
+/** The colour of trace i: its line's, its marker's, or plotly's colorway. */
+function traceColor(t: Trace, traceIndex: number): string {
+  return str(obj(t.line).color, str(obj(t.marker).color, COLORWAY[traceIndex % COLORWAY.length]));
+}
+
+/** Every visible trace in figure order, each clipped to its subplot. */
+function drawTraces(r: Render): void {
   const clipIds = new Map<string, string>();
-  const defs: string[] = [];
   const clipFor = (xa: Axis, ya: Axis): string => {
     const key = `${xa.id}${ya.id}`;
     let id = clipIds.get(key);
@@ -388,192 +577,113 @@ export function figureToSvg(fig: Figure): string {
       id = `clip-${key}`;
       clipIds.set(key, id);
       const x = Math.min(...xa.px), y = Math.min(...ya.px);
-      defs.push(`<clipPath id="${id}"><rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(Math.abs(xa.px[1] - xa.px[0]))}" height="${fmt(Math.abs(ya.px[1] - ya.px[0]))}"/></clipPath>`);
+      r.defs.push(`<clipPath id="${id}"><rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(Math.abs(xa.px[1] - xa.px[0]))}" height="${fmt(Math.abs(ya.px[1] - ya.px[0]))}"/></clipPath>`);
     }
     return id;
   };
-  const bars = traces.filter((t) => traceType(t) === "bar");
-  const barmode = str(layout.barmode, "group");
-  const stackBase = new Map<string, number>();
-  fig.data.forEach((t, traceIndex) => {
-    if (!traces.includes(t)) return;
-    const type = traceType(t), xa = xOf(t), ya = yOf(t);
-    const color = str(obj(t.line).color, str(obj(t.marker).color, COLORWAY[traceIndex % COLORWAY.length]));
+  const stackBase: StackBase = new Map();
+  r.fig.data.forEach((t, traceIndex) => {
+    if (!r.frame.traces.includes(t)) return;
+    const type = traceType(t), xa = r.xOf(t), ya = r.yOf(t);
+    const color = traceColor(t, traceIndex);
     const g: string[] = [];
     const labels: string[] = []; // drawn unclipped (bar values above the tallest bar)
     if (type === "heatmap") {
-      const h = heatmapData(t);
-      if (h.rows === 0 || h.cols === 0) return;
-      const defaultScale = h.zmin < 0 && h.zmax > 0 ? "RdBu" : "Viridis";
-      const stops = resolveColorscale(t.colorscale ?? defaultScale, t.reversescale === true);
-      const xs = cellEdges(heatmapCenters(t.x, t.x0, t.dx, h.cols, xa)).map((v) => toPixel(xa, v));
-      const ys = cellEdges(heatmapCenters(t.y, t.y0, t.dy, h.rows, ya)).map((v) => toPixel(ya, v));
-      const colorOf = (v: number): [number, number, number] => colorAt(stops, (v - h.zmin) / (h.zmax - h.zmin));
-      if (h.rows * h.cols > MAX_HEATMAP_RECTS) {
-        const rgba = new Uint8Array(h.rows * h.cols * 4);
-        // Row 0 of the PNG is the top of the picture: the row drawn highest.
-        const topFirst = ys[0] > ys[ys.length - 1];
-        for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) {
-          const v = h.z[topFirst ? h.rows - 1 - r : r][c] ?? null;
-          const k = 4 * (r * h.cols + c);
-          if (v === null) continue;
-          const [cr, cg, cb] = colorOf(v);
-          rgba[k] = cr; rgba[k + 1] = cg; rgba[k + 2] = cb; rgba[k + 3] = 255;
-        }
-        const x = Math.min(xs[0], xs[xs.length - 1]), y = Math.min(ys[0], ys[ys.length - 1]);
-        const leftFirst = xs[0] <= xs[xs.length - 1];
-        const flip = leftFirst ? "" : ` transform="translate(${fmt(2 * x + Math.abs(xs[xs.length - 1] - xs[0]))} 0) scale(-1 1)"`;
-        g.push(`<image x="${fmt(x)}" y="${fmt(y)}" width="${fmt(Math.abs(xs[xs.length - 1] - xs[0]))}" height="${fmt(Math.abs(ys[ys.length - 1] - ys[0]))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated"${flip} href="${pngDataUri({ rgba, width: h.cols, height: h.rows })}"/>`);
-      } else {
-        const texts = arr(t.text).map(arr);
-        const template = str(t.texttemplate);
-        const fontSize = Math.max(7, Math.min(13, Math.min(Math.abs(xs[1] - xs[0]), Math.abs(ys[1] - ys[0])) / 3.2));
-        for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) {
-          const v = h.z[r][c];
-          if (v === null || v === undefined) continue;
-          const rgb = colorOf(v);
-          const x = Math.min(xs[c], xs[c + 1]), y = Math.min(ys[r], ys[r + 1]);
-          const w = Math.abs(xs[c + 1] - xs[c]), hh = Math.abs(ys[r + 1] - ys[r]);
-          g.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(w + 0.3)}" height="${fmt(hh + 0.3)}" fill="${rgbString(rgb)}"/>`);
-          const label = template.includes("%{text}") ? String(texts[r]?.[c] ?? "") : template.includes("%{z") ? fmt(v) : "";
-          if (label) g.push(text(x + w / 2, y + hh / 2, label, { size: fontSize, color: contrastText(rgb) }));
-        }
-      }
+      if (!drawHeatmap(t, xa, ya, g)) return;
     } else if (type === "image") {
-      const src = imageSource(t);
-      if (!src) return;
-      const xs = [toPixel(xa, num(t.x0, 0) - 0.5), toPixel(xa, num(t.x0, 0) + src.size.width - 0.5)];
-      const ys = [toPixel(ya, num(t.y0, 0) - 0.5), toPixel(ya, num(t.y0, 0) + src.size.height - 0.5)];
-      g.push(`<image x="${fmt(Math.min(...xs))}" y="${fmt(Math.min(...ys))}" width="${fmt(Math.abs(xs[1] - xs[0]))}" height="${fmt(Math.abs(ys[1] - ys[0]))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="${src.uri}"/>`);
-    } else if (type === "scatter") {
-      const ys = arr(t.y), xs = t.x !== undefined ? arr(t.x) : ys.map((_, i) => i);
-      const pts = ys.map((y, i) => {
-        const px = position(xa, xs[i]), py = position(ya, y);
-        return px === null || py === null ? null : [toPixel(xa, px), toPixel(ya, py)] as [number, number];
-      });
-      const mode = str(t.mode, ys.length < 20 ? "lines+markers" : "lines");
-      const width = num(obj(t.line).width, 2);
-      if (mode.includes("lines")) {
-        let d = "", pen = false;
-        for (const p of pts) {
-          if (!p) { pen = false; continue; }
-          d += `${pen ? "L" : "M"}${fmt(p[0])},${fmt(p[1])}`;
-          pen = true;
-        }
-        if (d) g.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${width}"${dashArray(obj(t.line).dash)}/>`);
-      }
-      if (mode.includes("markers")) {
-        const mcolor = str(obj(t.marker).color, color), r = num(obj(t.marker).size, 6) / 2;
-        for (const p of pts) if (p) g.push(`<circle cx="${fmt(p[0])}" cy="${fmt(p[1])}" r="${fmt(r)}" fill="${mcolor}"/>`);
-      }
-      if (mode.includes("text")) {
-        const labels = arr(t.text);
-        pts.forEach((p, i) => { if (p && labels[i] !== undefined) g.push(text(p[0], p[1] - 10, String(labels[i]))); });
-      }
-    } else if (type === "bar" || type === "histogram") {
-      const horizontal = type === "bar" && t.orientation === "h";
-      let cats: number[], vals: number[], width: number;
-      if (type === "histogram") {
-        const b = histogramBins(arr(t.x).filter(isNum), num(t.nbinsx, 0));
-        cats = b.centers; vals = b.counts; width = b.width;
-      } else {
-        const [ca, va] = horizontal ? [ya, xa] : [xa, ya];
-        const rawVals = arr(horizontal ? t.x : t.y);
-        const rawCats = arr(horizontal ? t.y : t.x);
-        cats = rawVals.map((_, i) => position(ca, rawCats.length ? rawCats[i] : i) ?? i);
-        vals = rawVals.map((v) => position(va, v) ?? 0);
-        width = 0.8;
-      }
-      const [ca, va] = horizontal ? [ya, xa] : [xa, ya];
-      const stacked = barmode === "stack" || barmode === "relative";
-      const group = type === "bar" && !stacked && barmode !== "overlay" ? bars.filter((b) => xOf(b) === xa && yOf(b) === ya) : [t];
-      const slot = Math.max(0, group.indexOf(t)), slots = Math.max(1, group.length);
-      const bw = width / slots;
-      const colors = arr(obj(t.marker).color);
-      const barTexts = arr(t.text);
-      cats.forEach((c, i) => {
-        const key = `${ca.id}:${c}`;
-        const base = stacked ? stackBase.get(key) ?? 0 : 0;
-        if (stacked) stackBase.set(key, base + vals[i]);
-        const c0 = type === "histogram" ? c - width / 2 : c - width / 2 + slot * bw;
-        const p0 = toPixel(ca, c0), p1 = toPixel(ca, c0 + bw);
-        const v0 = toPixel(va, base), v1 = toPixel(va, base + vals[i]);
-        const fill = typeof colors[i] === "string" ? String(colors[i]) : color;
-        const [x, y, w, h] = horizontal
-          ? [Math.min(v0, v1), Math.min(p0, p1), Math.abs(v1 - v0), Math.abs(p1 - p0)]
-          : [Math.min(p0, p1), Math.min(v0, v1), Math.abs(p1 - p0), Math.abs(v1 - v0)];
-        g.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(w)}" height="${fmt(h)}" fill="${fill}"${type === "histogram" ? ` stroke="#fff" stroke-width="0.5"` : ""}/>`);
-        if (barTexts[i] !== undefined) {
-          labels.push(horizontal ? text(x + w + 4, y + h / 2, String(barTexts[i]), { anchor: "start" }) : text(x + w / 2, y - 8, String(barTexts[i])));
-        }
-      });
-    } else {
+      if (!drawImage(t, xa, ya, g)) return;
+    } else if (type === "scatter") drawScatter(t, xa, ya, color, g);
+    else if (type === "bar" || type === "histogram") drawBars(r, t, color, stackBase, g, labels);
+    else {
       const cx = (xa.px[0] + xa.px[1]) / 2, cy = (ya.px[0] + ya.px[1]) / 2;
       g.push(text(cx, cy, `(gráfico "${type}": sem versão estática; abra o notebook com JavaScript para vê-lo)`, { color: "#999" }));
     }
-    out.push(`<g clip-path="url(#${clipFor(xa, ya)})">${g.join("")}</g>`, ...labels);
+    r.out.push(`<g clip-path="url(#${clipFor(xa, ya)})">${g.join("")}</g>`, ...labels);
   });
+}
 
-  // Shapes (rectangles and lines marking a region of a heatmap, for instance).
-  for (const s of arr(layout.shapes).map(obj)) {
+/** Pixel position of a shape's or annotation's coordinate: paper fractions or axis values. */
+function refPixel(r: Render, ref: string, letter: "x" | "y", v: unknown, paperDefault: number): number {
+  const { plot } = r.frame;
+  if (ref === "paper") return letter === "x" ? plot.x0 + num(v, paperDefault) * (plot.x1 - plot.x0) : plot.y1 - num(v, paperDefault) * (plot.y1 - plot.y0);
+  const a = r.axes.get(ref) ?? r.axis(ref, letter);
+  return toPixel(a, position(a, v) ?? 0);
+}
+
+/** Rectangles, lines and circles of layout.shapes (a region marked on a heatmap, for instance). */
+function drawShapes(r: Render): void {
+  for (const s of arr(r.layout.shapes).map(obj)) {
     const xref = str(s.xref, "x"), yref = str(s.yref, "y");
-    const px = (v: unknown): number => xref === "paper" ? plot.x0 + num(v, 0) * pw : toPixel(axes.get(xref) ?? axis(xref, "x"), position(axes.get(xref) ?? axis(xref, "x"), v) ?? 0);
-    const py = (v: unknown): number => yref === "paper" ? plot.y1 - num(v, 0) * ph : toPixel(axes.get(yref) ?? axis(yref, "y"), position(axes.get(yref) ?? axis(yref, "y"), v) ?? 0);
     const line = obj(s.line);
     const stroke = ` stroke="${str(line.color, "#444")}" stroke-width="${num(line.width, 2)}"${dashArray(line.dash)}`;
     const opacity = isNum(s.opacity) ? ` opacity="${s.opacity}"` : "";
-    const [x0, x1, y0, y1] = [px(s.x0), px(s.x1), py(s.y0), py(s.y1)];
-    if (str(s.type, "rect") === "line") out.push(`<line x1="${fmt(x0)}" y1="${fmt(y0)}" x2="${fmt(x1)}" y2="${fmt(y1)}"${stroke}${opacity}/>`);
-    else if (s.type === "circle") out.push(`<ellipse cx="${fmt((x0 + x1) / 2)}" cy="${fmt((y0 + y1) / 2)}" rx="${fmt(Math.abs(x1 - x0) / 2)}" ry="${fmt(Math.abs(y1 - y0) / 2)}" fill="${str(s.fillcolor, "none")}"${stroke}${opacity}/>`);
-    else out.push(`<rect x="${fmt(Math.min(x0, x1))}" y="${fmt(Math.min(y0, y1))}" width="${fmt(Math.abs(x1 - x0))}" height="${fmt(Math.abs(y1 - y0))}" fill="${str(s.fillcolor, "none")}"${stroke}${opacity}/>`);
+    const [x0, x1] = [refPixel(r, xref, "x", s.x0, 0), refPixel(r, xref, "x", s.x1, 0)];
+    const [y0, y1] = [refPixel(r, yref, "y", s.y0, 0), refPixel(r, yref, "y", s.y1, 0)];
+    if (str(s.type, "rect") === "line") r.out.push(`<line x1="${fmt(x0)}" y1="${fmt(y0)}" x2="${fmt(x1)}" y2="${fmt(y1)}"${stroke}${opacity}/>`);
+    else if (s.type === "circle") r.out.push(`<ellipse cx="${fmt((x0 + x1) / 2)}" cy="${fmt((y0 + y1) / 2)}" rx="${fmt(Math.abs(x1 - x0) / 2)}" ry="${fmt(Math.abs(y1 - y0) / 2)}" fill="${str(s.fillcolor, "none")}"${stroke}${opacity}/>`);
+    else r.out.push(`<rect x="${fmt(Math.min(x0, x1))}" y="${fmt(Math.min(y0, y1))}" width="${fmt(Math.abs(x1 - x0))}" height="${fmt(Math.abs(y1 - y0))}" fill="${str(s.fillcolor, "none")}"${stroke}${opacity}/>`);
   }
+}
 
-  // Annotations (subplot titles...).
-  for (const a of arr(layout.annotations).map(obj)) {
+/** Text annotations (subplot titles...); an axis reference that no trace uses counts as paper. */
+function drawAnnotations(r: Render): void {
+  for (const a of arr(r.layout.annotations).map(obj)) {
     const xref = str(a.xref, "x"), yref = str(a.yref, "y");
-    const xa = axes.get(xref), ya = axes.get(yref);
-    const x = xref === "paper" || !xa ? plot.x0 + num(a.x, 0.5) * pw : toPixel(xa, position(xa, a.x) ?? 0);
-    const y = yref === "paper" || !ya ? plot.y1 - num(a.y, 0.5) * ph : toPixel(ya, position(ya, a.y) ?? 0);
+    const x = refPixel(r, r.axes.has(xref) ? xref : "paper", "x", a.x, 0.5);
+    const y = refPixel(r, r.axes.has(yref) ? yref : "paper", "y", a.y, 0.5);
     const xanchor = str(a.xanchor, "center"), yanchor = str(a.yanchor, "middle");
     const size = num(obj(a.font).size, 12);
-    out.push(text(x, yanchor === "bottom" ? y - size / 2 - 2 : yanchor === "top" ? y + size / 2 + 2 : y, str(a.text),
+    r.out.push(text(x, yanchor === "bottom" ? y - size / 2 - 2 : yanchor === "top" ? y + size / 2 + 2 : y, str(a.text),
       { size, anchor: xanchor === "left" ? "start" : xanchor === "right" ? "end" : "middle", color: str(obj(a.font).color, TEXT_COLOR) }));
   }
+}
 
-  // Colorbar of the first heatmap that shows one.
-  let legendX = plot.x1 + 15;
-  if (colorbarTrace) {
-    const h = heatmapData(colorbarTrace);
-    const defaultScale = h.zmin < 0 && h.zmax > 0 ? "RdBu" : "Viridis";
-    const stops = resolveColorscale(colorbarTrace.colorscale ?? defaultScale, colorbarTrace.reversescale === true);
-    const ya = yOf(colorbarTrace);
-    const top = Math.min(...ya.px), bottom = Math.max(...ya.px), x = plot.x1 + 15;
-    defs.push(`<linearGradient id="colorbar" x1="0" y1="1" x2="0" y2="0">${stops.map(([t, c]) => `<stop offset="${t}" stop-color="${rgbString(parseColor(c))}"/>`).join("")}</linearGradient>`);
-    out.push(`<rect x="${x}" y="${fmt(top)}" width="14" height="${fmt(bottom - top)}" fill="url(#colorbar)" stroke="#ccc"/>`);
-    const ticks = niceTicks(h.zmin, h.zmax, Math.max(2, Math.floor((bottom - top) / 40)));
-    for (const v of ticks) {
-      const y = bottom - ((v - h.zmin) / (h.zmax - h.zmin)) * (bottom - top);
-      out.push(`<line x1="${x + 14}" x2="${x + 18}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="#444"/>`, text(x + 21, y, tickLabel(v, ticks), { anchor: "start", size: 11 }));
-    }
-    legendX += colorbarWidth;
+/** The colorbar of the first heatmap that shows one, right of the plot. */
+function drawColorbar(r: Render, t: Trace): void {
+  const h = heatmapData(t);
+  const stops = heatmapStops(t, h);
+  const ya = r.yOf(t);
+  const top = Math.min(...ya.px), bottom = Math.max(...ya.px), x = r.frame.plot.x1 + 15;
+  r.defs.push(`<linearGradient id="colorbar" x1="0" y1="1" x2="0" y2="0">${stops.map(([s, c]) => `<stop offset="${s}" stop-color="${rgbString(parseColor(c))}"/>`).join("")}</linearGradient>`);
+  r.out.push(`<rect x="${x}" y="${fmt(top)}" width="14" height="${fmt(bottom - top)}" fill="url(#colorbar)" stroke="#ccc"/>`);
+  const ticks = niceTicks(h.zmin, h.zmax, Math.max(2, Math.floor((bottom - top) / 40)));
+  for (const v of ticks) {
+    const y = bottom - ((v - h.zmin) / (h.zmax - h.zmin)) * (bottom - top);
+    r.out.push(`<line x1="${x + 14}" x2="${x + 18}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="#444"/>`, text(x + 21, y, tickLabel(v, ticks), { anchor: "start", size: 11 }));
   }
+}
 
-  // Legend.
-  if (showLegend) {
-    legendTraces.forEach((t, i) => {
-      const traceIndex = fig.data.indexOf(t);
-      const color = str(obj(t.line).color, str(obj(t.marker).color, COLORWAY[traceIndex % COLORWAY.length]));
-      const y = plot.y0 + 10 + i * 20;
-      out.push(traceType(t) === "scatter"
-        ? `<line x1="${legendX}" x2="${legendX + 24}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"${dashArray(obj(t.line).dash)}/>`
-        : `<rect x="${legendX + 6}" y="${y - 6}" width="12" height="12" fill="${color}"/>`);
-      out.push(text(legendX + 30, y, str(t.name, `trace ${traceIndex}`), { anchor: "start" }));
-    });
-  }
+/** One legend line per legend trace, starting at x. */
+function drawLegend(r: Render, x: number): void {
+  r.frame.legendTraces.forEach((t, i) => {
+    const traceIndex = r.fig.data.indexOf(t);
+    const color = traceColor(t, traceIndex);
+    const y = r.frame.plot.y0 + 10 + i * 20;
+    r.out.push(traceType(t) === "scatter"
+      ? `<line x1="${x}" x2="${x + 24}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"${dashArray(obj(t.line).dash)}/>`
+      : `<rect x="${x + 6}" y="${y - 6}" width="12" height="12" fill="${color}"/>`);
+    r.out.push(text(x + 30, y, str(t.name, `trace ${traceIndex}`), { anchor: "start" }));
+  });
+}
 
+/** Renders a plotly figure as a standalone SVG document (UTF-8 text). */
+export function figureToSvg(fig: Figure): string {
+  const r = newRender(fig);
+  const { W, H, margin, plot } = r.frame;
+  const padded = new Set<string>();
+  for (const t of r.frame.traces) growAxesToTrace(r, t, padded);
+  if (r.axes.size === 0) { r.axis("x", "x"); r.axis("y", "y"); }
+  setRanges(r.axes.values(), padded);
+  placeAxes(r.axes, plot);
+  r.out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="${str(r.layout.paper_bgcolor, "#fff")}"/>`);
+  drawAxes(r);
+  drawTraces(r);
+  drawShapes(r);
+  drawAnnotations(r);
+  if (r.frame.colorbarTrace) drawColorbar(r, r.frame.colorbarTrace);
+  if (r.frame.showLegend) drawLegend(r, plot.x1 + 15 + r.frame.colorbarWidth);
   const title = figureTitle(fig);
-  if (title) out.push(text(W / 2, Math.max(14, margin.t / 2), title, { size: 17 }));
-
+  if (title) r.out.push(text(W / 2, Math.max(14, margin.t / 2), title, { size: 17 }));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}">` +
-    (defs.length ? `<defs>${defs.join("")}</defs>` : "") + out.join("") + `</svg>`;
+    (r.defs.length ? `<defs>${r.defs.join("")}</defs>` : "") + r.out.join("") + `</svg>`;
 }
