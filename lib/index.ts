@@ -17,6 +17,7 @@ export * from "./engine";
 // Lessons 01-07, from scratch: connectivity, convolution and filters, activation,
 // pooling, 3D filters, dropout, detection and the lecture's pictures.
 export * from "./lecture/connectivity";
+export { denseParams, convParams, denseParamsAfterPooling, cnnParams } from "./lecture/parameters";
 export * from "./lecture/convolution";
 export * from "./lecture/activation";
 export * from "./lecture/detection";

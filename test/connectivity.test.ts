@@ -4,8 +4,9 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { relu } from "../lib/lecture/activation";
 import {
-  connectionDiagram, convLayer, convParams, denseParams, randomDenseLayer, shiftMismatch, shiftScores, timeForward,
+  connectionDiagram, convLayer, randomDenseLayer, shiftMismatch, shiftScores, timeForward,
 } from "../lib/lecture/connectivity";
+import { convParams, denseParams } from "../lib/lecture/parameters";
 import { tfConvParams, tfDenseParams } from "../lib/exercises/tf-reference";
 import { studentOrReference } from "../lib/check/fallback";
 import { todo } from "../lib/check/todo";

@@ -4,14 +4,7 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { conv2d, conv2dChannels, outputSize, samePads, zeroPad, windowAt, Matrix, Padding, Volume } from "../lib/lecture/convolution";
 import { randomMatrix, seededRandom } from "../lib/common/random";
-
-function tfConv(image: Matrix, kernel: Matrix, stride: number, padding: "valid" | "same"): Matrix {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(image.flat(), [1, image.length, image[0].length, 1]);
-    const k = tf.tensor4d(kernel.flat(), [kernel.length, kernel[0].length, 1, 1]);
-    return (tf.conv2d(x, k, stride, padding).squeeze([0, 3]).arraySync() as Matrix);
-  });
-}
+import { tfConv2d, tfConv2dChannels } from "../lib/exercises/tf-reference";
 
 function maxAbsDiff(a: number[], b: number[]): number {
   assert.equal(a.length, b.length, "same number of values");
@@ -65,7 +58,7 @@ describe("convolution", () => {
       for (const stride of [1, 2, 3]) {
         for (const [rows, cols, k] of [[7, 5, 3], [12, 9, 3], [11, 11, 5], [8, 13, 2]]) {
           const image = randomMatrix(rows, cols, rng, -2, 2), kernel = randomMatrix(k, k, rng, -1, 1);
-          const mine = conv2d(image, kernel, stride, padding), theirs = tfConv(image, kernel, stride, padding);
+          const mine = conv2d(image, kernel, stride, padding), theirs = tfConv2d(image, kernel, stride, padding);
           assert.deepEqual([mine.length, mine[0].length], [theirs.length, theirs[0].length], `${padding} s=${stride} ${rows}x${cols} k=${k}`);
           assert.ok(maxAbsDiff(mine.flat(), theirs.flat()) < 1e-5, `${padding} s=${stride} ${rows}x${cols} k=${k}`);
           cases++;
@@ -79,7 +72,7 @@ describe("convolution", () => {
     const rng = seededRandom(9);
     const image = randomMatrix(6, 8, rng), kernel = randomMatrix(3, 3, rng);
     const mine = conv2d(image, kernel, 2, 2 as Padding);
-    const theirs = tfConv(zeroPad(image, 2), kernel, 2, "valid");
+    const theirs = tfConv2d(zeroPad(image, 2), kernel, 2, "valid");
     assert.ok(maxAbsDiff(mine.flat(), theirs.flat()) < 1e-5);
   });
 
@@ -91,12 +84,7 @@ describe("convolution", () => {
       Array.from({ length: k }, () => Array.from({ length: k }, () => Array.from({ length: channels }, () => rng() * 2 - 1))));
     for (const [stride, padding] of [[1, "valid"], [2, "same"]] as const) {
       const mine = conv2dChannels(input, filters, stride, padding, [0.5, -1]);
-      const theirs = tf.tidy(() => {
-        const x = tf.tensor4d(input.flat(2), [1, rows, cols, channels]);
-        // tf wants kernel[row][col][inChannel][filter]
-        const kernel = tf.stack(filters.map((f) => tf.tensor3d(f.flat(2), [k, k, channels])), 3) as tf.Tensor4D;
-        return tf.conv2d(x, kernel, stride, padding).add(tf.tensor1d([0.5, -1])).squeeze([0]).arraySync() as Volume;
-      });
+      const theirs = tfConv2dChannels(input, filters, stride, padding, [0.5, -1]);
       assert.deepEqual([mine.length, mine[0].length, mine[0][0].length], [theirs.length, theirs[0].length, nFilters]);
       assert.ok(maxAbsDiff(mine.flat(2), theirs.flat(2)) < 1e-5, `stride ${stride} ${padding}`);
     }

@@ -6,8 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import { conv2dChannels, Matrix, Volume } from "../lib/lecture/convolution";
 import { dropoutForward } from "../lib/lecture/dropout";
 import { evaluate } from "../lib/check/check";
-import { avgPool2d, denseParamsAfterPooling, maxPool2d } from "../lib/lecture/pooling";
-import { cnnParams } from "../lib/digits/digit-cnn";
+import { avgPool2d, maxPool2d } from "../lib/lecture/pooling";
+import { cnnParams, denseParamsAfterPooling } from "../lib/lecture/parameters";
 import { Rng } from "../lib/common/random";
 import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
 

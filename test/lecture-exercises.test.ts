@@ -2,7 +2,7 @@
 // a typical mistake fails with a message, and an untouched stub reports "not done yet".
 import * as tf from "@tensorflow/tfjs";
 import { relu } from "../lib/lecture/activation";
-import { convParams, denseParams } from "../lib/lecture/connectivity";
+import { convParams, denseParams } from "../lib/lecture/parameters";
 import { conv2d, outputSize, windowAt, windowProductSum, zeroPad, Matrix } from "../lib/lecture/convolution";
 import { findPeaks } from "../lib/lecture/detection";
 import { CIRCLE_FILTER, NINE } from "../lib/lecture/images";

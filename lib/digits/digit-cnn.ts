@@ -4,9 +4,8 @@
 // stride, pooling type and activation are the hyperparameters we choose.
 import * as tf from "@tensorflow/tfjs";
 import { DigitSet, MNIST_SIZE, mnistSplit } from "./mnist";
-import { convParams } from "../lecture/connectivity";
 import { outputSize } from "../lecture/convolution";
-import { denseParamsAfterPooling, PoolMode } from "../lecture/pooling";
+import type { PoolMode } from "../lecture/pooling";
 import { EpochMetrics, fitDigits, TrainingHistory } from "./digit-training";
 
 export interface DigitCnnOptions {
@@ -98,13 +97,4 @@ export function predictDigits(model: tf.LayersModel, images: number[][][]): { di
 export function scaleToPeak(map: number[][]): number[][] {
   const peak = Math.max(...map.map((row) => Math.max(...row)));
   return peak > 0 ? map.map((row) => row.map((v) => v / peak)) : map.map((row) => row.map(() => 0));
-}
-
-/**
- * Trainable parameters of Conv2D(filters, k x k, stride 1, valid) -> pooling (poolSize, step poolSize)
- * -> Flatten -> Dense(classes) on imageSize x imageSize x channels images (the digit CNN's shape).
- */
-export function cnnParams(imageSize: number, channels: number, filters: number, kernelSize: number, poolSize: number, classes: number): number {
-  const side = outputSize(imageSize, kernelSize);
-  return convParams(kernelSize, channels, filters) + denseParamsAfterPooling(side, side, filters, poolSize, poolSize, classes);
 }

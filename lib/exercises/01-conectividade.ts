@@ -1,6 +1,6 @@
 // Exercises of notebook 01 (dense vs convolutional connectivity): parameter counts,
 // checked against the counts of real tf.layers layers.
-import { convParams, denseParams } from "../lecture/connectivity";
+import { convParams, denseParams } from "../lecture/parameters";
 import type { Exercise } from "../check/types";
 import { tfConvParams, tfDenseParams } from "./tf-reference";
 

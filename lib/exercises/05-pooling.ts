@@ -1,7 +1,6 @@
 // Exercises of notebook 05 (pooling): max and average pooling compared with
 // tf.maxPool / tf.avgPool, and the Dense parameters left after pooling compared with
 // a tf.layers model's own count.
-import * as tf from "@tensorflow/tfjs";
 import { relu } from "../lecture/activation";
 import type { Matrix } from "../lecture/convolution";
 import { featureMap } from "../lecture/detection";
@@ -9,7 +8,7 @@ import type { Exercise, ExerciseCase } from "../check/types";
 import { CIRCLE_FILTER, NINE } from "../lecture/images";
 import type { PoolMode } from "../lecture/pooling";
 import { randomMatrix, seededRandom } from "../common/random";
-import { withTf } from "./tf-reference";
+import { tfDenseParamsAfterPooling, tfPool2d } from "./tf-reference";
 
 const NOTEBOOK = "05-pooling";
 
@@ -18,14 +17,6 @@ export function nineReluMap(): Matrix {
   return relu(featureMap(NINE, CIRCLE_FILTER));
 }
 
-/** tf.maxPool / tf.avgPool ("valid") of one single-channel map. */
-export function tfPool2d(map: Matrix, size: number, stride: number, mode: PoolMode): Matrix {
-  return withTf(() => {
-    const x = tf.tensor4d(map.flat(), [1, map.length, map[0].length, 1]);
-    const y = mode === "max" ? tf.maxPool(x, size, stride, "valid") : tf.avgPool(x, size, stride, "valid");
-    return y.reshape([y.shape[1], y.shape[2]]).arraySync() as Matrix;
-  });
-}
 
 const TF_NAME: Record<PoolMode, string> = { max: "tf.maxPool", average: "tf.avgPool" };
 
@@ -53,17 +44,6 @@ function poolCases(mode: PoolMode): ExerciseCase[] {
   ];
 }
 
-/** Parameters of MaxPooling2D -> Flatten -> Dense(units) on a rows x cols x channels input, counted by tf.layers. */
-export function tfDenseParamsAfterPooling(rows: number, cols: number, channels: number, poolSize: number, stride: number, units: number): number {
-  const model = tf.sequential({ layers: [
-    tf.layers.maxPooling2d({ inputShape: [rows, cols, channels], poolSize, strides: stride }),
-    tf.layers.flatten(),
-    tf.layers.dense({ units }),
-  ] });
-  const n = model.countParams();
-  model.dispose();
-  return n;
-}
 
 export function pooledParamsCase(name: string, rows: number, cols: number, channels: number, poolSize: number, stride: number, units: number): ExerciseCase {
   return {

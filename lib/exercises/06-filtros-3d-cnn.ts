@@ -1,11 +1,10 @@
 // Exercises of notebook 06 (3D filters, the full CNN): a multi-channel convolution
 // compared with tf.conv2d, the flatten ("desenrolar") compared with tf.layers.flatten,
 // and the parameter count of a small CNN compared with the tf.layers model's own count.
-import * as tf from "@tensorflow/tfjs";
 import type { Volume } from "../lecture/convolution";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { Rng, seededRandom } from "../common/random";
-import { withTf } from "./tf-reference";
+import { tfCnnParams, tfConvVolume, tfFlatten } from "./tf-reference";
 
 const NOTEBOOK = "06-filtros-3d-cnn";
 
@@ -15,16 +14,6 @@ export function randomVolume(rows: number, cols: number, channels: number, rng: 
     Array.from({ length: channels }, () => Number((low + (high - low) * rng()).toFixed(3)))));
 }
 
-/** tf.conv2d of a rows x cols x C volume with ONE kh x kw x C filter: a single map. */
-export function tfConvVolume(input: Volume, filter: Volume, stride: number): number[][] {
-  return withTf(() => {
-    const [rows, cols, channels] = [input.length, input[0].length, input[0][0].length];
-    const x = tf.tensor4d(input.flat(2), [1, rows, cols, channels]);
-    const w = tf.tensor4d(filter.flat(2), [filter.length, filter[0].length, channels, 1]);
-    const y = tf.conv2d(x, w, stride, "valid");
-    return y.reshape([y.shape[1], y.shape[2]]).arraySync() as number[][];
-  });
-}
 
 export function convVolumeCase(name: string, input: Volume, filter: Volume, stride: number): ExerciseCase {
   return {
@@ -40,33 +29,11 @@ export function randomConvVolumeCase(seed: number, size: [number, number, number
     randomVolume(rows, cols, channels, rng), randomVolume(k, k, channels, rng), stride);
 }
 
-/** What tf.layers.flatten gives for one rows x cols x channels volume. */
-export function tfFlatten(volume: Volume): number[] {
-  const layer = tf.layers.flatten();
-  const out = withTf(() => (layer.apply(tf.tensor4d(volume.flat(2), [1, volume.length, volume[0].length, volume[0][0].length])) as tf.Tensor2D).arraySync()[0]);
-  layer.dispose();
-  return out;
-}
 
 export function flattenCase(name: string, volume: Volume): ExerciseCase {
   return { name: `${name} (igual a tf.layers.flatten)`, args: [volume], expected: tfFlatten(volume) };
 }
 
-/**
- * Trainable parameters of Conv2D(filters, k, stride 1, "valid") -> MaxPooling2D(pool) -> Flatten ->
- * Dense(classes) on a size x size x channels image, counted by tf.layers.
- */
-export function tfCnnParams(imageSize: number, channels: number, filters: number, kernelSize: number, poolSize: number, classes: number): number {
-  const model = tf.sequential({ layers: [
-    tf.layers.conv2d({ inputShape: [imageSize, imageSize, channels], filters, kernelSize }),
-    tf.layers.maxPooling2d({ poolSize }),
-    tf.layers.flatten(),
-    tf.layers.dense({ units: classes }),
-  ] });
-  const n = model.countParams();
-  model.dispose();
-  return n;
-}
 
 export function cnnParamsCase(name: string, imageSize: number, channels: number, filters: number, kernelSize: number, poolSize: number, classes: number): ExerciseCase {
   return {

@@ -1,9 +1,11 @@
-// Expected values computed by TensorFlow.js itself, for exercise cases: the course's
-// from-scratch code must agree with the library students will use later.
+// The one place for the TensorFlow.js reference checks: expected values computed by
+// TensorFlow.js itself, for exercise cases and for the tests of the from-scratch code
+// (lib/lecture/), which must agree with the library students will use later.
 // Cases are built synchronously, so these need a backend that is already initialised
 // (the default cpu one is; an async one such as wasm must have been awaited).
 import * as tf from "@tensorflow/tfjs";
-import type { Matrix } from "../lecture/convolution";
+import type { Matrix, Volume } from "../lecture/convolution";
+import type { PoolMode } from "../lecture/pooling";
 
 /** Runs `fn` inside tf.tidy, turning "backend not initialised yet" into an actionable message. */
 export function withTf<T extends tf.TensorContainer>(fn: () => T): T {
@@ -65,5 +67,75 @@ export function tfConvParams(kernelSize: number, inChannels: number, filters: nu
   withTf(() => { layer.apply(tf.input({ shape: [Math.max(8, kernelSize), Math.max(8, kernelSize), inChannels] })); });
   const n = layer.countParams();
   layer.dispose();
+  return n;
+}
+
+/** tf.maxPool / tf.avgPool ("valid") of a rows x cols x C volume: each channel on its own. */
+export function tfPoolVolume(volume: Volume, size: number, stride: number, mode: PoolMode): Volume {
+  return withTf(() => {
+    const x = tf.tensor4d(volume.flat(2), [1, volume.length, volume[0].length, volume[0][0].length]);
+    const y = mode === "max" ? tf.maxPool(x, size, stride, "valid") : tf.avgPool(x, size, stride, "valid");
+    return y.squeeze([0]).arraySync() as Volume;
+  });
+}
+
+/** tf.maxPool / tf.avgPool ("valid") of one single-channel map. */
+export function tfPool2d(map: Matrix, size: number, stride: number, mode: PoolMode): Matrix {
+  return tfPoolVolume(map.map((row) => row.map((v) => [v])), size, stride, mode).map((row) => row.map((px) => px[0]));
+}
+
+/**
+ * tf.conv2d of a rows x cols x C volume with F filters of kh x kw x C (one output channel
+ * each, plus its bias when given): a rows' x cols' x F volume.
+ */
+export function tfConv2dChannels(input: Volume, filters: Volume[], stride = 1, padding: "valid" | "same" = "valid", bias?: number[]): Volume {
+  return withTf(() => {
+    const [rows, cols, channels] = [input.length, input[0].length, input[0][0].length];
+    const x = tf.tensor4d(input.flat(2), [1, rows, cols, channels]);
+    // tf wants kernel[row][col][inChannel][filter]
+    const kernel = tf.stack(filters.map((f) => tf.tensor3d(f.flat(2), [f.length, f[0].length, channels])), 3) as tf.Tensor4D;
+    const y = tf.conv2d(x, kernel, stride, padding);
+    return (bias ? y.add(tf.tensor1d(bias)) : y).squeeze([0]).arraySync() as Volume;
+  });
+}
+
+/** tf.conv2d of a rows x cols x C volume with ONE kh x kw x C filter: a single map. */
+export function tfConvVolume(input: Volume, filter: Volume, stride: number): number[][] {
+  return tfConv2dChannels(input, [filter], stride).map((row) => row.map((px) => px[0]));
+}
+
+/** What tf.layers.flatten gives for one rows x cols x channels volume. */
+export function tfFlatten(volume: Volume): number[] {
+  const layer = tf.layers.flatten();
+  const out = withTf(() => (layer.apply(tf.tensor4d(volume.flat(2), [1, volume.length, volume[0].length, volume[0][0].length])) as tf.Tensor2D).arraySync()[0]);
+  layer.dispose();
+  return out;
+}
+
+/** Parameters of MaxPooling2D -> Flatten -> Dense(units) on a rows x cols x channels input, counted by tf.layers. */
+export function tfDenseParamsAfterPooling(rows: number, cols: number, channels: number, poolSize: number, stride: number, units: number): number {
+  const model = tf.sequential({ layers: [
+    tf.layers.maxPooling2d({ inputShape: [rows, cols, channels], poolSize, strides: stride }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units }),
+  ] });
+  const n = model.countParams();
+  model.dispose();
+  return n;
+}
+
+/**
+ * Trainable parameters of Conv2D(filters, k, stride 1, "valid") -> MaxPooling2D(pool) -> Flatten ->
+ * Dense(classes) on a size x size x channels image, counted by tf.layers.
+ */
+export function tfCnnParams(imageSize: number, channels: number, filters: number, kernelSize: number, poolSize: number, classes: number): number {
+  const model = tf.sequential({ layers: [
+    tf.layers.conv2d({ inputShape: [imageSize, imageSize, channels], filters, kernelSize }),
+    tf.layers.maxPooling2d({ poolSize }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: classes }),
+  ] });
+  const n = model.countParams();
+  model.dispose();
   return n;
 }

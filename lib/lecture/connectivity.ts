@@ -1,36 +1,13 @@
-// Dense vs convolutional layers: who is connected to whom, how many parameters each
-// needs, how long a forward pass takes (TensorFlow.js), and what happens when the
-// object in the image moves.
+// Dense vs convolutional layers: who is connected to whom, how long a forward pass
+// takes (TensorFlow.js), and what happens when the object in the image moves. How many
+// parameters each needs: parameters.ts.
 import * as tf from "@tensorflow/tfjs";
 import { conv2d, matrixShape, Matrix, windowProductSum } from "./convolution";
 import { featureMap } from "./detection";
 import type { Figure, Trace } from "../view/plots";
 import { seededRandom } from "../common/random";
 import { blankImage, drawPattern, shiftImage } from "./images";
-
-function assertCount(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} deve ser um inteiro >= 1, recebi ${value}.`);
-}
-
-/** Parameters of a Dense layer: one weight per (input, unit) pair plus one bias per unit. */
-export function denseParams(inputs: number, units: number, bias = true): number {
-  assertCount(inputs, "inputs (número de entradas)");
-  assertCount(units, "units (número de neurônios)");
-  return inputs * units + (bias ? units : 0);
-}
-
-/**
- * Parameters of a Conv2D layer: each of the `filters` filters has kRows x kCols x inChannels
- * weights (shared by every position of the image) plus one bias. The image size does not matter.
- */
-export function convParams(kernelSize: number | [number, number], inChannels: number, filters: number, bias = true): number {
-  const [kRows, kCols] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
-  assertCount(kRows, "tamanho do filtro");
-  assertCount(kCols, "tamanho do filtro");
-  assertCount(inChannels, "inChannels (canais de entrada)");
-  assertCount(filters, "filters (número de filtros)");
-  return kRows * kCols * inChannels * filters + (bias ? filters : 0);
-}
+import { assertCount, convParams, denseParams } from "./parameters";
 
 /**
  * Two small layers drawn as neurons and connections: a Dense layer (every output sees

@@ -1,7 +1,6 @@
 // Pooling from scratch: a window slides over a feature map and keeps one number per
 // position, the largest (max pooling) or the mean (average pooling). No padding
 // ("valid"), as in the lecture's slides and in Keras' default.
-import { denseParams } from "./connectivity";
 import { channelOf, matrixShape, outputSize, Volume, volumeShape } from "./convolution";
 import { formatNumber } from "../common/format";
 
@@ -72,12 +71,4 @@ export function describePoolingWindows(map: number[][], size = 2, stride = size,
   const fmt = (v: number): string => formatNumber(v, digits);
   return pooled.flatMap((row, r) => row.map((v, c) =>
     `janela na linha ${r * stride}, coluna ${c * stride}: [${windowValues(map, r, c, size, stride).map(fmt).join(", ")}] → ${mode === "max" ? "máximo" : "média"} ${fmt(v)}`));
-}
-
-/**
- * Parameters of a Dense layer of `units` neurons fed with rows x cols x channels maps after a
- * poolSize x poolSize pooling moved by `stride` (the pooling itself has none).
- */
-export function denseParamsAfterPooling(rows: number, cols: number, channels: number, poolSize: number, stride: number, units: number): number {
-  return denseParams(outputSize(rows, poolSize, stride) * outputSize(cols, poolSize, stride) * channels, units);
 }
