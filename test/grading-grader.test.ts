@@ -125,6 +125,9 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
   before(async function () {
     dirs = fixtureCourse();
     files = makeSubmissions(dirs.subs, { hiddenFile: path.join(dirs.hidden, "00-example.ts") });
+    // Each submission has its own limits (options: 180 s in all); the hook waits for all 14 of them
+    // (10 min on a loaded 2-core machine, over mocha's default).
+    this.timeout(Object.keys(files).length * 200_000);
     hashesBefore = new Map(Object.values(files).map((f) => [f, sha(f)]));
     hiddenBefore = sha(path.join(dirs.hidden, "00-example.ts"));
     report = await gradeAll([dirs.subs], options(dirs));
