@@ -1,17 +1,17 @@
-// The small training loop the lecture notebooks share (digit CNN, dropout comparison):
+// The small training loop the lecture notebooks share (digit CNN, dropout comparison; why it is
+// not the X-ray loop: lib/common/history.ts, which holds the history shape both share):
 // Keras-style fit, one epoch at a time with a seeded shuffle, and after each epoch the
 // loss and accuracy on the training AND the validation set, both measured in inference
 // mode (dropout off), so that the two curves compare like with like.
 import * as tf from "@tensorflow/tfjs";
 import { DigitSet, MNIST_SIZE } from "./mnist";
 import { createProgress } from "../view/progress";
+import { EpochRecord, KerasHistory, toKerasHistory } from "../common/history";
 import { seededRandom, shuffled } from "../common/random";
 
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
+/** One epoch of a digit training: loss and accuracy on the training and the validation set, both in inference mode. */
+export interface EpochMetrics extends EpochRecord {
   accuracy: number;
-  valLoss: number;
   valAccuracy: number;
 }
 
@@ -80,7 +80,6 @@ export async function fitDigits(model: tf.LayersModel, train: DigitSet, validati
 }
 
 /** The history as Keras' `history.history` holds it (for historyChart): loss, val_loss, accuracy, val_accuracy. */
-export function historyRecord(history: TrainingHistory): Record<string, number[]> {
-  const pick = (key: keyof EpochMetrics): number[] => history.epochs.map((e) => e[key]);
-  return { loss: pick("loss"), val_loss: pick("valLoss"), accuracy: pick("accuracy"), val_accuracy: pick("valAccuracy") };
+export function historyRecord(history: TrainingHistory): KerasHistory {
+  return toKerasHistory(history.epochs, { loss: "loss", val_loss: "valLoss", accuracy: "accuracy", val_accuracy: "valAccuracy" });
 }

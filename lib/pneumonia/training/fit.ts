@@ -6,6 +6,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { withSeededMathRandom, deriveSeed } from "../model/seeding";
 import { createProgress, Progress } from "../../view/progress";
+import { EpochRecord } from "../../common/history";
 import { seededRandom, shuffled } from "../../common/random";
 import { assertLabeledImages, batchTensors, LabeledImages, yieldToEventLoop } from "./batches";
 import { copyWeights, findCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
@@ -15,14 +16,10 @@ import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } fro
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
 
 /** One epoch's numbers, as Keras' history (train on the epoch, val at its end). */
-export interface EpochLogs {
-  /** 1-based, as Keras prints it. */
-  epoch: number;
-  loss: number;
+export interface EpochLogs extends EpochRecord {
   binaryAccuracy: number;
   precision: number;
   recall: number;
-  valLoss: number;
   valBinaryAccuracy: number;
   valPrecision: number;
   valRecall: number;

@@ -15,6 +15,7 @@ import { EpochLogs, trainModel, TrainOptions, TrainResult } from "./fit";
 import { ClassWeights } from "./loss";
 import { confusionMatrix } from "./metrics";
 import { TrainingPreset } from "./presets";
+import { KerasHistory, toKerasHistory } from "../../common/history";
 
 /** The preset's subset of a split (the smoke preset's few images); the split itself when it has no limit. */
 export function applyPresetLimit<T>(split: TrainValSplit<T>, preset: TrainingPreset): TrainValSplit<T> {
@@ -58,14 +59,11 @@ export function trainOptionsFor(preset: TrainingPreset, train: ImageBatch, extra
 }
 
 /** Keras' `history.history`: {loss: [...], val_loss: [...], precision: [...], ...} for the curves. */
-export function kerasHistory(history: readonly EpochLogs[]): Record<string, number[]> {
-  const pick = (f: (l: EpochLogs) => number): number[] => history.map(f);
-  return {
-    precision: pick((l) => l.precision), val_precision: pick((l) => l.valPrecision),
-    recall: pick((l) => l.recall), val_recall: pick((l) => l.valRecall),
-    binary_accuracy: pick((l) => l.binaryAccuracy), val_binary_accuracy: pick((l) => l.valBinaryAccuracy),
-    loss: pick((l) => l.loss), val_loss: pick((l) => l.valLoss),
-  };
+export function kerasHistory(history: readonly EpochLogs[]): KerasHistory {
+  return toKerasHistory(history, {
+    precision: "precision", val_precision: "valPrecision", recall: "recall", val_recall: "valRecall",
+    binary_accuracy: "binaryAccuracy", val_binary_accuracy: "valBinaryAccuracy", loss: "loss", val_loss: "valLoss",
+  });
 }
 
 export interface TestMetrics {
