@@ -3,12 +3,14 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { check, evaluate } from "../lib/check/check";
 import { compareValues, toPlain } from "../lib/check/compare";
 import { parseCaseOutputs, runCasesForGrader } from "../lib/check/case-outputs";
 import { todo } from "../lib/check/todo";
 import { conv2d } from "../lib/lecture/convolution";
+import { exerciseModuleFiles } from "../lib/exercises";
 import "./fixtures/grading/example-exercise";
 
 /** What `check` prints (console.log captured), and what it resolved to. */
@@ -69,6 +71,13 @@ describe("self-check messages (example exercise)", () => {
     assert.ok(registered.length >= 20, `${registered.length} exercises`);
     for (const [id, notebook] of registered) assert.ok(notebooks.has(notebook), `${id} belongs to ${notebook}, which is not in solutions/`);
     assert.ok(!registered.some(([id]) => id === "example-double"));
+  });
+
+  it("finds the exercise modules by name: NN-slug.ts or .js, in notebook order; helpers, index and .d.ts are not modules", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exercise-modules-"));
+    for (const n of ["10-o-que-o-modelo-ve.ts", "02-b.js", "02-b.d.ts", "02-b.js.map", "index.ts", "tf-reference.ts", "08-camadas-batchnorm.ts"]) fs.writeFileSync(path.join(dir, n), "");
+    assert.deepEqual(exerciseModuleFiles(dir).map((f) => path.basename(f)), ["02-b.js", "08-camadas-batchnorm.ts", "10-o-que-o-modelo-ve.ts"]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("a submission that mutates its arguments cannot change the case", async () => {

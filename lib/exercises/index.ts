@@ -1,13 +1,20 @@
-// Registers every notebook's exercises. One module per notebook: add its import here.
+// Registers every notebook's exercises: each module of this folder named like a notebook
+// (NN-slug.ts, compiled to NN-slug.js) exports `exercises`, and is found here by its name,
+// so a new lesson adds its module and nothing else. tf-reference.ts (no number) is a helper.
+import * as fs from "fs";
+import * as path from "path";
 import { registerExercises } from "../check/registry";
-import { exercises as boasVindas } from "./00-boas-vindas";
-import { exercises as conectividade } from "./01-conectividade";
-import { exercises as filtrosConvolucao } from "./02-filtros-convolucao";
-import { exercises as passoPreenchimentoRelu } from "./03-passo-preenchimento-relu";
-import { exercises as outrosFiltrosOlhos } from "./04-outros-filtros-olhos";
-import { exercises as pneumonia } from "./09-pneumonia";
-import { exercises as pooling } from "./05-pooling";
-import { exercises as filtros3dCnn } from "./06-filtros-3d-cnn";
-import { exercises as dropout } from "./07-dropout";
+import type { Exercise } from "../check/types";
 
-registerExercises([...boasVindas, ...conectividade, ...filtrosConvolucao, ...passoPreenchimentoRelu, ...outrosFiltrosOlhos, ...pneumonia, ...pooling, ...filtros3dCnn, ...dropout]);
+/** The exercise modules of a folder, in notebook order: NN-slug.ts from sources (tsx), NN-slug.js from lib/dist. */
+export function exerciseModuleFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((name) => /^\d\d-[a-z0-9-]+\.(ts|js)$/.test(name) && !name.endsWith(".d.ts")).sort()
+    .map((name) => path.join(dir, name));
+}
+
+for (const file of exerciseModuleFiles(__dirname)) {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const mod = require(file) as { exercises?: Exercise[] };
+  if (!Array.isArray(mod.exercises)) throw new Error(`${file}: an exercise module must export \`exercises: Exercise[]\``);
+  registerExercises(mod.exercises);
+}
