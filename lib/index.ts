@@ -14,8 +14,8 @@ export * from "./view/progress";
 export * from "./view/plots";
 // The training engine (01 onwards): backend choice and the course's kernels.
 export * from "./engine";
-// Lessons 01-07, from scratch: connectivity, convolution and filters, activation,
-// pooling, 3D filters, dropout, detection and the lecture's pictures.
+// Lessons 01-07, from scratch: connectivity and parameter counts, convolution and filters,
+// activation, pooling, 3D filters, dropout, detection and the lecture's pictures.
 export * from "./lecture/connectivity";
 export { denseParams, convParams, denseParamsAfterPooling, cnnParams } from "./lecture/parameters";
 export * from "./lecture/convolution";
@@ -29,7 +29,7 @@ export * from "./lecture/figures";
 // Lessons 05-07 on real digits: MNIST, the digit CNN and its experiments.
 export * from "./digits/mnist";
 export * from "./digits";
-// Lesson 08, the Keras pneumonia example: X-ray data, the model, training.
+// Lesson 09, the Keras pneumonia example: X-ray data, the model, training.
 export * from "./pneumonia/data/xray-files";
 export * from "./pneumonia/data/load-images";
 export * from "./pneumonia/data/split";
