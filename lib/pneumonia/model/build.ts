@@ -1,6 +1,8 @@
-// build_model() of the Keras example, layer for layer (Rescaling(1/255) first).
+// build_model() of the Keras example, layer for layer (Rescaling(1/255) first), with Keras'
+// initializers (glorot_uniform kernels, zero biases).
 import * as tf from "@tensorflow/tfjs";
 import { convBlock, denseBlock, ConvBlockFn, DenseBlockFn, SymbolicTensor } from "./blocks";
+import { applyKerasKernelInitializers } from "./keras-init";
 import { withSeededMathRandom } from "./seeding";
 
 export interface BuildModelOptions {
@@ -43,6 +45,9 @@ export function buildModel(imageSize = 180, opts: BuildModelOptions = {}): tf.La
     x = dense(64, 0.3, x);
 
     const outputs = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as SymbolicTensor;
-    return tf.model({ inputs, outputs });
+    const model = tf.model({ inputs, outputs });
+    // Keras' glorot_uniform where tfjs would leave glorotNormal (also in the student's blocks).
+    applyKerasKernelInitializers(model);
+    return model;
   });
 }
