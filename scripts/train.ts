@@ -1,4 +1,5 @@
 // npm run train -- --preset full|classroom|smoke [--resume] [--out DIR] [--data DIR]
+//                  [--seeds 1-5] [--image-size N] [--epochs N] [--lr X] [--warmup STEPS]
 //
 // The pneumonia example outside Jupyter: same data, model and training as
 // solutions/09-pneumonia.ipynb, with a progress bar per epoch, checkpoints in DIR/best and
@@ -6,20 +7,32 @@
 // step (checkpoints are written atomically, never half-written); --resume continues from
 // DIR/last.
 import * as path from "path";
-import { getPreset, PRESETS } from "../lib/pneumonia/training/presets";
+import { projectRoot } from "../lib/common/config";
+import { getPreset, PresetOverrides, PRESETS, TrainingPreset, withOverrides } from "../lib/pneumonia/training/presets";
 import { defaultRunDir, runPneumoniaTraining } from "../lib/pneumonia/training/pipeline";
+import { formatSeedTable, parseSeeds, runSeeds } from "../lib/pneumonia/training/seeds";
 
-interface Args { preset: string; resume: boolean; out?: string; data?: string }
+interface Args { preset: string; resume: boolean; out?: string; data?: string; seeds?: number[]; table?: string; overrides: PresetOverrides }
 
 const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")} [--resume] [--out DIR] [--data DIR]
   --preset   full: the Keras settings (180x180, batch 25, up to 100 epochs, early stopping)
              classroom: the notebook default; smoke: a quick end-to-end check
   --resume   continue from DIR/last (weights, optimizer state, epoch count, history)
   --out      checkpoints and report.json (default .cache/runs/<preset>)
-  --data     chest X-ray folder (default: CNN_COURSE_DATA, else .cache/data/chest_xray)`;
+  --data     chest X-ray folder (default: CNN_COURSE_DATA, else .cache/data/chest_xray)
+  --seeds    run once per seed (1-5, 1,2,3), print the table of test metrics and write it to
+             docs/results/<preset>[-<changes>]-seeds-<date>.json (or --table FILE)
+  --image-size N, --epochs N, --lr X, --warmup STEPS
+             change the preset (experiments; recorded in the report and the table's name)`;
+
+function numberArg(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`${flag} needs a number, got "${v}"\n${USAGE}`);
+  return n;
+}
 
 export function parseTrainArgs(argv: string[]): Args {
-  const args: Args = { preset: "classroom", resume: false };
+  const args: Args = { preset: "classroom", resume: false, overrides: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -32,18 +45,50 @@ export function parseTrainArgs(argv: string[]): Args {
     else if (a === "--resume") args.resume = true;
     else if (a === "--out") args.out = path.resolve(value());
     else if (a === "--data") args.data = path.resolve(value());
+    else if (a === "--seeds") args.seeds = parseSeeds(value());
+    else if (a === "--table") args.table = path.resolve(value());
+    else if (a === "--image-size") args.overrides.imageSize = numberArg(a, value());
+    else if (a === "--epochs") args.overrides.epochs = numberArg(a, value());
+    else if (a === "--lr") args.overrides.learningRate = numberArg(a, value());
+    else if (a === "--warmup") args.overrides.warmupSteps = numberArg(a, value());
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
-  getPreset(args.preset);
+  withOverrides(getPreset(args.preset), args.overrides);
+  if (args.seeds && args.resume) throw new Error(`--seeds and --resume cannot be combined\n${USAGE}`);
   return args;
+}
+
+/** "64px-lr0.005-warm200" for the changed settings, "" for the preset as it is. */
+export function overridesTag(o: PresetOverrides): string {
+  return [
+    o.imageSize !== undefined ? `${o.imageSize}px` : "", o.epochs !== undefined ? `${o.epochs}ep` : "",
+    o.learningRate !== undefined ? `lr${o.learningRate}` : "", o.warmupSteps !== undefined ? `warm${o.warmupSteps}` : "",
+  ].filter(Boolean).join("-");
+}
+
+async function mainSeeds(args: Args, preset: TrainingPreset, seeds: number[]): Promise<void> {
+  const tag = overridesTag(args.overrides), date = new Date().toISOString().slice(0, 10);
+  const tableFile = args.table ?? path.join(projectRoot(), "docs", "results", `${preset.name}${tag ? `-${tag}` : ""}-seeds-${date}.json`);
+  const outDir = args.out ?? defaultRunDir(preset) + (tag ? `-${tag}` : "") + "-seeds";
+  const command = `npm run train -- ${process.argv.slice(2).join(" ")}`;
+  console.log(`Seeds ${seeds.join(", ")}; runs in ${outDir}; table: ${tableFile}`);
+  const table = await runSeeds(preset, seeds, {
+    outDir, dataDir: args.data, command, tableFile,
+    onSeedEnd: (row) => console.log(`seed ${row.seed}: accuracy ${row.accuracy.toFixed(3)}, precision ${row.precision.toFixed(3)}, ` +
+      `recall ${row.recall.toFixed(3)} in ${row.seconds.toFixed(0)} s (CPU ${row.cpuSeconds?.toFixed(0) ?? "?"} s)${row.reused ? " [reused]" : ""}${row.meetsTarget ? "" : " (outside the target)"}`),
+  });
+  console.log(`\n${formatSeedTable(table)}\n`);
+  console.log(table.allMeetTarget ? "Every seed meets the target." : "Not every seed meets the target (recall >= 0.95, accuracy >= 0.75, <= 10 min of CPU).");
+  console.log(`Table: ${tableFile}`);
 }
 
 async function main(): Promise<void> {
   const args = parseTrainArgs(process.argv.slice(2));
-  const preset = getPreset(args.preset);
+  const preset = withOverrides(getPreset(args.preset), args.overrides);
+  if (args.seeds) return mainSeeds(args, preset, args.seeds);
   const outDir = args.out ?? defaultRunDir(preset);
   let stopRequested = false;
   process.on("SIGINT", () => {

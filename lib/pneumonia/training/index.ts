@@ -7,3 +7,6 @@ export * from "./metrics";
 export * from "./schedule";
 export * from "./presets";
 export * from "./pipeline";
+export * from "./seeds";
+export * from "./results";
+export * from "./batchnorm-statistics";

@@ -8,6 +8,7 @@ import { loadImages, ImageBatch } from "../data/load-images";
 import { classWeights, initialBias, splitTrainVal, TrainValSplit } from "../data/split";
 import { countLabels, listXrayFiles, XrayCounts, XrayFile } from "../data/xray-files";
 import { initEngine, EngineInfo } from "../../engine";
+import { machineInfo, MachineInfo } from "../../common/machine";
 import { buildModel, BuildModelOptions } from "../model/build";
 import { seededRandom, shuffled } from "../../common/random";
 import { evaluateModel, Evaluation } from "./evaluate";
@@ -53,7 +54,7 @@ export async function loadXrayData(preset: TrainingPreset, files: TrainValSplit<
 /** fit() settings of a preset, with Keras' class weights computed from the training labels. */
 export function trainOptionsFor(preset: TrainingPreset, train: ImageBatch, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
-    epochs: preset.epochs, batchSize: preset.batchSize, patience: preset.patience, seed: preset.seed,
+    epochs: preset.epochs, batchSize: preset.batchSize, patience: preset.patience, seed: preset.seed, schedule: preset.schedule,
     classWeights: classWeights(train.labels), meta: { preset: preset.name, imageSize: preset.imageSize }, ...extra,
   };
 }
@@ -82,6 +83,8 @@ export function testMetrics(e: Evaluation): TestMetrics {
 export interface TrainingReport {
   preset: TrainingPreset;
   engine: EngineInfo;
+  /** Where it ran (absent in reports written before this field existed). */
+  machine?: MachineInfo;
   dataDir: string;
   counts: { train: XrayCounts; val: XrayCounts; test: XrayCounts };
   skippedFiles: string[];
@@ -95,7 +98,8 @@ export interface TrainingReport {
   history: EpochLogs[];
   /** null when the run was interrupted before the evaluation. */
   test: TestMetrics | null;
-  seconds: { data: number; training: number; evaluation: number; total: number };
+  /** Wall-clock seconds; `cpu` is this process' CPU time (user + system), the wall time of an idle machine for a one-thread engine. */
+  seconds: { data: number; training: number; evaluation: number; total: number; cpu?: number };
   startedAt: string;
   finishedAt: string;
   checkpointDir: string;
@@ -123,9 +127,14 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   fs.renameSync(tmp, file);
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 /** The whole example: data, model, training (with checkpoints), test evaluation, report.json. */
 export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOptions = {}): Promise<TrainingReport> {
-  const started = Date.now(), startedAt = new Date().toISOString();
+  const started = Date.now(), startedAt = new Date().toISOString(), cpuStart = process.cpuUsage();
   const engine = await initEngine();
   const dataDir = opts.dataDir ?? xrayDataDir();
   const outDir = opts.outDir ?? defaultRunDir(preset);
@@ -150,14 +159,14 @@ export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOpti
   result.optimizer.dispose();
   model.dispose();
   const report: TrainingReport = {
-    preset, engine, dataDir,
+    preset, engine, machine: machineInfo(), dataDir,
     counts: { train: countLabels(data.train.labels), val: countLabels(data.val.labels), test: countLabels(data.test.labels) },
     skippedFiles: [...data.train.skipped, ...data.val.skipped, ...data.test.skipped].map((s) => `${s.file}: ${s.reason}`),
     classWeights: classWeights(data.train.labels), initialBias: initialBias(data.train.labels),
     resumedFromEpoch: result.resumedFromEpoch, epochsRun: result.history.length - result.resumedFromEpoch,
     bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, interrupted: result.interrupted,
     history: result.history, test,
-    seconds: { data: dataSeconds, training: trainingSeconds, evaluation: evaluationSeconds, total: (Date.now() - started) / 1000 },
+    seconds: { data: dataSeconds, training: trainingSeconds, evaluation: evaluationSeconds, total: (Date.now() - started) / 1000, cpu: cpuSecondsSince(cpuStart) },
     startedAt, finishedAt: new Date().toISOString(), checkpointDir: outDir,
   };
   writeJsonAtomic(path.join(outDir, "report.json"), report);

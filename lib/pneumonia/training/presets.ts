@@ -2,6 +2,8 @@
 // fits a class on a 2-core laptop (`classroom`, the notebook's default) and a quick check
 // for CI (`smoke`). The notebook and `npm run train` read the same presets.
 
+import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE } from "./schedule";
+
 export type PresetName = "full" | "classroom" | "smoke";
 
 export interface TrainingPreset {
@@ -17,6 +19,8 @@ export interface TrainingPreset {
   seed: number;
   /** At most this many images of each part (after the seeded shuffle); null: all of them. */
   limit: { train: number; val: number; test: number } | null;
+  /** Adam's learning-rate schedule (the Keras example: ExponentialDecay(0.015, 100000, 0.96, staircase)). */
+  schedule: ExponentialDecayConfig;
   /** Why these settings, in Portuguese (shown in the notebook and by the command line). */
   why: string;
 }
@@ -24,18 +28,20 @@ export interface TrainingPreset {
 export const PRESETS: Record<PresetName, TrainingPreset> = {
   full: {
     name: "full", imageSize: 180, batchSize: 25, epochs: 100, patience: 10, seed: 42, limit: null,
+    schedule: KERAS_EXAMPLE_SCHEDULE,
     why: "Os ajustes do exemplo do Keras: imagens 180x180, lotes de 25, até 100 épocas com parada antecipada (paciência 10). " +
       "Sem TPU, cada época leva vários minutos aqui: rode pela linha de comando (npm run train -- --preset full).",
   },
   classroom: {
     name: "classroom", imageSize: 40, batchSize: 25, epochs: 8, patience: 10, seed: 42, limit: null,
+    schedule: KERAS_EXAMPLE_SCHEDULE,
     why: "Todas as imagens, reduzidas a 40x40, e 8 épocas. Num computador de 2 núcleos, cada passo em 180x180 custa cerca " +
       "de 20 vezes mais que em 40x40: 8 épocas em 180x180 levariam horas, aqui cabem em menos de 15 minutos (com as imagens já " +
       "preparadas em disco) e, com a semente 42, chegam a mais de 80% de acurácia e 90% de revocação no teste.",
   },
   smoke: {
     name: "smoke", imageSize: 48, batchSize: 25, epochs: 2, patience: 10, seed: 42,
-    limit: { train: 200, val: 50, test: 100 },
+    limit: { train: 200, val: 50, test: 100 }, schedule: KERAS_EXAMPLE_SCHEDULE,
     why: "Teste rápido (CI): 200 imagens de treino, 50 de validação e 100 de teste em 48x48, 2 épocas. " +
       "Mostra que tudo funciona de ponta a ponta; a acurácia não significa nada com tão pouco treino.",
   },
@@ -60,4 +66,53 @@ export function presetFromEnv(): TrainingPreset {
     throw new Error(`CNN_COURSE_PRESET="${name}" não é um preset: use ${Object.keys(PRESETS).join(", ")} (ou deixe vazio para classroom).`);
   }
   return PRESETS[name];
+}
+
+/** Settings a command line may change in a preset (experiments; recorded in every report). */
+export interface PresetOverrides {
+  imageSize?: number;
+  epochs?: number;
+  learningRate?: number;
+  warmupSteps?: number;
+  seed?: number;
+}
+
+/** `preset` with `overrides` applied; the name stays, the report records the values used. */
+export function withOverrides(preset: TrainingPreset, overrides: PresetOverrides): TrainingPreset {
+  const positive = (v: number | undefined, what: string, integer: boolean): void => {
+    if (v !== undefined && (!(v > 0) || (integer && !Number.isInteger(v)))) {
+      throw new Error(`${what} deve ser ${integer ? "um inteiro " : "um número "}> 0 (recebi ${v}).`);
+    }
+  };
+  positive(overrides.imageSize, "imageSize", true);
+  positive(overrides.epochs, "epochs", true);
+  positive(overrides.learningRate, "learningRate", false);
+  if (overrides.warmupSteps !== undefined && !(Number.isInteger(overrides.warmupSteps) && overrides.warmupSteps >= 0)) {
+    throw new Error(`warmupSteps deve ser um inteiro >= 0 (recebi ${overrides.warmupSteps}).`);
+  }
+  const schedule: ExponentialDecayConfig = {
+    ...preset.schedule,
+    ...(overrides.learningRate !== undefined ? { initialLearningRate: overrides.learningRate } : {}),
+    ...(overrides.warmupSteps !== undefined ? { warmupSteps: overrides.warmupSteps } : {}),
+  };
+  return {
+    ...preset,
+    imageSize: overrides.imageSize ?? preset.imageSize,
+    epochs: overrides.epochs ?? preset.epochs,
+    seed: overrides.seed ?? preset.seed,
+    schedule,
+  };
+}
+
+/** How a preset departs from the Keras example's training settings (empty for `full`). */
+export function deviationsFromKeras(preset: TrainingPreset): string[] {
+  const keras = PRESETS.full, out: string[] = [];
+  if (preset.imageSize !== keras.imageSize) out.push(`imagens ${preset.imageSize}x${preset.imageSize} (Keras: 180x180)`);
+  if (preset.epochs !== keras.epochs) out.push(`no máximo ${preset.epochs} épocas (Keras: 100 com parada antecipada)`);
+  if (preset.limit) out.push(`subconjunto de ${preset.limit.train}/${preset.limit.val}/${preset.limit.test} imagens`);
+  const s = preset.schedule, k = keras.schedule;
+  if (s.initialLearningRate !== k.initialLearningRate) out.push(`taxa de aprendizado inicial ${s.initialLearningRate} (Keras: ${k.initialLearningRate})`);
+  if ((s.warmupSteps ?? 0) > 0) out.push(`aquecimento linear da taxa nos primeiros ${s.warmupSteps} passos (Keras: nenhum)`);
+  if (s.decaySteps !== k.decaySteps || s.decayRate !== k.decayRate || s.staircase !== k.staircase) out.push("outro decaimento da taxa");
+  return out;
 }

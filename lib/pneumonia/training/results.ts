@@ -1,0 +1,120 @@
+// The full run's results as data (docs/results/full-<date>.json, written by
+// `npm run results`), and what the notebook and the README show from them: the test
+// metrics beside the Keras example's published figures and the PyTorch yardstick, the
+// curves and the confusion matrix.
+import * as fs from "fs";
+import * as path from "path";
+import { projectRoot } from "../../common/config";
+import { MachineInfo } from "../../common/machine";
+import { EngineInfo } from "../../engine";
+import { Figure, heatmap, historyChart } from "../../view/plots";
+import { EpochLogs } from "./fit";
+import { kerasHistory, TestMetrics } from "./pipeline";
+import { TrainingPreset } from "./presets";
+
+/** The Keras example's test figures (keras.io/examples/vision/xray_classification_with_tpus, its runs' range). */
+export const KERAS_PUBLISHED = {
+  source: "https://keras.io/examples/vision/xray_classification_with_tpus/",
+  accuracy: [0.79, 0.81], precision: [0.75, 0.78], recall: [0.98, 0.99],
+} as const;
+
+/**
+ * The same-data yardstick of issue 15: a PyTorch twin of the Keras training (180x180, every
+ * Keras setting) on ../shared/data/chest-xray; it stopped at epoch 16, best epoch 6, in ~25 min.
+ */
+export const PYTORCH_YARDSTICK = {
+  source: "issue 15 (PyTorch twin of the Keras training, same shared data)",
+  accuracy: 0.791, precision: 0.751, recall: 0.997, epochs: 16, bestEpoch: 6,
+} as const;
+
+export interface FullRunResults {
+  kind: "pneumonia-run-results";
+  /** "complete": trained and evaluated on test; "partial": stopped or still running (no test metrics). */
+  status: "complete" | "partial";
+  /** In Portuguese, e.g. "interrompida na época 3 (de até 100): sem avaliação no teste". */
+  statusText: string;
+  runDir: string;
+  preset: TrainingPreset | null;
+  epochs: number;
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  /** Keras' history.history ({loss: [...], val_loss: [...], ...}), one value per epoch. */
+  history: Record<string, number[]>;
+  /** Learning rate and wall seconds of each epoch. */
+  epochDetails: { epoch: number; learningRate: number; seconds: number }[];
+  test: TestMetrics | null;
+  engine: EngineInfo | null;
+  /** Threads the engine computed with (wasm in Node: 1); null when unknown. */
+  threads: number | null;
+  /** Wall time: the whole run when complete; the sum of the finished epochs when partial. */
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  machine: MachineInfo;
+  /** "run": recorded by the run itself; "results command": the host that wrote this file. */
+  machineSource: "run" | "results command";
+  startedAt: string | null;
+  finishedAt: string | null;
+  reference: { keras: typeof KERAS_PUBLISHED; pytorch: typeof PYTORCH_YARDSTICK };
+  generatedAt: string;
+  command: string;
+}
+
+export function resultsDir(): string {
+  return path.join(projectRoot(), "docs", "results");
+}
+
+/** The newest docs/results/<prefix>-<date>.json (by date in the name), or null when there is none. */
+export function latestResultsFile(prefix = "full", dir = resultsDir()): string | null {
+  if (!fs.existsSync(dir)) return null;
+  const pattern = new RegExp(`^${prefix}-(\\d{4}-\\d{2}-\\d{2})\\.json$`);
+  const files = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
+  return files.length ? path.join(dir, files[files.length - 1]) : null;
+}
+
+export function readFullResults(file: string): FullRunResults {
+  const r = JSON.parse(fs.readFileSync(file, "utf8")) as FullRunResults;
+  if (r.kind !== "pneumonia-run-results") throw new Error(`${file} não é um resultado de npm run results (kind = ${String(r.kind)}).`);
+  return r;
+}
+
+/** Rebuilds Keras' history from the epoch logs (the same keys the notebook's curves use). */
+export function historyFromLogs(logs: readonly EpochLogs[]): Record<string, number[]> {
+  return kerasHistory(logs);
+}
+
+export interface ComparisonRow { source: string; accuracy: string; precision: string; recall: string }
+
+/** This run beside the Keras example and the PyTorch yardstick (text cells, ranges as "a–b"). */
+export function comparisonRows(r: FullRunResults): ComparisonRow[] {
+  const f = (v: number): string => v.toFixed(3);
+  const range = ([a, b]: readonly number[]): string => `${a.toFixed(2)}–${b.toFixed(2)}`;
+  const ours = r.test
+    ? { accuracy: f(r.test.accuracy), precision: f(r.test.precision), recall: f(r.test.recall) }
+    : { accuracy: "—", precision: "—", recall: "—" };
+  return [
+    { source: `esta porta (TypeScript), ${r.statusText}`, ...ours },
+    { source: "exemplo do Keras (publicado)", accuracy: range(KERAS_PUBLISHED.accuracy), precision: range(KERAS_PUBLISHED.precision), recall: range(KERAS_PUBLISHED.recall) },
+    { source: "PyTorch, mesmos dados (régua)", accuracy: f(PYTORCH_YARDSTICK.accuracy), precision: f(PYTORCH_YARDSTICK.precision), recall: f(PYTORCH_YARDSTICK.recall) },
+  ];
+}
+
+/** The comparison as a Markdown table (README, notebook output). */
+export function formatComparison(r: FullRunResults): string {
+  const rows = comparisonRows(r);
+  return ["| | acurácia | precisão | revocação |", "|---|---:|---:|---:|",
+    ...rows.map((x) => `| ${x.source} | ${x.accuracy} | ${x.precision} | ${x.recall} |`)].join("\n");
+}
+
+/** Curves (precision, recall, accuracy, loss; train and validation) and the test confusion matrix. */
+export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: Figure | null } {
+  const curves = historyChart(r.history, {
+    metrics: ["precision", "recall", "binary_accuracy", "loss"], columns: 2,
+    title: `Execução completa (${r.preset?.imageSize ?? "?"}x${r.preset?.imageSize ?? "?"}): ${r.statusText}`,
+  });
+  const confusion = r.test
+    ? heatmap(r.test.confusionMatrix, {
+      title: "Matriz de confusão no teste", xTitle: "previsto (0 = NORMAL, 1 = PNEUMONIA)", yTitle: "real", width: 420, height: 380,
+    })
+    : null;
+  return { curves, confusion };
+}

@@ -1,0 +1,168 @@
+// One preset, several seeds: does the recipe hold, or did one seed get lucky? Each seed
+// changes the train/val split, the initial weights, the shuffles and the dropout masks.
+// The table reports every seed run (none left out) with the minimum and the median.
+import * as fs from "fs";
+import * as path from "path";
+import { machineInfo, MachineInfo } from "../../common/machine";
+import { EngineInfo } from "../../engine";
+import { runPneumoniaTraining, RunOptions, TrainingReport, writeJsonAtomic } from "./pipeline";
+import { deviationsFromKeras, TrainingPreset } from "./presets";
+import { KERAS_EXAMPLE_SCHEDULE } from "./schedule";
+
+/** The band the full Keras recipe reaches on this data (issue 15): recall >= 0.95 with accuracy >= 0.75. */
+export const CLASSROOM_TARGET = { recall: 0.95, accuracy: 0.75, minutes: 10 } as const;
+
+export interface SeedRow {
+  seed: number;
+  epochsRun: number;
+  bestEpoch: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  loss: number;
+  confusionMatrix: number[][];
+  /** Wall time of the whole run (data, training, test), in seconds. */
+  seconds: number;
+  /**
+   * CPU time of the run: what it takes alone on a core (the machine is shared, so wall time
+   * varies with its load). null for reports written before it was recorded.
+   */
+  cpuSeconds: number | null;
+  /** Reused from an earlier complete report.json of the same settings instead of trained again. */
+  reused: boolean;
+  meetsTarget: boolean;
+}
+
+export interface SeedSummary { min: number; median: number; max: number }
+
+export interface SeedTable {
+  preset: TrainingPreset;
+  deviationsFromKeras: string[];
+  target: typeof CLASSROOM_TARGET;
+  command: string;
+  engine: EngineInfo | null;
+  machine: MachineInfo;
+  rows: SeedRow[];
+  summary: { accuracy: SeedSummary; precision: SeedSummary; recall: SeedSummary; seconds: SeedSummary; cpuSeconds: SeedSummary | null };
+  allMeetTarget: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** "1-5" -> [1..5]; "1,3,7" -> [1, 3, 7]; "2-3,9" -> [2, 3, 9]. */
+export function parseSeeds(text: string): number[] {
+  const seeds: number[] = [];
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw new Error(`--seeds "${text}": use números inteiros como 1-5 ou 1,2,3 ("${part}" não é).`);
+    const from = Number(m[1]), to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) throw new Error(`--seeds "${text}": o intervalo ${part} está invertido.`);
+    for (let s = from; s <= to; s++) seeds.push(s);
+  }
+  if (seeds.length === 0) throw new Error(`--seeds "${text}": nenhuma semente.`);
+  if (new Set(seeds).size !== seeds.length) throw new Error(`--seeds "${text}": semente repetida.`);
+  return seeds;
+}
+
+export function summarizeSeeds(values: readonly number[]): SeedSummary {
+  if (values.length === 0) throw new Error("summarize: nenhum valor.");
+  const sorted = [...values].sort((a, b) => a - b), n = sorted.length;
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return { min: sorted[0], median, max: sorted[n - 1] };
+}
+
+/** Recall and accuracy in the band, and not over 10 minutes of CPU (the wall time of a run alone on a core) when that is known. */
+export function meetsTarget(r: Pick<SeedRow, "accuracy" | "recall" | "cpuSeconds">): boolean {
+  return r.recall >= CLASSROOM_TARGET.recall && r.accuracy >= CLASSROOM_TARGET.accuracy &&
+    (r.cpuSeconds === null || r.cpuSeconds <= CLASSROOM_TARGET.minutes * 60);
+}
+
+export function seedRow(report: TrainingReport, reused = false): SeedRow {
+  if (!report.test) throw new Error(`A execução da semente ${report.preset.seed} foi interrompida: sem métricas de teste.`);
+  const t = report.test;
+  const row = {
+    seed: report.preset.seed, epochsRun: report.history.length, bestEpoch: report.bestEpoch,
+    accuracy: t.accuracy, precision: t.precision, recall: t.recall, loss: t.loss, confusionMatrix: t.confusionMatrix,
+    seconds: report.seconds.total, cpuSeconds: report.seconds.cpu ?? null, reused,
+  };
+  return { ...row, meetsTarget: meetsTarget(row) };
+}
+
+/** The table's numbers from its rows (also used to check a table file). */
+export function seedTable(preset: TrainingPreset, rows: SeedRow[], info: { command: string; engine: EngineInfo | null; startedAt: string }): SeedTable {
+  return {
+    preset, deviationsFromKeras: deviationsFromKeras(preset), target: CLASSROOM_TARGET, command: info.command,
+    engine: info.engine, machine: machineInfo(), rows,
+    summary: {
+      accuracy: summarizeSeeds(rows.map((r) => r.accuracy)), precision: summarizeSeeds(rows.map((r) => r.precision)),
+      recall: summarizeSeeds(rows.map((r) => r.recall)), seconds: summarizeSeeds(rows.map((r) => r.seconds)),
+      cpuSeconds: rows.every((r) => r.cpuSeconds !== null) ? summarizeSeeds(rows.map((r) => r.cpuSeconds as number)) : null,
+    },
+    allMeetTarget: rows.every((r) => r.meetsTarget), startedAt: info.startedAt, finishedAt: new Date().toISOString(),
+  };
+}
+
+/** A Markdown table: one line per seed, then the minimum and the median. */
+export function formatSeedTable(table: SeedTable): string {
+  const f = (v: number): string => v.toFixed(3);
+  const mmss = (s: number | null | undefined): string => {
+    if (s === null || s === undefined) return "—";
+    const whole = Math.round(s);
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  };
+  const lines = [
+    "| seed | epochs (best) | accuracy | precision | recall | confusion [[TN, FP], [FN, TP]] | CPU time | wall time | target |",
+    "|---:|---:|---:|---:|---:|---|---:|---:|:---:|",
+    ...table.rows.map((r) => `| ${r.seed} | ${r.epochsRun} (${r.bestEpoch}) | ${f(r.accuracy)} | ${f(r.precision)} | ${f(r.recall)} | ` +
+      `${JSON.stringify(r.confusionMatrix)} | ${mmss(r.cpuSeconds)} | ${mmss(r.seconds)} | ${r.meetsTarget ? "yes" : "no"} |`),
+  ];
+  for (const key of ["min", "median"] as const) {
+    const s = table.summary;
+    lines.push(`| **${key}** | | ${f(s.accuracy[key])} | ${f(s.precision[key])} | ${f(s.recall[key])} | | ${mmss(s.cpuSeconds?.[key])} | ${mmss(s.seconds[key])} | |`);
+  }
+  return lines.join("\n");
+}
+
+export interface SeedRunOptions extends Omit<RunOptions, "outDir"> {
+  /** Each seed's checkpoints and report.json go to `<outDir>/seed-<n>`. */
+  outDir: string;
+  /** The command line, recorded in the table. */
+  command: string;
+  /** Where the table is written (JSON), after every seed, so a stopped run keeps its rows. */
+  tableFile?: string;
+  onSeedEnd?: (row: SeedRow, table: SeedTable) => void;
+}
+
+/** The settings that decide a run's result (two reports with equal keys ran the same recipe). */
+function recipeKey(p: TrainingPreset): string {
+  const { imageSize, batchSize, epochs, patience, seed, limit, schedule } = p;
+  return JSON.stringify({ imageSize, batchSize, epochs, patience, seed, limit, schedule: { warmupSteps: 0, ...schedule } });
+}
+
+/** A finished report.json in `dir` for exactly this recipe and seed, else null (then it is trained). */
+export function completedReport(dir: string, preset: TrainingPreset): TrainingReport | null {
+  const file = path.join(dir, "report.json");
+  if (!fs.existsSync(file)) return null;
+  const report = JSON.parse(fs.readFileSync(file, "utf8")) as TrainingReport;
+  const same = recipeKey({ ...report.preset, schedule: report.preset.schedule ?? KERAS_EXAMPLE_SCHEDULE }) === recipeKey(preset);
+  return same && report.test && !report.interrupted ? report : null;
+}
+
+/** Runs `preset` once per seed (reusing a seed's finished run of the same settings), in order, and returns the table of test metrics. */
+export async function runSeeds(preset: TrainingPreset, seeds: readonly number[], opts: SeedRunOptions): Promise<SeedTable> {
+  const rows: SeedRow[] = [], startedAt = new Date().toISOString();
+  let engine: EngineInfo | null = null, table: SeedTable | null = null;
+  for (const seed of seeds) {
+    const outDir = path.join(opts.outDir, `seed-${seed}`);
+    const earlier = completedReport(outDir, { ...preset, seed });
+    const report = earlier ?? await runPneumoniaTraining({ ...preset, seed }, { ...opts, outDir });
+    if (report.interrupted) break;
+    engine = report.engine;
+    rows.push(seedRow(report, earlier !== null));
+    table = seedTable(preset, rows, { command: opts.command, engine, startedAt });
+    if (opts.tableFile) writeJsonAtomic(opts.tableFile, table);
+    opts.onSeedEnd?.(rows[rows.length - 1], table);
+  }
+  if (!table) throw new Error("Nenhuma semente terminou: sem tabela.");
+  return table;
+}
