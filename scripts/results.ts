@@ -5,6 +5,7 @@
 // Works on a run still going or stopped (from its last checkpoint, marked partial).
 import * as path from "path";
 import { runResults, writeRunResults } from "../tools/results/full-run";
+import { fullRunBlock, replaceReadmeBlock } from "../tools/results/readme";
 import { formatComparison, resultsDir } from "../lib/pneumonia/training/results";
 
 const USAGE = "usage: npm run results -- --run DIR [--out DIR (default docs/results)] [--name full]";
@@ -34,6 +35,10 @@ function main(): void {
   console.log(`${results.status === "complete" ? "Complete" : "Partial"} run: ${results.statusText}`);
   console.log(formatComparison(results));
   console.log(`Wrote ${[written.json, written.curves, written.confusion].filter(Boolean).join(", ")}`);
+  if (args.out === resultsDir() && args.name === "full") {
+    replaceReadmeBlock("full", fullRunBlock(results, written));
+    console.log("Updated the README's full-run section.");
+  }
 }
 
 try {

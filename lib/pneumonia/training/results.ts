@@ -7,7 +7,7 @@ import * as path from "path";
 import { projectRoot } from "../../common/config";
 import { MachineInfo } from "../../common/machine";
 import { EngineInfo } from "../../engine";
-import { Figure, heatmap, historyChart } from "../../view/plots";
+import { Figure, heatmap, historyChart, show } from "../../view/plots";
 import { EpochLogs } from "./fit";
 import { kerasHistory, TestMetrics } from "./pipeline";
 import { TrainingPreset } from "./presets";
@@ -117,4 +117,35 @@ export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: 
     })
     : null;
   return { curves, confusion };
+}
+
+function describeRun(r: FullRunResults): string[] {
+  const minutes = (s: number): string => `${(s / 60).toFixed(0)} min`;
+  const m = r.machine;
+  return [
+    `Execução: ${r.statusText}.`,
+    `Motor ${r.engine?.backend ?? "?"}${r.threads ? ` com ${r.threads} thread(s)` : ""}; tempo de parede ${minutes(r.wallSeconds)}` +
+      `${r.cpuSeconds !== null ? ` (CPU ${minutes(r.cpuSeconds)})` : ""}; máquina: ${m.cpuModel}, ${m.cores} núcleos, ` +
+      `${m.simd.includes("avx512f") ? "AVX-512" : m.simd.includes("avx2") ? "AVX2" : "sem AVX2"}, Node ${m.node}.`,
+  ];
+}
+
+/**
+ * The notebook's "what the full run gives": the newest docs/results/full-<date>.json as a
+ * comparison table, its curves and its confusion matrix; a hint when there is none yet.
+ */
+export function showFullRunResults(file: string | null = latestResultsFile("full")): FullRunResults | null {
+  if (!file) {
+    console.log("Ainda não há resultado da execução completa em docs/results/. Para gerá-lo: " +
+      "npm run train -- --preset full --out DIR (horas) e depois npm run results -- --run DIR.");
+    return null;
+  }
+  const r = readFullResults(file);
+  console.log(`${path.relative(projectRoot(), file)} (gerado por: ${r.command || "npm run results"})`);
+  describeRun(r).forEach((line) => console.log(line));
+  console.log(formatComparison(r));
+  const figures = resultsFigures(r);
+  show(figures.curves);
+  if (figures.confusion) show(figures.confusion);
+  return r;
 }
