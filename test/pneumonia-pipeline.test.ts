@@ -10,7 +10,7 @@ import * as path from "path";
 import { loadCheckpoint } from "../lib/pneumonia/training/checkpoint";
 import { TrainingReport } from "../lib/pneumonia/training/pipeline";
 import { PRESETS } from "../lib/pneumonia/training/presets";
-import { parseTrainArgs } from "../scripts/train";
+import { overridesTag, parseTrainArgs } from "../scripts/train";
 import { describeWithXrayData } from "./helpers/data";
 
 const TRAIN = path.join(__dirname, "..", "scripts", "train.ts");
@@ -40,10 +40,15 @@ function train(args: string[], interrupt?: () => boolean): Promise<Run> {
 
 describe("npm run train", () => {
   it("parses its arguments and rejects unknown ones with the usage", () => {
-    assert.deepEqual(parseTrainArgs(["--preset", "smoke", "--resume"]), { preset: "smoke", resume: true });
+    assert.deepEqual(parseTrainArgs(["--preset", "smoke", "--resume"]), { preset: "smoke", resume: true, overrides: {} });
+    const seeds = parseTrainArgs(["--seeds", "1-3", "--image-size", "48", "--lr", "0.005", "--warmup", "100"]);
+    assert.deepEqual([seeds.seeds, seeds.overrides], [[1, 2, 3], { imageSize: 48, learningRate: 0.005, warmupSteps: 100 }]);
+    assert.equal(overridesTag(seeds.overrides), "48px-lr0.005-warm100");
+    assert.throws(() => parseTrainArgs(["--image-size", "40.5"]), /imageSize deve ser um inteiro > 0 \(recebi 40.5\)/);
+    assert.throws(() => parseTrainArgs(["--seeds", "1-2", "--resume"]), /--seeds and --resume cannot be combined/);
     assert.equal(parseTrainArgs(["--out", "x"]).out, path.resolve("x"));
     assert.throws(() => parseTrainArgs(["--preset", "huge"]), /Preset desconhecido "huge": use full, classroom, smoke/);
-    assert.throws(() => parseTrainArgs(["--epochs", "3"]), /unknown argument --epochs\nusage: npm run train/);
+    assert.throws(() => parseTrainArgs(["--epoch", "3"]), /unknown argument --epoch\nusage: npm run train/);
   });
 });
 
