@@ -95,7 +95,7 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.deepEqual(summarizeSeeds([0.8, 0.7, 0.9, 0.76]), { min: 0.7, median: 0.78, max: 0.9 });
     const row = (seed: number, accuracy: number, recall: number, cpuSeconds: number | null) => ({
       seed, epochsRun: 8, bestEpoch: 5, accuracy, precision: 0.7, recall, loss: 1, confusionMatrix: [[1, 2], [3, 4]],
-      seconds: 700, cpuSeconds, reused: false, meetsTarget: meetsTarget({ accuracy, recall, cpuSeconds }),
+      seconds: 700, cpuSeconds, reused: false, code: null, meetsTarget: meetsTarget({ accuracy, recall, cpuSeconds }),
     });
     const rows = [row(1, 0.8, 0.97, 250), row(2, 0.74, 0.99, 250), row(3, 0.8, 0.97, 601), row(4, 0.9, 0.94, null)];
     assert.deepEqual(rows.map((r) => r.meetsTarget), [true, false, false, false]);

@@ -1,6 +1,7 @@
 // What machine a measurement was taken on, recorded beside every result: the CPU model,
 // how many cores Node sees, the SIMD extensions (wasm's XNNPACK uses SSE/AVX through
 // WebAssembly SIMD; native TensorFlow can use AVX-512), memory and the Node version.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 
@@ -42,4 +43,15 @@ export function machineInfo(): MachineInfo {
     arch: os.arch(),
     node: process.version,
   };
+}
+
+/** The git commit of the course checkout at `dir` (with "-dirty" when it has changes), or null outside git. */
+export function codeVersion(dir: string): string | null {
+  try {
+    const run = (...args: string[]): string => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
+    const commit = run("rev-parse", "HEAD");
+    return run("status", "--porcelain", "--untracked-files=no") ? `${commit}-dirty` : commit;
+  } catch {
+    return null;
+  }
 }

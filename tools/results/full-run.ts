@@ -40,7 +40,7 @@ function fromReport(runDir: string, report: TrainingReport): Omit<FullRunResults
     epochDetails: report.history.map((l) => ({ epoch: l.epoch, learningRate: l.learningRate, seconds: l.seconds })),
     test: report.test, engine: report.engine, threads: engineThreads(report.engine),
     wallSeconds: report.seconds.total, cpuSeconds: report.seconds.cpu ?? null,
-    machine: report.machine ?? machineInfo(), machineSource: report.machine ? "run" : "results command",
+    code: report.code ?? null, machine: report.machine ?? machineInfo(), machineSource: report.machine ? "run" : "results command",
     startedAt: report.startedAt, finishedAt: report.finishedAt,
   };
 }
@@ -61,7 +61,7 @@ function fromLastCheckpoint(runDir: string): Omit<FullRunResults, "generatedAt" 
     epochDetails: state.history.map((l) => ({ epoch: l.epoch, learningRate: l.learningRate, seconds: l.seconds })),
     test: null, engine: null, threads: null,
     wallSeconds: state.history.reduce((s, l) => s + l.seconds, 0), cpuSeconds: null,
-    machine: machineInfo(), machineSource: "results command",
+    code: null, machine: machineInfo(), machineSource: "results command",
     startedAt: null, finishedAt: fs.statSync(path.join(dir, "state.json")).mtime.toISOString(),
   };
 }

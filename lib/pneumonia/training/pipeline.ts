@@ -3,12 +3,12 @@
 // evaluation on the test split, and a JSON report.
 import * as fs from "fs";
 import * as path from "path";
-import { cacheDir, xrayDataDir } from "../../common/config";
+import { cacheDir, projectRoot, xrayDataDir } from "../../common/config";
 import { loadImages, ImageBatch } from "../data/load-images";
 import { classWeights, initialBias, splitTrainVal, TrainValSplit } from "../data/split";
 import { countLabels, listXrayFiles, XrayCounts, XrayFile } from "../data/xray-files";
 import { initEngine, EngineInfo } from "../../engine";
-import { machineInfo, MachineInfo } from "../../common/machine";
+import { codeVersion, machineInfo, MachineInfo } from "../../common/machine";
 import { buildModel, BuildModelOptions } from "../model/build";
 import { seededRandom, shuffled } from "../../common/random";
 import { evaluateModel, Evaluation } from "./evaluate";
@@ -85,6 +85,8 @@ export interface TrainingReport {
   engine: EngineInfo;
   /** Where it ran (absent in reports written before this field existed). */
   machine?: MachineInfo;
+  /** The course's git commit the run used ("-dirty": with uncommitted changes); null outside git or in older reports. */
+  code?: string | null;
   dataDir: string;
   counts: { train: XrayCounts; val: XrayCounts; test: XrayCounts };
   skippedFiles: string[];
@@ -136,6 +138,7 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
 export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOptions = {}): Promise<TrainingReport> {
   const started = Date.now(), startedAt = new Date().toISOString(), cpuStart = process.cpuUsage();
   const engine = await initEngine();
+  const codeAtStart = codeVersion(projectRoot());
   const dataDir = opts.dataDir ?? xrayDataDir();
   const outDir = opts.outDir ?? defaultRunDir(preset);
   const data = await loadXrayData(preset, selectXrayFiles(preset, dataDir));
@@ -159,7 +162,7 @@ export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOpti
   result.optimizer.dispose();
   model.dispose();
   const report: TrainingReport = {
-    preset, engine, machine: machineInfo(), dataDir,
+    preset, engine, machine: machineInfo(), code: codeAtStart, dataDir,
     counts: { train: countLabels(data.train.labels), val: countLabels(data.val.labels), test: countLabels(data.test.labels) },
     skippedFiles: [...data.train.skipped, ...data.val.skipped, ...data.test.skipped].map((s) => `${s.file}: ${s.reason}`),
     classWeights: classWeights(data.train.labels), initialBias: initialBias(data.train.labels),

@@ -50,6 +50,8 @@ export interface FullRunResults {
   wallSeconds: number;
   cpuSeconds: number | null;
   machine: MachineInfo;
+  /** The course commit the run used, when its report recorded it. */
+  code: string | null;
   /** "run": recorded by the run itself; "results command": the host that wrote this file. */
   machineSource: "run" | "results command";
   startedAt: string | null;

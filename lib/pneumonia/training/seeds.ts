@@ -30,6 +30,8 @@ export interface SeedRow {
   cpuSeconds: number | null;
   /** Reused from an earlier complete report.json of the same settings instead of trained again. */
   reused: boolean;
+  /** The course commit the run used (from its report; null when not recorded). */
+  code: string | null;
   meetsTarget: boolean;
 }
 
@@ -83,7 +85,7 @@ export function seedRow(report: TrainingReport, reused = false): SeedRow {
   const row = {
     seed: report.preset.seed, epochsRun: report.history.length, bestEpoch: report.bestEpoch,
     accuracy: t.accuracy, precision: t.precision, recall: t.recall, loss: t.loss, confusionMatrix: t.confusionMatrix,
-    seconds: report.seconds.total, cpuSeconds: report.seconds.cpu ?? null, reused,
+    seconds: report.seconds.total, cpuSeconds: report.seconds.cpu ?? null, reused, code: report.code ?? null,
   };
   return { ...row, meetsTarget: meetsTarget(row) };
 }
