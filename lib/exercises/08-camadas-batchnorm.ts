@@ -138,7 +138,9 @@ export const exercises: Exercise[] = [
       bnInferenceCase("lote 4x3 com estatísticas móveis treinadas", bnSetup(811, 4, 3, { trainedMoving: true })),
       bnInferenceCase("um exemplo só (não há lote para tirar média)", bnSetup(812, 1, 4, { trainedMoving: true })),
       bnInferenceCase("estatísticas móveis iniciais (0 e 1)", bnSetup(813, 3, 2)),
-      bnInferenceCase("variância móvel pequena: o ε importa", { ...bnSetup(814, 3, 3, { trainedMoving: true }), movingVariance: [0.002, 0.0005, 0.01] }),
+      bnInferenceCase("variância móvel pequena: o ε importa", {
+        ...bnSetup(814, 3, 3, { trainedMoving: true, low: -0.1, high: 0.1 }), movingMean: [0.01, -0.02, 0], movingVariance: [0.002, 0.0005, 0.01],
+      }),
     ],
   },
   {
