@@ -15,7 +15,8 @@ import { vggSteps } from "../lib/exercises/08-camadas-batchnorm";
 import { randomVolume } from "../lib/exercises/06-filtros-3d-cnn";
 import { seededRandom } from "../lib/common/random";
 import { evaluate } from "../lib/check/check";
-import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
+import { describeExerciseTrials } from "./exercise-trials";
+import { convSquareKernel, lesson08Trials } from "./lesson08-mistakes";
 
 const maxDiff = (a: number[], b: number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 const flatAll = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flatAll) : [v as number]);
@@ -140,70 +141,9 @@ describe("lesson 08: learning the vertical-line filter by gradient descent", () 
   });
 });
 
-// Plausible wrong answers, written the way a student would.
-type Bn = typeof batchNormTrain;
-const bnRowsInsteadOfColumns: Bn = (x, gamma, beta, mm, mv, m, e) => {
-  const t = (a: Matrix): Matrix => a[0].map((_, j) => a.map((row) => row[j]));
-  const { mean, variance } = columnMoments(t(x)); // one mean per example, over its features
-  return { ...batchNormTrain(x, gamma, beta, mm, mv, m, e), output: x.map((row, n) => row.map((v, j) => gamma[j] * (v - mean[n]) / Math.sqrt(variance[n] + (e ?? 1e-3)) + beta[j])) };
-};
-const bnNoEpsilon: Bn = (x, gamma, beta, mm, mv, m) => batchNormTrain(x, gamma, beta, mm, mv, m, 0);
-const bnSwappedMomentum: Bn = (x, gamma, beta, mm, mv, m = 0.99, e) => batchNormTrain(x, gamma, beta, mm, mv, 1 - m, e);
-const bnUnbiased: Bn = (x, gamma, beta, mm, mv, m, e) => {
-  const n = x.length;
-  const r = batchNormTrain(x, gamma, beta, mm, mv, m, e);
-  const variance = r.variance.map((v) => (n > 1 ? v * n / (n - 1) : v));
-  return { ...r, output: normalizeColumns(x, gamma, beta, r.mean, variance, e ?? 1e-3) };
-};
-const bnNoUpdate: Bn = (x, gamma, beta, mm, mv, m, e) => ({ ...batchNormTrain(x, gamma, beta, mm, mv, m, e), movingMean: mm, movingVariance: mv });
-type BnInfer = typeof batchNormInference;
-const inferWithBatchStats: BnInfer = (x, gamma, beta, mm, mv, e) => batchNormTrain(x, gamma, beta, mm, mv, 0.99, e).output;
-const inferNoEpsilon: BnInfer = (x, gamma, beta, mm, mv) => batchNormInference(x, gamma, beta, mm, mv, 0);
-
-const convNoBias = (input: Volume, kernel: ConvKernel, bias: number[], s: number, p: number): Volume => conv2dLayer(input, kernel, bias.map(() => 0), s, p);
-const convFirstChannel = (input: Volume, kernel: ConvKernel, bias: number[], s: number, p: number): Volume =>
-  conv2dLayer(input.map((r) => r.map((px) => [px[0]])), kernel.map((r) => r.map((cell) => [cell[0]])), bias, s, p);
-const convOneSliceForAllChannels = (input: Volume, kernel: ConvKernel, bias: number[], s: number, p: number): Volume =>
-  conv2dLayer(input, kernel.map((r) => r.map((cell) => cell.map(() => cell[0]))), bias, s, p);
-const convSquareKernel = (input: Volume, kernel: ConvKernel, bias: number[], s: number, p: number): Volume => {
-  const k = kernel.length; // assumes kw = kh
-  const square = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => kernel[a][b] ?? kernel[a][0].map((ch) => ch.map(() => 0))));
-  return conv2dLayer(input, square, bias, s, p);
-};
-
-const fieldsNoJump = (layers: LayerStep[]): number[] => receptiveFields(layers.map((l) => ({ kernel: l.kernel, stride: 1 })));
-const fieldsFromZero = (layers: LayerStep[]): number[] => receptiveFields(layers).map((r) => r - 1);
-const fieldsKTimesJump = (layers: LayerStep[]): number[] => {
-  let r = 1, j = 1;
-  return layers.map((l) => { r += l.kernel * j; j *= l.stride; return r; });
-};
-const fieldsJumpUpdatedFirst = (layers: LayerStep[]): number[] => {
-  let r = 1, j = 1;
-  return layers.map((l) => { j *= l.stride; r += (l.kernel - 1) * j; return r; });
-};
-
-const NB = "08-camadas-batchnorm";
-const trials: ExerciseTrial[] = [
-  { id: "batchnorm-train", notebook: NB, reference: batchNormTrain, mistake: bnRowsInsteadOfColumns },
-  { id: "batchnorm-train", notebook: NB, reference: batchNormTrain, mistake: bnNoEpsilon },
-  { id: "batchnorm-train", notebook: NB, reference: batchNormTrain, mistake: bnSwappedMomentum },
-  { id: "batchnorm-train", notebook: NB, reference: batchNormTrain, mistake: bnUnbiased },
-  { id: "batchnorm-train", notebook: NB, reference: batchNormTrain, mistake: bnNoUpdate },
-  { id: "batchnorm-inference", notebook: NB, reference: batchNormInference, mistake: inferWithBatchStats },
-  { id: "batchnorm-inference", notebook: NB, reference: batchNormInference, mistake: inferNoEpsilon },
-  { id: "conv2d-layer", notebook: NB, reference: conv2dLayer, mistake: convNoBias },
-  { id: "conv2d-layer", notebook: NB, reference: conv2dLayer, mistake: convFirstChannel },
-  { id: "conv2d-layer", notebook: NB, reference: conv2dLayer, mistake: convOneSliceForAllChannels },
-  { id: "conv2d-layer", notebook: NB, reference: conv2dLayer, mistake: convSquareKernel },
-  { id: "receptive-field", notebook: NB, reference: receptiveFields, mistake: fieldsNoJump },
-  { id: "receptive-field", notebook: NB, reference: receptiveFields, mistake: fieldsFromZero },
-  { id: "receptive-field", notebook: NB, reference: receptiveFields, mistake: fieldsKTimesJump },
-  { id: "receptive-field", notebook: NB, reference: receptiveFields, mistake: fieldsJumpUpdatedFirst },
-];
-
 describe("lesson 08 exercises: each plausible mistake fails", () => {
   before(async () => { await tf.setBackend("cpu"); });
-  describeExerciseTrials(trials, { message: /esperado|erro/, minPublic: 4, minHidden: 2 });
+  describeExerciseTrials(lesson08Trials, { message: /esperado|erro/, minPublic: 4, minHidden: 2 });
 
   it("the square-kernel mistake fails on the non-square cases only (the cases are what catch it)", async () => {
     const report = await evaluate("conv2d-layer", convSquareKernel);
