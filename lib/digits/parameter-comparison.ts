@@ -46,7 +46,7 @@ async function trainOne(model: tf.LayersModel, o: ParameterComparisonSettings, t
   const { train, validation } = mnistSplit({ train: trainSize, validation: o.validation, seed });
   const optimizer = tf.train.adam(o.learningRate);
   try {
-    const run = await trainStepByStep(model, train, validation, { epochs: o.epochs, batchSize: o.batchSize, seed, optimizer, label });
+    const run = await trainStepByStep(model, train, validation, { epochs: o.epochs, batchSize: o.batchSize, seed, optimizer, label, validateEachEpoch: false });
     return { params: run.params, trainAccuracy: run.trainAccuracy, valAccuracy: run.valAccuracy[run.valAccuracy.length - 1], seconds: run.seconds };
   } finally {
     optimizer.dispose();

@@ -18,12 +18,14 @@ export interface StepTrainingOptions {
   optimizer: tf.Optimizer;
   /** Label of the progress line. */
   label: string;
+  /** Measure the validation accuracy after every epoch (default) or only after the last one. */
+  validateEachEpoch?: boolean;
 }
 
 export interface StepTrainingRun {
   /** Training loss of every step. */
   stepLoss: number[];
-  /** Validation accuracy after each epoch. */
+  /** Validation accuracy after each epoch (only the last one when validateEachEpoch is false). */
   valAccuracy: number[];
   /** Training-set accuracy after the last epoch (inference mode). */
   trainAccuracy: number;
@@ -58,8 +60,9 @@ export async function trainStepByStep(model: tf.LayersModel, train: DigitSet, va
         stepLoss.push(Array.isArray(out) ? out[0] : out);
         tf.dispose([idx, xs, ys]);
       }
-      valAccuracy.push(await accuracy(model, v.xs, v.ys));
-      progress.tick(1, { "val. acurácia": valAccuracy[valAccuracy.length - 1].toFixed(3) });
+      const last = epoch === o.epochs - 1;
+      if (o.validateEachEpoch !== false || last) valAccuracy.push(await accuracy(model, v.xs, v.ys));
+      progress.tick(1, valAccuracy.length ? { "val. acurácia": valAccuracy[valAccuracy.length - 1].toFixed(3) } : {});
     }
     progress.finish();
     const trainAccuracy = await accuracy(model, t.xs, t.ys);
