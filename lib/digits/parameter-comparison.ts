@@ -23,7 +23,7 @@ export interface ParameterComparisonOptions {
 export type ParameterComparisonSettings = Required<ParameterComparisonOptions>;
 
 export const PARAMETER_COMPARISON_DEFAULTS: ParameterComparisonSettings = {
-  trainSizes: [100, 300], validation: 500, hidden: 64, epochs: 15, batchSize: 32, learningRate: 0.01, seeds: [1, 2, 3],
+  trainSizes: [100, 300], validation: 500, hidden: 64, epochs: 10, batchSize: 32, learningRate: 0.01, seeds: [1, 2, 3],
 };
 
 /** One network's result for one seed (accuracies after the last epoch, inference mode). */
