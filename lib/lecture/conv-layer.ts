@@ -3,7 +3,7 @@
 // The kernel uses Keras' layout, kernel[a][b][c][f] (kh x kw x C x F), the same numbers
 // tf.layers.conv2d keeps in its weights, so a trained layer's kernel can be fed in as is.
 import { resolvePads, Padding, Volume, volumeShape } from "./convolution";
-import { convParams } from "./connectivity";
+import { convParams } from "./parameters";
 
 /** A Conv2D kernel in Keras' layout: kernel[row][col][inChannel][filter], kh x kw x C x F. */
 export type ConvKernel = number[][][][];
