@@ -26,6 +26,12 @@ export * from "./lecture/head-and-body";
 export * from "./lecture/dropout";
 export * from "./lecture/images";
 export * from "./lecture/figures";
+// Lesson 08, the layers the pneumonia model relies on: BatchNormalization, the Conv2D layer,
+// the receptive field, filters learned by gradient descent.
+export * from "./lecture/batchnorm";
+export * from "./lecture/conv-layer";
+export * from "./lecture/receptive-field";
+export * from "./lecture/learn-filter";
 // Lessons 05-07 on real digits: MNIST, the digit CNN and its experiments.
 export * from "./digits/mnist";
 export * from "./digits";

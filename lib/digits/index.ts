@@ -4,3 +4,6 @@ export * from "./digit-cnn";
 export * from "./dropout-comparison";
 export * from "./seeded-dropout";
 export * from "./shift-robustness";
+export * from "./step-training";
+export * from "./batchnorm-comparison";
+export * from "./parameter-comparison";
