@@ -16,7 +16,7 @@ export interface BatchNormLayerDrift {
   varianceRatio: number;
 }
 
-export interface BatchNormComparison {
+export interface BatchNormStatisticsComparison {
   moving: { loss: number; accuracy: number };
   batch: { loss: number; accuracy: number };
   layers: BatchNormLayerDrift[];
@@ -68,7 +68,7 @@ function drift(layer: tf.layers.Layer, batches: { mean: tf.Tensor; variance: tf.
 }
 
 /** Loss and accuracy of `model` on `data` with moving vs batch statistics, and how far each BatchNormalization's moving statistics are. */
-export function compareBatchNormStatistics(model: tf.LayersModel, data: LabeledImages, batchSize = 50): BatchNormComparison {
+export function compareBatchNormStatistics(model: tf.LayersModel, data: LabeledImages, batchSize = 50): BatchNormStatisticsComparison {
   assertLabeledImages(data, "compareBatchNormStatistics");
   assertChain(model);
   const bnLayers = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
