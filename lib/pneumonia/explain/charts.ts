@@ -55,7 +55,7 @@ export function featureMapFigure(layers: LayerMaps[], image: number, opts: { cha
       for (const v of layer.values) for (let i = c; i < v.length; i += layer.layer.shape[2]) max = Math.max(max, v[i]);
       const m = channelImage(layer.values[image], layer.layer.shape, c);
       images.push(m.map((row) => row.map((v) => (max > 0 ? Math.max(0, v) / max : 0))));
-      titles.push(`${layer.layer.label} · filtro ${c} (${h}x${w})`);
+      titles.push(`${layer.layer.label}, f${c} (${h}x${w})`);
     }
   }
   return imageGrid(images, { titles, columns: count, cellSize: opts.cellSize ?? 110, range: [0, 1], title: opts.title });
@@ -130,4 +130,19 @@ export function reliabilityFigure(rel: Reliability, title?: string): Figure {
       yaxis2: { domain: [0, 0.24], anchor: "x2", title: { text: "imagens" } },
     },
   };
+}
+
+/** One row per example: the X-ray, then each heat map over it (Grad-CAM of some layers, saliency...). */
+export function explanationGrid(images: Uint8Array, size: number, examples: { index: number; title: string }[], maps: { name: string; heat: Float32Array[] }[], cellSize = 150): Figure {
+  const cells: PixelImage[] = [], titles: string[] = [];
+  examples.forEach((e, row) => {
+    const xray = xrayImage(images, size, e.index);
+    cells.push(xray);
+    titles.push(e.title);
+    for (const m of maps) {
+      cells.push(heatOverlay(xray, m.heat[row]));
+      titles.push(m.name);
+    }
+  });
+  return imageGrid(cells, { titles, columns: maps.length + 1, cellSize });
 }

@@ -6,6 +6,7 @@ export * from "./gradcam";
 export * from "./saliency";
 export * from "./shortcuts";
 export * from "./scores";
+export * from "./masking";
 export * from "./threshold";
 export * from "./calibration";
 export * from "./charts";

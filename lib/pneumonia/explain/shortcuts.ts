@@ -108,3 +108,13 @@ export function maskImages<T extends LabeledImages>(data: T, keep: Uint8Array, f
 export function outside(region: Uint8Array): Uint8Array {
   return region.map((v) => 1 - v);
 }
+
+/** Heat summaries as an aligned text table, with the uniform-map baseline. */
+export function formatHeatSummaries(rows: { name: string; summary: HeatSummary }[]): string {
+  const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+  const first = rows[0]?.summary;
+  const lines = [`${"mapa".padEnd(28)} nos pulmões  na borda  mapas vazios`];
+  for (const { name, summary } of rows) lines.push(`${name.padEnd(28)} ${pct(summary.lungs).padEnd(12)} ${pct(summary.border).padEnd(9)} ${summary.empty}`);
+  if (first) lines.push(`${"(mapa uniforme = a área)".padEnd(28)} ${pct(first.lungsArea).padEnd(12)} ${pct(first.borderArea)}`);
+  return lines.join("\n");
+}

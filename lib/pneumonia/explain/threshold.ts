@@ -138,3 +138,23 @@ export function metricsAt(scores: Scores, threshold: number): { accuracy: number
   const c = countsAt(scores, threshold);
   return { ...metricsFromCounts(c), matrix: [[c.tn, c.fp], [c.fn, c.tp]] };
 }
+
+export type OutcomeKind = "VP" | "VN" | "FP" | "FN";
+
+/**
+ * Up to `perKind` images of each outcome at `threshold` (true/false positive/negative), the
+ * most confident first: the clearest hits and the most confident mistakes.
+ */
+export function outcomeExamples(scores: Scores, threshold = 0.5, perKind = 2): { kind: OutcomeKind; index: number; probability: number; label: number }[] {
+  const kindOf = (p: number, label: number): OutcomeKind => (p >= threshold ? (label === 1 ? "VP" : "FP") : (label === 1 ? "FN" : "VN"));
+  const out: { kind: OutcomeKind; index: number; probability: number; label: number }[] = [];
+  for (const kind of ["VP", "VN", "FP", "FN"] as OutcomeKind[]) {
+    const confidence = (p: number): number => (kind === "VP" || kind === "FP" ? p : 1 - p);
+    scores.probabilities.map((p, index) => ({ kind: kindOf(p, scores.labels[index]), index, probability: p, label: scores.labels[index] }))
+      .filter((e) => e.kind === kind)
+      .sort((a, b) => confidence(b.probability) - confidence(a.probability))
+      .slice(0, perKind)
+      .forEach((e) => out.push(e));
+  }
+  return out;
+}
