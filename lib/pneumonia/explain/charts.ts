@@ -95,10 +95,10 @@ export function rocPrFigure(roc: RocCurve, pr: PrCurve, marks: { name: string; f
 
 /** Confusion matrices [[TN, FP], [FN, TP]] side by side, each with its title. */
 export function confusionPairFigure(items: { title: string; matrix: number[][] }[]): Figure {
-  const n = items.length, gap = 0.12, w = (1 - gap * (n - 1)) / n;
+  const n = items.length, gap = 0.22, w = (1 - gap * (n - 1)) / n;
   const labels = ["NORMAL", "PNEUMONIA"];
   const data: Trace[] = [];
-  const layout: { [key: string]: unknown } = { width: 340 * n + 60, height: 360, margin: { l: 90, r: 20, t: 60, b: 70 }, annotations: [] };
+  const layout: { [key: string]: unknown } = { width: 380 * n + 60, height: 360, margin: { l: 90, r: 20, t: 60, b: 70 }, annotations: [] };
   items.forEach((item, i) => {
     const k = i === 0 ? "" : String(i + 1), x0 = i * (w + gap);
     data.push({ type: "heatmap", z: item.matrix, x: labels, y: labels, xaxis: `x${k}`, yaxis: `y${k}`, showscale: false,
