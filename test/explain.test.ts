@@ -4,6 +4,9 @@
 // ROC AUC equals the pairwise (Mann-Whitney) probability, the threshold search equals a
 // brute force, reliability bins count every image, regions and masks do what they say.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom } from "../lib/common/random";
 import { buildModel } from "../lib/pneumonia/model/build";
@@ -14,6 +17,9 @@ import {
   saliencyMaps, xrayFeatureMaps,
 } from "../lib/pneumonia/explain";
 import { metricsFromCounts } from "../lib/pneumonia/training/metrics";
+import { saveCheckpoint } from "../lib/pneumonia/training/checkpoint";
+import { PRESETS } from "../lib/pneumonia/training/presets";
+import { checkpointSources, loadBestCheckpoint } from "../lib/pneumonia/explain/trained-model";
 import { syntheticScores } from "../lib/exercises/10-o-que-o-modelo-ve";
 
 function randomImages(count: number, size: number, seed: number): LabeledImages {
@@ -143,5 +149,33 @@ describe("notebook 10: threshold, curves, calibration, regions", () => {
       const o = 3 * (1600 + p);
       assert.equal(masked.images[o], r.border[p] ? 0 : imgs.images[o]);
     }
+  });
+});
+
+describe("notebook 10: the trained model", () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "cnn-explain-"));
+  const saved = process.env.CNN_COURSE_CACHE;
+  before(() => { process.env.CNN_COURSE_CACHE = cache; });
+  after(() => {
+    if (saved === undefined) delete process.env.CNN_COURSE_CACHE; else process.env.CNN_COURSE_CACHE = saved;
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+
+  it("skips a checkpoint for another image size and loads the next one, saying which", async () => {
+    const preset = PRESETS.smoke;
+    const [notebook09, trainCommand] = checkpointSources(preset);
+    assert.equal(notebook09.dir, path.join(cache, "runs", "notebook-smoke"));
+    assert.equal(await loadBestCheckpoint(preset), null);
+    const wrong = buildModel(40), right = buildModel(preset.imageSize, { seed: 5 });
+    const state = { bestEpoch: 2, epochsDone: 2, bestValLoss: 0.5 };
+    await saveCheckpoint(path.join(notebook09.dir, "best"), { model: wrong, state });
+    await saveCheckpoint(path.join(trainCommand.dir, "best"), { model: right, state });
+    const found = await loadBestCheckpoint(preset);
+    assert.ok(found);
+    assert.match(found!.description, /npm run train -- --preset smoke: melhor época 2 de 2 \(val_loss 0.5000\)/);
+    assert.deepEqual(found!.model.inputs[0].shape, [null, 48, 48, 3]);
+    const a = right.getWeights()[0].dataSync(), b = found!.model.getWeights()[0].dataSync();
+    assert.ok(a.every((v, i) => v === b[i]));
+    [wrong, right, found!.model].forEach((m) => m.dispose());
   });
 });

@@ -47,7 +47,14 @@ export async function loadBestCheckpoint(preset: TrainingPreset, sources = check
   for (const source of sources) {
     const dir = bestCheckpointDir(source.dir);
     if (!findCheckpoint(dir)) continue;
-    const loaded = await loadCheckpoint<TrainingState>(dir);
+    let loaded: Awaited<ReturnType<typeof loadCheckpoint<TrainingState>>>;
+    try {
+      loaded = await loadCheckpoint<TrainingState>(dir);
+    } catch (err) {
+      // Another kernel may be rewriting it right now (notebook 09 training): try the next one.
+      console.log(`(não consegui ler ${dir}: ${(err as Error).message}; tento o próximo)`);
+      continue;
+    }
     const shape = loaded.model.inputs[0].shape;
     if (shape[1] !== preset.imageSize || shape[2] !== preset.imageSize) {
       console.log(`(ignorei ${dir}: modelo para ${shape[1]}x${shape[2]}, o preset ${preset.name} usa ${preset.imageSize}x${preset.imageSize})`);
