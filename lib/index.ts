@@ -42,3 +42,6 @@ export * from "./pneumonia/data/split";
 export * from "./pneumonia/data/xray-grid";
 export * from "./pneumonia/model";
 export * from "./pneumonia/training";
+// Lesson 10, after the pneumonia example: feature maps, Grad-CAM, saliency, shortcuts,
+// ROC/PR and the threshold, calibration.
+export * from "./pneumonia/explain";
