@@ -26,6 +26,7 @@ export * from "./lecture/head-and-body";
 export * from "./lecture/dropout";
 export * from "./lecture/images";
 export * from "./lecture/figures";
+export * from "./lecture/cnn-diagram";
 // Lesson 08, the layers the pneumonia model relies on: BatchNormalization, the Conv2D layer,
 // the receptive field, filters learned by gradient descent.
 export * from "./lecture/batchnorm";

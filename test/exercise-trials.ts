@@ -14,6 +14,8 @@ export interface ExerciseTrial {
   reference: unknown;
   /** A plausible wrong submission that some case must catch. */
   mistake: unknown;
+  /** More plausible wrong submissions, by what they get wrong: each must fail a public case too. */
+  moreMistakes?: Record<string, unknown>;
 }
 
 export interface TrialOptions {
@@ -47,6 +49,15 @@ export function describeExerciseTrials(trials: ExerciseTrial[], opts: TrialOptio
         const failed = report.cases.filter((c) => !c.passed);
         assert.ok(failed.length >= 1 && failed.every((c) => message.test(c.message)), JSON.stringify(failed));
       });
+
+      for (const [what, wrong] of Object.entries(t.moreMistakes ?? {})) {
+        it(`fails a plausible mistake: ${what}`, async () => {
+          const report = await evaluate(t.id, wrong);
+          assert.equal(report.status, "failed", JSON.stringify(report));
+          const failed = report.cases.filter((c) => !c.passed);
+          assert.ok(failed.length >= 1 && failed.every((c) => message.test(c.message)), JSON.stringify(failed));
+        });
+      }
 
       it("an untouched stub reports not done", async () => {
         const report = await evaluate(t.id, () => todo());

@@ -8,8 +8,22 @@ import { dropoutForward } from "../lib/lecture/dropout";
 import { evaluate } from "../lib/check/check";
 import { avgPool2d, maxPool2d } from "../lib/lecture/pooling";
 import { cnnParams, denseParamsAfterPooling } from "../lib/lecture/parameters";
-import { Rng } from "../lib/common/random";
+import { Rng, shuffled } from "../lib/common/random";
+import { dropoutCase } from "../lib/exercises/07-dropout";
 import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
+
+/** A dropout that draws with Math.random() instead of the given generator. */
+const mathRandomDropout = (x: number[], rate: number): { output: number[]; mask: number[] } => {
+  const mask = x.map(() => (Math.random() < rate ? 0 : 1));
+  return { output: x.map((v, i) => (mask[i] ? v / (1 - rate) : 0)), mask };
+};
+
+/** A dropout that drops exactly round(rate * n) neurons, chosen by shuffling with the given generator. */
+const shuffledDropout = (x: number[], rate: number, random: Rng): { output: number[]; mask: number[] } => {
+  const dropped = new Set(shuffled(x.map((_, i) => i), random).slice(0, Math.round(rate * x.length)));
+  const mask = x.map((_, i) => (dropped.has(i) ? 0 : 1));
+  return { output: x.map((v, i) => (mask[i] ? v / (1 - rate) : 0)), mask };
+};
 
 /** References written the way a student would, from the lib's pieces. */
 const conv2dMultiChannel = (input: Volume, filter: Volume, stride: number): Matrix =>
@@ -39,17 +53,38 @@ const trials: ExerciseTrial[] = [
       cnnParams(size, channels, filters, k, 1, classes) },
   { id: "dropout-forward", notebook: "07-dropout", reference: dropoutForward,
     // Forgets to divide by (1 - rate).
-    mistake: (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random, "classic") },
+    mistake: (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random, "classic"),
+    moreMistakes: { "draws with Math.random()": mathRandomDropout, "drops exactly round(rate * n) by shuffling": shuffledDropout } },
 ];
 
 describe("lecture exercises (notebooks 05-07)", () => {
   before(async () => { await tf.setBackend("cpu"); });
 
-  describeExerciseTrials(trials, { message: /esperado|deveria|deve/, minPublic: 3, minHidden: 2 });
+  describeExerciseTrials(trials, { message: /esperado|deveria|deve|varia/, minPublic: 3, minHidden: 2 });
 
   describe("dropout-forward catches each wrong mask", () => {
     const failures = async (fn: unknown): Promise<string> =>
       (await evaluate("dropout-forward", fn)).cases.filter((c) => !c.passed).map((c) => c.message).join("\n");
+
+    it("Math.random() instead of the given random: the same seed gives another mask", async () => {
+      assert.match(await failures(mathRandomDropout), /mesma semente, a máscara deveria ser a mesma/);
+    });
+
+    it("exactly round(rate * n) dropped: the count never varies", async () => {
+      const message = await failures(shuffledDropout);
+      assert.match(message, /variância 0\.00/);
+      // Only the spread case catches it: the rate, the mean and fresh masks all look right.
+      const report = await evaluate("dropout-forward", shuffledDropout);
+      assert.deepEqual(report.cases.filter((c) => !c.passed).map((c) => c.name), [report.cases[report.cases.length - 1].name]);
+    });
+
+    it("the spread check passes the reference on other seeds too", async () => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const spread = dropoutCase(`semente ${seed}`, 20, 0.5, seed, { rateTolerance: 0, meanTolerance: 0, masksDiffer: true }, 300);
+        const report = await evaluate("dropout-forward", (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random), [spread]);
+        assert.equal(report.status, "passed", JSON.stringify(report.cases));
+      }
+    });
 
     it("the same neurons dropped at every iteration", async () => {
       const fixed = (x: number[], rate: number) => {

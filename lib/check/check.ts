@@ -3,7 +3,7 @@
 // It never throws into the notebook.
 import { compareValues, preview, toPlain } from "./compare";
 import { getExercise } from "./registry";
-import { isNotDone } from "./todo";
+import { isNotDone, unfinishedStub } from "./todo";
 import type { CaseResult, CheckReport, Exercise, ExerciseCase, Json } from "./types";
 import "../exercises";
 
@@ -77,9 +77,12 @@ export function thrownMessage(err: unknown): string {
   return `sua função lançou um erro: ${errorText(err)}`;
 }
 
-function notDoneReport(ex: Exercise, total: number): CheckReport {
-  return { exercise: ex.id, status: "not-done", passed: 0, total, cases: [],
-    summary: `⏳ ${ex.title}: ainda não feito — complete a célula do exercício (substitua \`todo()\`) e rode-a de novo.` };
+/** "Not done": the exercise's own stub, or (when `stub` names another function) the helper it calls. */
+export function notDoneReport(ex: Exercise, total: number, stub = ""): CheckReport {
+  const summary = stub && stub !== ex.symbol
+    ? `⏳ ${ex.title}: a sua \`${ex.symbol}\` chama \`${stub}\`, que ainda é \`todo()\`. Complete \`${stub}\` (e rode a célula dela) antes deste exercício.`
+    : `⏳ ${ex.title}: ainda não feito — complete a célula do exercício (substitua \`todo()\`) e rode-a de novo.`;
+  return { exercise: ex.id, status: "not-done", passed: 0, total, cases: [], summary };
 }
 
 /** The summary line and status for judged cases. */
@@ -102,7 +105,7 @@ export async function evaluate(exerciseId: string, submission: unknown, cases?: 
     try {
       results.push(judgeCase(c, await runCase(ex, submission, c)));
     } catch (err) {
-      if (isNotDone(err)) return notDoneReport(ex, list.length);
+      if (isNotDone(err)) return notDoneReport(ex, list.length, unfinishedStub(err));
       results.push({ name: c.name, passed: false, message: thrownMessage(err) });
     }
   }

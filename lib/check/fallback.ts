@@ -1,23 +1,49 @@
 // Lets teaching cells that use a student's function keep working before the student
 // wrote it: an unfinished stub (todo()) falls back to the course's reference, once announced.
-import { isNotDone } from "./todo";
+// The reference is found by exercise id (`studentOrReference(convolve, "convolve")`), so
+// student notebooks never import a reference implementation by name.
+import { getExercise } from "./registry";
+import { isNotDone, unfinishedStub } from "./todo";
+import "../exercises";
 
 const announced = new Set<string>();
 
+type AnyFunction = (...args: never[]) => unknown;
+
+/** The reference of exercise `exerciseId` (its `reference` field), checked to be a function. */
+export function exerciseReference(exerciseId: string): { reference: AnyFunction; label: string } {
+  const ex = getExercise(exerciseId);
+  if (typeof ex.reference !== "function") {
+    throw new Error(`O exercício "${exerciseId}" não tem uma implementação de referência em função (campo reference).`);
+  }
+  return { reference: ex.reference as AnyFunction, label: ex.symbol };
+}
+
+function announce(label: string, err: unknown): void {
+  if (announced.has(label)) return;
+  announced.add(label);
+  const stub = unfinishedStub(err);
+  const what = stub && stub !== label ? `${label} chama ${stub}, que ainda não foi feito` : `${label} ainda não foi feito`;
+  console.log(`ℹ️ ${what}: esta célula usa a implementação de referência do curso. Complete o exercício e rode de novo para ver a sua.`);
+}
+
 /**
- * Wraps the student's `submission`: each call runs it; if it is still `todo()`, the call
- * runs `reference` instead and says so (once per label). Real errors are not hidden.
+ * Wraps the student's `submission`: each call runs it; if it is still `todo()` (or calls a
+ * helper that is), the call runs the reference instead and says so (once per label).
+ * Real errors are not hidden. Two forms:
+ *  - `studentOrReference(convolve, "convolve")`: the reference of that exercise id;
+ *  - `studentOrReference(fn, reference, label)`: an explicit reference (for code that is not an exercise).
  */
-export function studentOrReference<A extends unknown[], R>(submission: (...args: A) => R, reference: (...args: A) => R, label: string): (...args: A) => R {
-  return (...args: A): R => {
+export function studentOrReference<F extends AnyFunction>(submission: F, exerciseId: string): F;
+export function studentOrReference<A extends unknown[], R>(submission: (...args: A) => R, reference: (...args: A) => R, label: string): (...args: A) => R;
+export function studentOrReference(submission: AnyFunction, second: string | AnyFunction, third?: string): AnyFunction {
+  const { reference, label } = typeof second === "string" ? exerciseReference(second) : { reference: second, label: third ?? "a função" };
+  return (...args: never[]): unknown => {
     try {
       return submission(...args);
     } catch (err) {
       if (!isNotDone(err)) throw err;
-      if (!announced.has(label)) {
-        announced.add(label);
-        console.log(`ℹ️ ${label} ainda não foi feito: esta célula usa a implementação de referência do curso. Complete o exercício e rode de novo para ver a sua.`);
-      }
+      announce(label, err);
       return reference(...args);
     }
   };

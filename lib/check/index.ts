@@ -1,5 +1,5 @@
 export * from "./types";
-export { todo, NotDoneError, isNotDone } from "./todo";
+export { todo, NotDoneError, isNotDone, unfinishedStub } from "./todo";
 export { check, evaluate, judgeCase, runCase, formatReport, summarize, validateSubmission, SubmissionError } from "./check";
 export { compareValues, shapeOf, toPlain, preview } from "./compare";
 export { getExercise, allExercises, registerExercises } from "./registry";

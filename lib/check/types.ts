@@ -44,6 +44,11 @@ export interface Exercise {
    * kernel, so it may build tfjs models; may be async.
    */
   run?: (submission: unknown, testCase: ExerciseCase) => Json | Promise<Json>;
+  /**
+   * The course's own answer (what a correct submission is), for the fallback of teaching
+   * cells: `studentOrReference(fn, "<id>")`. Student notebooks never import it by name.
+   */
+  reference?: unknown;
 }
 
 /** What one case gave. */

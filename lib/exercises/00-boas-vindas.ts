@@ -29,6 +29,7 @@ export const exercises: Exercise[] = [
     points: 1,
     symbol: "mean",
     kind: "function",
+    reference: mean,
     cases: () => [
       meanCase("[1, 2, 3, 4]", [1, 2, 3, 4]),
       meanCase("um só número", [7]),

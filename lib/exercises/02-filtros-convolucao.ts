@@ -29,6 +29,7 @@ export const exercises: Exercise[] = [
     points: 1,
     symbol: "applyFilterAt",
     kind: "function",
+    reference: windowProductSum,
     cases: () => {
       const rng = seededRandom(2024);
       const image = randomMatrix(6, 7, rng), kernel = randomMatrix(3, 3, rng), wide = randomMatrix(2, 3, rng);
@@ -49,6 +50,7 @@ export const exercises: Exercise[] = [
     points: 2,
     symbol: "convolve",
     kind: "function",
+    reference: (image: Matrix, kernel: Matrix): Matrix => conv2d(image, kernel),
     cases: () => [
       { name: "o 9 com o filtro de circunferência (mapa 5x3)", args: [NINE, CIRCLE_FILTER], expected: conv2d(NINE, CIRCLE_FILTER) },
       { name: "o 9 com o filtro de linha vertical", args: [NINE, VERTICAL_LINE_FILTER], expected: conv2d(NINE, VERTICAL_LINE_FILTER) },

@@ -1,7 +1,7 @@
 // Exercises of notebook 03 (stride, padding, ReLU): output size, zero padding, the full
 // conv2d and ReLU, each compared with TensorFlow.js on fixed inputs and seeded random ones.
 import { relu } from "../lecture/activation";
-import { Matrix } from "../lecture/convolution";
+import { conv2d, Matrix, outputSize, zeroPad } from "../lecture/convolution";
 import { featureMap } from "../lecture/detection";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { CIRCLE_FILTER, NINE } from "../lecture/images";
@@ -18,9 +18,12 @@ export function conv2dCase(name: string, image: Matrix, kernel: Matrix, stride: 
   return { name: `${name}, passo ${stride}, preenchimento ${padding} (igual a tf.conv2d)`, args: [image, kernel, stride, padding], expected: tfConv2d(image, kernel, stride, padding), tolerance: 1e-5 };
 }
 
-export function randomConv2dCase(seed: number, rows: number, cols: number, k: number, stride: number, padding: number): ExerciseCase {
+/** A conv2d case on seeded numbers; `k` is the side of a square filter or [kRows, kCols]. */
+export function randomConv2dCase(seed: number, rows: number, cols: number, k: number | [number, number], stride: number, padding: number): ExerciseCase {
   const rng = seededRandom(seed);
-  return conv2dCase(`aleatório ${rows}x${cols}, filtro ${k}x${k}, semente ${seed}`, randomMatrix(rows, cols, rng, -2, 2), randomMatrix(k, k, rng), stride, padding);
+  const [kRows, kCols] = typeof k === "number" ? [k, k] : k;
+  const shape = kRows === kCols ? `${kRows}x${kCols}` : `${kRows}x${kCols} (não quadrado)`;
+  return conv2dCase(`aleatório ${rows}x${cols}, filtro ${shape}, semente ${seed}`, randomMatrix(rows, cols, rng, -2, 2), randomMatrix(kRows, kCols, rng), stride, padding);
 }
 
 export const exercises: Exercise[] = [
@@ -31,6 +34,7 @@ export const exercises: Exercise[] = [
     points: 1,
     symbol: "outputSize",
     kind: "function",
+    reference: outputSize,
     cases: () => [
       outputSizeCase(7, 3, 1, 0),
       outputSizeCase(5, 3, 1, 0),
@@ -49,6 +53,7 @@ export const exercises: Exercise[] = [
     points: 1,
     symbol: "zeroPad",
     kind: "function",
+    reference: (image: Matrix, p: number): Matrix => zeroPad(image, p),
     cases: () => {
       const rng = seededRandom(303);
       const small = randomMatrix(3, 4, rng);
@@ -67,6 +72,7 @@ export const exercises: Exercise[] = [
     points: 3,
     symbol: "conv2d",
     kind: "function",
+    reference: (image: Matrix, kernel: Matrix, stride: number, padding: number): Matrix => conv2d(image, kernel, stride, padding),
     cases: () => [
       conv2dCase("o 9 com a circunferência", NINE, CIRCLE_FILTER, 1, 0),
       conv2dCase("o 9 com a circunferência", NINE, CIRCLE_FILTER, 2, 0),
@@ -76,6 +82,8 @@ export const exercises: Exercise[] = [
       randomConv2dCase(32, 9, 9, 3, 3, 0),
       randomConv2dCase(33, 7, 10, 5, 2, 2),
       randomConv2dCase(34, 6, 6, 2, 2, 1),
+      randomConv2dCase(35, 7, 8, [2, 3], 2, 1),
+      randomConv2dCase(36, 6, 5, [3, 1], 1, 0),
     ],
   },
   {
@@ -85,6 +93,7 @@ export const exercises: Exercise[] = [
     points: 1,
     symbol: "relu",
     kind: "function",
+    reference: relu,
     cases: () => {
       const map = featureMap(NINE, CIRCLE_FILTER);
       const random = randomMatrix(4, 6, seededRandom(404), -3, 3);

@@ -1,10 +1,10 @@
 // Exercises of notebook 04 (other filters and the eye detector): finding the peaks of a
-// feature map, and designing a filter that finds one part of the "9".
+// feature map, and the threshold that tolerates a few pixels that differ from the filter.
 import type { Matrix } from "../lecture/convolution";
 import { featureMap, findPeaks } from "../lecture/detection";
-import type { Exercise, ExerciseCase, Json } from "../check/types";
-import { EYE_FILTER, eyeScene, NINE } from "../lecture/images";
-import { randomMatrix, seededRandom } from "../common/random";
+import type { Exercise, ExerciseCase } from "../check/types";
+import { CIRCLE_FILTER, EYE_FILTER, eyeScene } from "../lecture/images";
+import { randomMatrix, seededRandom, shuffled } from "../common/random";
 
 const NOTEBOOK = "04-outros-filtros-olhos";
 
@@ -19,20 +19,31 @@ export const EYE_SCENES: { name: string; rows: number; cols: number; eyes: [numb
   { name: "cinco olhos espalhados", rows: 16, cols: 24, eyes: [[1, 2], [3, 15], [7, 12], [9, 6], [12, 18]], faces: false },
 ];
 
-/** Checks a proposed filter: the map on the "9" reaches 1 at [row][col] and only there. */
-export function verifyPartFilter(row: number, col: number, image: Matrix = NINE): (obtained: Json) => string | null {
-  return (obtained) => {
-    if (!Array.isArray(obtained) || obtained.length !== 3 || !obtained.every((r) => Array.isArray(r) && r.length === 3 && r.every((v) => typeof v === "number"))) {
-      return "esperava uma matriz 3x3 de números (number[][]).";
-    }
-    const filter = obtained as number[][];
-    if (!filter.flat().every((v) => v === 1 || v === -1)) return "use só +1 e -1 no filtro (como os filtros da aula).";
-    const map = featureMap(image, filter);
-    const top = findPeaks(map, 0.999);
-    if (top.length === 1 && top[0][0] === row && top[0][1] === col) return null;
-    const best = Math.max(...map.flat());
-    return `o mapa do seu filtro vale ${map[row][col].toFixed(2)} em [${row}][${col}] (queremos 1.00), e chega a ${best.toFixed(2)} em ${JSON.stringify(findPeaks(map, best - 1e-9))}; queremos 1.00 só em [${row}][${col}].`;
-  };
+/**
+ * The reference of detection-threshold: the map value (sum / number of weights) of a
+ * window that disagrees with a +1/-1 filter in `mismatches` cells. Each disagreeing cell
+ * turns a +1 product into -1, so it takes 2 from the sum.
+ */
+export function detectionThreshold(filter: Matrix, mismatches: number): number {
+  const cells = filter.length * filter[0].length;
+  return (cells - 2 * mismatches) / cells;
+}
+
+/**
+ * A case whose expected value is measured, not computed by the formula: the filter is
+ * applied (featureMap) to a copy of itself with `mismatches` cells flipped, chosen by `seed`.
+ */
+export function thresholdCase(name: string, filter: Matrix, mismatches: number, seed: number): ExerciseCase {
+  const cols = filter[0].length;
+  const order = shuffled(Array.from({ length: filter.length * cols }, (_, i) => i), seededRandom(seed)).slice(0, mismatches);
+  const window = filter.map((row, r) => row.map((v, c) => (order.includes(r * cols + c) ? -v : v)));
+  return { name: `${name}, ${mismatches} pixel(s) diferente(s)`, args: [filter, mismatches], expected: featureMap(window, filter)[0][0], tolerance: 1e-9 };
+}
+
+/** A seeded rows x cols filter of +1 and -1. */
+export function signFilter(rows: number, cols: number, seed: number): Matrix {
+  const rng = seededRandom(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => (rng() < 0.5 ? -1 : 1)));
 }
 
 export const exercises: Exercise[] = [
@@ -43,6 +54,7 @@ export const exercises: Exercise[] = [
     points: 2,
     symbol: "findPeaks",
     kind: "function",
+    reference: findPeaks,
     cases: () => [
       ...EYE_SCENES.map((s) => peaksCase(`olhos: ${s.name} (limiar 0.99)`, featureMap(eyeScene(s.rows, s.cols, s.eyes, { faces: s.faces }), EYE_FILTER), 0.99)),
       peaksCase("aleatório 5x6, semente 44, limiar 0.5", randomMatrix(5, 6, seededRandom(44)), 0.5),
@@ -51,13 +63,19 @@ export const exercises: Exercise[] = [
     ],
   },
   {
-    id: "corner-filter",
+    id: "detection-threshold",
     notebook: NOTEBOOK,
-    title: "Um filtro sob medida para o canto superior esquerdo do 9",
-    points: 1,
-    symbol: "cornerFilter",
-    // A function (not a const) so that an untouched stub is "not done" instead of a cell error.
+    title: "O limiar que tolera alguns pixels diferentes",
+    points: 2,
+    symbol: "detectionThreshold",
     kind: "function",
-    cases: () => [{ name: "mapa no 9 vale 1 só em [0][0]", args: [], verify: verifyPartFilter(0, 0) }],
+    reference: detectionThreshold,
+    cases: () => [
+      thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 0, 41),
+      thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 1, 42),
+      thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 2, 43),
+      thresholdCase("o filtro de circunferência (3x3)", CIRCLE_FILTER, 1, 44),
+      thresholdCase("filtro aleatório 2x4", signFilter(2, 4, 45), 3, 46),
+    ],
   },
 ];

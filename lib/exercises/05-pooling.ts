@@ -6,7 +6,8 @@ import type { Matrix } from "../lecture/convolution";
 import { featureMap } from "../lecture/detection";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { CIRCLE_FILTER, NINE } from "../lecture/images";
-import type { PoolMode } from "../lecture/pooling";
+import { avgPool2d, maxPool2d, PoolMode } from "../lecture/pooling";
+import { denseParamsAfterPooling } from "../lecture/parameters";
 import { randomMatrix, seededRandom } from "../common/random";
 import { tfDenseParamsAfterPooling, tfPool2d } from "./tf-reference";
 
@@ -61,6 +62,7 @@ export const exercises: Exercise[] = [
     points: 2,
     symbol: "maxPool2d",
     kind: "function",
+    reference: maxPool2d,
     cases: () => poolCases("max"),
   },
   {
@@ -70,6 +72,7 @@ export const exercises: Exercise[] = [
     points: 2,
     symbol: "avgPool2d",
     kind: "function",
+    reference: avgPool2d,
     cases: () => poolCases("average"),
   },
   {
@@ -79,6 +82,7 @@ export const exercises: Exercise[] = [
     points: 2,
     symbol: "denseParamsAfterPooling",
     kind: "function",
+    reference: denseParamsAfterPooling,
     cases: () => [
       pooledParamsCase('o mapa do "9"', 5, 3, 1, 2, 1, 10),
       pooledParamsCase('o mapa do "9"', 5, 3, 1, 2, 2, 10),

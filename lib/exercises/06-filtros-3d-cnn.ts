@@ -1,7 +1,8 @@
 // Exercises of notebook 06 (3D filters, the full CNN): a multi-channel convolution
 // compared with tf.conv2d, the flatten ("desenrolar") compared with tf.layers.flatten,
 // and the parameter count of a small CNN compared with the tf.layers model's own count.
-import type { Volume } from "../lecture/convolution";
+import { channelOf, conv2dChannels, Matrix, Volume } from "../lecture/convolution";
+import { cnnParams } from "../lecture/parameters";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { Rng, seededRandom } from "../common/random";
 import { tfCnnParams, tfConvVolume, tfFlatten } from "./tf-reference";
@@ -49,6 +50,10 @@ export function headAndBodyExample(): { image: Volume; head: Volume; body: Volum
   return { image: randomVolume(6, 6, 3, rng, 0, 1), head: randomVolume(3, 3, 3, rng), body: randomVolume(3, 3, 3, rng) };
 }
 
+/** The references of the exercises: one 3D filter's map, and the Flatten order (row, column, channel). */
+export const conv2dMultiChannel = (input: Volume, filter: Volume, stride: number): Matrix => channelOf(conv2dChannels(input, [filter], stride), 0);
+export const flattenVolume = (volume: Volume): number[] => volume.flat(2);
+
 export const exercises: Exercise[] = [
   {
     id: "conv-multichannel",
@@ -57,6 +62,7 @@ export const exercises: Exercise[] = [
     points: 3,
     symbol: "conv2dMultiChannel",
     kind: "function",
+    reference: conv2dMultiChannel,
     cases: () => {
       const { image, head, body } = headAndBodyExample();
       const oneChannel = randomVolume(5, 5, 1, seededRandom(61));
@@ -78,6 +84,7 @@ export const exercises: Exercise[] = [
     points: 1,
     symbol: "flatten",
     kind: "function",
+    reference: flattenVolume,
     cases: () => {
       const rng = seededRandom(66);
       return [
@@ -95,6 +102,7 @@ export const exercises: Exercise[] = [
     points: 2,
     symbol: "cnnParameterCount",
     kind: "function",
+    reference: cnnParams,
     cases: () => [
       cnnParamsCase("a CNN de dígitos deste notebook", 28, 1, 8, 3, 2, 10),
       cnnParamsCase("mais filtros", 28, 1, 32, 3, 2, 10),

@@ -1,7 +1,9 @@
-// Exercises of notebook 08 (the Keras pneumonia example). Parte 1: counts, class weights,
-// the two blocks, output sizes, precision and recall from a confusion matrix. Parte 2: the
-// whole architecture layer by layer and where each dropout sits. Expected values come from
-// the lib (countLabels, classWeights, the reference blocks, buildModel, metricsFromCounts).
+// Exercises of notebook 09 (the Keras pneumonia example). Parte 1: counts, class weights,
+// the two blocks, the parameters of a separable vs a full convolution block, precision and
+// recall from a confusion matrix and the matrix back from them. Parte 2: the whole
+// architecture layer by layer for any image size, and where each dropout sits. Expected
+// values come from the lib (countLabels, classWeights, the reference blocks, buildModel,
+// metricsFromCounts) or from tf.layers' own parameter counts.
 import * as tf from "@tensorflow/tfjs";
 import { classWeights } from "../pneumonia/data/split";
 import { countLabels } from "../pneumonia/data/xray-files";
@@ -77,18 +79,32 @@ export function denseBlockCase(name: string, units: number, rate: number, inputS
   return { name, input, expected: runDenseBlock(denseBlock, { name, input }) };
 }
 
-/** Side of the feature map after each of the model's five MaxPooling2D layers, read from the real model. */
-export function pooledSizesOf(imageSize: number): number[] {
-  const model = buildModel(imageSize);
-  try {
-    return modelSummaryRows(model).filter((r) => r.type === "MaxPooling2D").map((r) => r.outputShape[0]);
-  } finally {
-    model.dispose();
-  }
+/**
+ * The reference of pneumonia-separable-params: parameters of one convBlock (two 3x3
+ * convolutions, the second one on the first one's `filters` channels, then BatchNormalization
+ * with 4 numbers per channel), with SeparableConv2D layers or with ordinary Conv2D ones.
+ */
+export function convBlockParams(inChannels: number, filters: number, separable: boolean): number {
+  const conv = (c: number): number => (separable ? 9 * c + c * filters + filters : 9 * c * filters + filters);
+  return conv(inChannels) + conv(filters) + 4 * filters;
 }
 
-export function pooledSizesCase(imageSize: number): ExerciseCase {
-  return { name: `entrada ${imageSize}x${imageSize}`, args: [imageSize], expected: pooledSizesOf(imageSize) };
+/** The same count from tf.layers: the block's layers on an 8x8xC input (the image size does not matter). */
+export function tfConvBlockParams(inChannels: number, filters: number, separable: boolean): number {
+  const layer = (): tf.layers.Layer => (separable
+    ? tf.layers.separableConv2d({ filters, kernelSize: 3, padding: "same" })
+    : tf.layers.conv2d({ filters, kernelSize: 3, padding: "same" }));
+  const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [8, 8, inChannels] }), layer(), layer(), tf.layers.batchNormalization()] });
+  const n = model.countParams();
+  model.dispose();
+  return n;
+}
+
+export function blockParamsCase(name: string, inChannels: number, filters: number, separable: boolean): ExerciseCase {
+  return {
+    name: `${name}: ${inChannels} canais de entrada, ${filters} filtros, ${separable ? "SeparableConv2D" : "Conv2D comum"} (contagem do tf.layers)`,
+    args: [inChannels, filters, separable], expected: tfConvBlockParams(inChannels, filters, separable),
+  };
 }
 
 /** [[TN, FP], [FN, TP]] and the metrics the lib computes from it. */
@@ -98,8 +114,54 @@ export function metricsCase(name: string, matrix: [[number, number], [number, nu
   return { name, args: [matrix], expected: { accuracy: m.accuracy, precision: m.precision, recall: m.recall }, tolerance: 1e-9 };
 }
 
-/** The right choices of the multiple-choice question in the notebook (precision and recall, in words). */
-export const METRIC_MEANING_ANSWER = { precision: "b", recall: "c" } as const;
+export function architectureCase(imageSize: number): ExerciseCase {
+  return { name: `as camadas de buildModel(${imageSize})`, args: [imageSize], verify: verifyArchitecture(architectureOf(imageSize)) };
+}
+
+export function dropoutsCase(imageSize: number): ExerciseCase {
+  return { name: `as camadas Dropout de buildModel(${imageSize})`, args: [imageSize], verify: verifyDropouts(dropoutsOf(imageSize)) };
+}
+
+/** Precision, recall, real positives and total of a confusion matrix [[TN, FP], [FN, TP]] (TP > 0). */
+export function metricsOfMatrix(matrix: [[number, number], [number, number]]): [number, number, number, number] {
+  const [[tn, fp], [fn, tp]] = matrix;
+  const m = metricsFromCounts({ tn, fp, fn, tp });
+  return [m.precision, m.recall, fn + tp, tn + fp + fn + tp];
+}
+
+/** The reference of pneumonia-metric-meaning: the confusion matrix back from precision, recall and the counts. */
+export function matrixFromMetrics(precision: number, recall: number, positives: number, total: number): number[][] {
+  const tp = Math.round(recall * positives);
+  const fp = Math.round(tp / precision - tp);
+  const fn = positives - tp;
+  return [[total - positives - fp, fp], [fn, tp]];
+}
+
+const CELL_HINTS = [
+  ["VN", "as radiografias normais que não viraram falso positivo"],
+  ["FP", "precisão = VP / (VP + FP): das chamadas de PNEUMONIA, quantas eram normais?"],
+  ["FN", "revocação = VP / (VP + FN): das que têm pneumonia, quantas o modelo perdeu?"],
+  ["VP", "revocação = VP / (VP + FN), e VP + FN são as radiografias com pneumonia"],
+] as const;
+
+/** Judges a reconstructed matrix: names the wrong cells with a hint, never the right numbers. */
+export function verifyMatrix(expected: number[][]): (obtained: Json) => string | null {
+  return (obtained: Json): string | null => {
+    const ok = Array.isArray(obtained) && obtained.length === 2 &&
+      obtained.every((row) => Array.isArray(row) && row.length === 2 && row.every((v) => typeof v === "number"));
+    if (!ok) return "esperava a matriz 2x2 [[VN, FP], [FN, VP]] de números inteiros.";
+    const got = (obtained as number[][]).flat(), want = expected.flat();
+    const wrong = CELL_HINTS.filter((_, i) => Math.abs(got[i] - want[i]) > 1e-6);
+    if (wrong.length === 0) return null;
+    return `${wrong.map(([cell]) => cell).join(", ")} ${wrong.length === 1 ? "está errado" : "estão errados"} ` +
+      `(obtido ${JSON.stringify(obtained)}).\n    ` + wrong.map(([cell, hint]) => `${cell}: ${hint}`).join("\n    ") +
+      (got.some((v) => !Number.isInteger(v)) ? "\n    Contagens são inteiras: arredonde com Math.round." : "");
+  };
+}
+
+export function matrixCase(name: string, matrix: [[number, number], [number, number]]): ExerciseCase {
+  return { name, args: metricsOfMatrix(matrix), verify: verifyMatrix(matrix) };
+}
 
 // ---------- Parte 2: the architecture, layer by layer ----------
 
@@ -167,15 +229,15 @@ export function verifyArchitecture(expected: LayerAnswer[]): (obtained: Json) =>
   };
 }
 
-export interface DropoutAnswer { rate: number; index: number; after: string }
+export interface DropoutAnswer { rate: number; index: number; after: string; shape: number[] }
 
-/** Each Dropout layer of buildModel(imageSize): its rate, its row in the architecture table and the layer before it. */
+/** Each Dropout layer of buildModel(imageSize): its rate, its row in the architecture table, the layer before it and the shape it acts on. */
 export function dropoutsOf(imageSize = 180): DropoutAnswer[] {
   const rows = architectureOf(imageSize);
   const model = buildModel(imageSize);
   try {
     return model.layers.flatMap((layer, index) => layer.getClassName() === "Dropout"
-      ? [{ rate: (layer.getConfig().rate as number), index, after: rows[index - 1].type }] : []);
+      ? [{ rate: (layer.getConfig().rate as number), index, after: rows[index - 1].type, shape: rows[index].outputShape }] : []);
   } finally {
     model.dispose();
   }
@@ -183,7 +245,7 @@ export function dropoutsOf(imageSize = 180): DropoutAnswer[] {
 
 export function verifyDropouts(expected: DropoutAnswer[]): (obtained: Json) => string | null {
   return (obtained: Json): string | null => {
-    if (!Array.isArray(obtained)) return "devolva uma lista com um objeto { rate, index, after } por camada Dropout.";
+    if (!Array.isArray(obtained)) return "devolva uma lista com um objeto { rate, index, after, shape } por camada Dropout.";
     if (obtained.length !== expected.length) return `o modelo tem ${expected.length} camadas Dropout, sua lista tem ${obtained.length}.`;
     const problems: string[] = [];
     expected.forEach((e, i) => {
@@ -191,15 +253,30 @@ export function verifyDropouts(expected: DropoutAnswer[]): (obtained: Json) => s
       if (typeof o.rate !== "number" || Math.abs(o.rate - e.rate) > 1e-9) problems.push(`dropout ${i + 1}: taxa ${String(o.rate)} errada`);
       if (o.index !== e.index) problems.push(`dropout ${i + 1}: a posição ${String(o.index)} na tabela da arquitetura não é uma Dropout com essa ordem`);
       if (normalType(o.after) !== normalType(e.after)) problems.push(`dropout ${i + 1}: a camada antes dela não é "${String(o.after)}"`);
+      if (!Array.isArray(o.shape) || o.shape.join(",") !== e.shape.join(",")) {
+        problems.push(`dropout ${i + 1}: a forma ${JSON.stringify(o.shape ?? null)} não é a da saída desta camada (sem a dimensão do lote)`);
+      }
     });
     return problems.length ? problems.join("\n    ") : null;
   };
 }
 
+/** The Keras reference of countClasses and computeClassWeights, with the exercise's signatures. */
+const countClassesReference = (files: { label: number }[]): { normal: number; pneumonia: number } => {
+  const { normal, pneumonia } = countLabels(files);
+  return { normal, pneumonia };
+};
+const classWeightsReference = (normal: number, pneumonia: number): { 0: number; 1: number } =>
+  classWeights([...new Array<number>(normal).fill(0), ...new Array<number>(pneumonia).fill(1)]);
+const metricsReference = (m: number[][]): { accuracy: number; precision: number; recall: number } => {
+  const { accuracy, precision, recall } = metricsFromCounts({ tn: m[0][0], fp: m[0][1], fn: m[1][0], tp: m[1][1] });
+  return { accuracy, precision, recall };
+};
+
 export const exercises: Exercise[] = [
   {
     id: "pneumonia-count-classes", notebook: NOTEBOOK, title: "Contar NORMAL e PNEUMONIA", points: 1,
-    symbol: "countClasses", kind: "function",
+    symbol: "countClasses", kind: "function", reference: countClassesReference,
     cases: () => [
       countCase("3 NORMAL e 5 PNEUMONIA", 3, 5, 1),
       countCase("só PNEUMONIA", 0, 4, 2),
@@ -209,7 +286,7 @@ export const exercises: Exercise[] = [
   },
   {
     id: "pneumonia-class-weights", notebook: NOTEBOOK, title: "Pesos das classes (fórmula do Keras)", points: 1,
-    symbol: "computeClassWeights", kind: "function",
+    symbol: "computeClassWeights", kind: "function", reference: classWeightsReference,
     cases: () => [
       classWeightCase("classes iguais: pesos 1 e 1", 50, 50),
       classWeightCase("1 NORMAL para 3 PNEUMONIA", 100, 300),
@@ -218,6 +295,7 @@ export const exercises: Exercise[] = [
   },
   {
     id: "pneumonia-conv-block", notebook: NOTEBOOK, title: "conv_block", points: 2, symbol: "convBlock", kind: "function",
+    reference: convBlock,
     run: runConvBlock,
     cases: () => [
       convBlockCase("convBlock(32) numa entrada 90x90x16 (o primeiro bloco do modelo)", 32, [90, 90, 16]),
@@ -227,6 +305,7 @@ export const exercises: Exercise[] = [
   },
   {
     id: "pneumonia-dense-block", notebook: NOTEBOOK, title: "dense_block", points: 2, symbol: "denseBlock", kind: "function",
+    reference: denseBlock,
     run: runDenseBlock,
     cases: () => [
       denseBlockCase("denseBlock(512, 0.7) após o Flatten de 5x5x256", 512, 0.7, 6400),
@@ -235,13 +314,18 @@ export const exercises: Exercise[] = [
     ],
   },
   {
-    id: "pneumonia-pooled-sizes", notebook: NOTEBOOK, title: "Tamanho após cada MaxPool", points: 1,
-    symbol: "pooledSizes", kind: "function",
-    cases: () => [pooledSizesCase(180), pooledSizesCase(64), pooledSizesCase(100)],
+    id: "pneumonia-separable-params", notebook: NOTEBOOK, title: "Parâmetros de um convBlock: separável × convolução comum", points: 2,
+    symbol: "convBlockParams", kind: "function", reference: convBlockParams,
+    cases: () => [
+      blockParamsCase("o primeiro convBlock do modelo", 16, 32, true),
+      blockParamsCase("o primeiro convBlock do modelo", 16, 32, false),
+      blockParamsCase("o último convBlock do modelo", 128, 256, true),
+      blockParamsCase("um bloco sobre uma imagem RGB", 3, 8, false),
+    ],
   },
   {
     id: "pneumonia-precision-recall", notebook: NOTEBOOK, title: "Acurácia, precisão e revocação da matriz de confusão", points: 1,
-    symbol: "metricsFromMatrix", kind: "function",
+    symbol: "metricsFromMatrix", kind: "function", reference: metricsReference,
     cases: () => [
       metricsCase("o teste do Keras: muitos falsos positivos", [[120, 114], [9, 381]]),
       metricsCase("modelo perfeito", [[10, 0], [0, 30]]),
@@ -249,18 +333,22 @@ export const exercises: Exercise[] = [
     ],
   },
   {
-    id: "pneumonia-metric-meaning", notebook: NOTEBOOK, title: "O que precisão e revocação medem", points: 1,
-    symbol: "metricMeaning", kind: "function",
-    cases: () => [{ name: "as duas alternativas", args: [], expected: { ...METRIC_MEANING_ANSWER } }],
+    id: "pneumonia-metric-meaning", notebook: NOTEBOOK, title: "O que precisão e revocação medem: de volta à matriz de confusão", points: 2,
+    symbol: "matrixFromMetrics", kind: "function", reference: matrixFromMetrics,
+    cases: () => [
+      matrixCase("o teste do Keras: 234 normais e 390 com pneumonia", [[120, 114], [9, 381]]),
+      matrixCase("um modelo cauteloso: poucos falsos positivos, muitos falsos negativos", [[300, 4], [120, 76]]),
+      matrixCase("um modelo perfeito", [[10, 0], [0, 30]]),
+    ],
   },
   {
     id: "pneumonia-architecture", notebook: NOTEBOOK, title: "Parte 2: a arquitetura camada por camada", points: 4,
-    symbol: "architecture", kind: "function",
-    cases: () => [{ name: "as camadas de buildModel(180)", args: [], verify: verifyArchitecture(architectureOf(180)) }],
+    symbol: "architecture", kind: "function", reference: architectureOf,
+    cases: () => [180, 64].map(architectureCase),
   },
   {
     id: "pneumonia-dropouts", notebook: NOTEBOOK, title: "Parte 2: as taxas de dropout e onde ficam", points: 2,
-    symbol: "dropoutRates", kind: "function",
-    cases: () => [{ name: "as camadas Dropout de buildModel(180)", args: [], verify: verifyDropouts(dropoutsOf(180)) }],
+    symbol: "dropoutRates", kind: "function", reference: dropoutsOf,
+    cases: () => [dropoutsCase(180)],
   },
 ];

@@ -29,7 +29,8 @@ export const PRESETS: Record<PresetName, TrainingPreset> = {
   full: {
     name: "full", imageSize: 180, batchSize: 25, epochs: 100, patience: 10, seed: 42, limit: null,
     schedule: KERAS_EXAMPLE_SCHEDULE,
-    why: "Os ajustes do exemplo do Keras: imagens 180x180, lotes de 25, até 100 épocas com parada antecipada (paciência 10). " +
+    why: "Os ajustes do exemplo do Keras: imagens 180x180, lotes de 25 (o exemplo usa 25 × o número de réplicas: 25 num processador, " +
+      "como aqui, e 200 no TPU de 8 núcleos que gerou os números publicados), até 100 épocas com parada antecipada (paciência 10). " +
       "Sem TPU, cada época leva vários minutos aqui: rode pela linha de comando (npm run train -- --preset full).",
   },
   classroom: {

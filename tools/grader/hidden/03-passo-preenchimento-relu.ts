@@ -20,6 +20,8 @@ export const hidden: Record<string, ExerciseCase[]> = {
     randomConv2dCase(92, 5, 5, 5, 1, 2),
     randomConv2dCase(93, 10, 10, 4, 3, 0),
     randomConv2dCase(94, 3, 8, 3, 1, 3),
+    randomConv2dCase(95, 8, 11, [4, 2], 2, 1),
+    randomConv2dCase(96, 6, 9, [1, 3], 3, 2),
   ],
   relu: [
     { name: "oculto: aleatório 6x3", args: [act], expected: tfRelu(act), tolerance: 1e-6 },

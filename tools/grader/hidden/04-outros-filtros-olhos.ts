@@ -1,8 +1,8 @@
-// Hidden cases of notebook 04 (instructor grading only): new eye scenes, thresholds and parts of the "9".
+// Hidden cases of notebook 04 (instructor grading only): new eye scenes, thresholds and filter shapes.
 import { featureMap, findPeaks } from "../../../lib/lecture/detection";
 import type { ExerciseCase } from "../../../lib/check/types";
-import { peaksCase, verifyPartFilter } from "../../../lib/exercises/04-outros-filtros-olhos";
-import { blankImage, drawPattern, EYE_FILTER, eyeScene, NINE } from "../../../lib/lecture/images";
+import { peaksCase, signFilter, thresholdCase } from "../../../lib/exercises/04-outros-filtros-olhos";
+import { DIAGONAL_FILTER, EYE_FILTER, eyeScene } from "../../../lib/lecture/images";
 import { randomMatrix, seededRandom } from "../../../lib/common/random";
 
 const crowd = featureMap(eyeScene(12, 20, [[0, 0], [0, 15], [9, 0], [9, 15], [5, 8]]), EYE_FILTER);
@@ -15,5 +15,10 @@ export const hidden: Record<string, ExerciseCase[]> = {
     peaksCase("oculto: aleatório 7x4, limiar -0.2", random, -0.2),
     { name: "oculto: todos passam", args: [[[2, 3]], 1], expected: findPeaks([[2, 3]], 1) },
   ],
-  "corner-filter": [{ name: "oculto: o mesmo filtro acha o canto num 9 deslocado para (1, 2) de uma imagem 9x8", args: [], verify: verifyPartFilter(1, 2, drawPattern(blankImage(9, 8), NINE, 1, 2)) }],
+  "detection-threshold": [
+    thresholdCase("oculto: a diagonal (3x3)", DIAGONAL_FILTER, 4, 401),
+    thresholdCase("oculto: filtro aleatório 5x5", signFilter(5, 5, 402), 6, 403),
+    thresholdCase("oculto: filtro aleatório 1x6", signFilter(1, 6, 404), 2, 405),
+    thresholdCase("oculto: o olho com mais da metade diferente (3x5)", EYE_FILTER, 9, 406),
+  ],
 };

@@ -1,9 +1,8 @@
-// Hidden cases of notebook 08 (instructor grading only): other counts, block sizes, image
-// sizes and confusion matrices; Parte 2 is judged again on the same model.
+// Hidden cases of notebook 09 (instructor grading only): other counts, block sizes,
+// confusion matrices and image sizes, so that no hidden case repeats a public one.
 import type { ExerciseCase } from "../../../lib/check/types";
 import {
-  architectureOf, classWeightCase, convBlockCase, countCase, denseBlockCase, dropoutsOf, metricsCase, METRIC_MEANING_ANSWER,
-  pooledSizesCase, verifyArchitecture, verifyDropouts,
+  architectureCase, blockParamsCase, classWeightCase, convBlockCase, countCase, denseBlockCase, dropoutsCase, matrixCase, metricsCase,
 } from "../../../lib/exercises/09-pneumonia";
 
 export const hidden: Record<string, ExerciseCase[]> = {
@@ -23,12 +22,21 @@ export const hidden: Record<string, ExerciseCase[]> = {
     denseBlockCase("oculto: denseBlock(64, 0.3) com 128 entradas", 64, 0.3, 128),
     denseBlockCase("oculto: denseBlock(1, 0.9) com 7 entradas", 1, 0.9, 7),
   ],
-  "pneumonia-pooled-sizes": [pooledSizesCase(224), pooledSizesCase(33)],
+  "pneumonia-separable-params": [
+    blockParamsCase("oculto: o segundo convBlock", 32, 64, true),
+    blockParamsCase("oculto: o terceiro convBlock, se fosse comum", 64, 128, false),
+    blockParamsCase("oculto: poucos canais", 5, 7, true),
+    blockParamsCase("oculto: um filtro sobre um canal", 1, 1, false),
+  ],
   "pneumonia-precision-recall": [
     metricsCase("oculto: muitos falsos negativos", [[200, 5], [150, 100]]),
     metricsCase("oculto: nenhum positivo real (revocação 0 por convenção)", [[7, 3], [0, 0]]),
   ],
-  "pneumonia-metric-meaning": [{ name: "oculto: as duas alternativas", args: [], expected: { ...METRIC_MEANING_ANSWER } }],
-  "pneumonia-architecture": [{ name: "oculto: as camadas de buildModel(180)", args: [], verify: verifyArchitecture(architectureOf(180)) }],
-  "pneumonia-dropouts": [{ name: "oculto: as Dropout de buildModel(180)", args: [], verify: verifyDropouts(dropoutsOf(180)) }],
+  "pneumonia-metric-meaning": [
+    matrixCase("oculto: muitos falsos positivos", [[40, 160], [3, 297]]),
+    matrixCase("oculto: um só acerto positivo", [[50, 2], [8, 1]]),
+    matrixCase("oculto: nenhum normal", [[0, 0], [5, 45]]),
+  ],
+  "pneumonia-architecture": [224, 100, 33].map(architectureCase),
+  "pneumonia-dropouts": [224, 64].map(dropoutsCase),
 };
