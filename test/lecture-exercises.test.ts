@@ -8,6 +8,7 @@ import { convParams, denseParams } from "../lib/lecture/parameters";
 import { conv2d, outputSize, windowProductSum, zeroPad, Matrix } from "../lib/lecture/convolution";
 import { findPeaks } from "../lib/lecture/detection";
 import { evaluate } from "../lib/check/check";
+import { studentOrReference } from "../lib/check/fallback";
 import { todo } from "../lib/check/todo";
 import { detectionThreshold } from "../lib/exercises/04-outros-filtros-olhos";
 import { describeExerciseTrials, ExerciseTrial } from "./exercise-trials";
@@ -68,6 +69,24 @@ describe("lecture exercises (notebooks 01-04)", () => {
       function convolve(image: Matrix, kernel: Matrix): Matrix { return [[applyFilterAt(image, kernel, 0, 0)]]; }
       const report = await evaluate("convolve", convolve);
       assert.match(report.summary, /`convolve` chama `applyFilterAt`/);
+    });
+
+    it("a teaching cell's fallback finds the reference by exercise id and names the unfinished helper", () => {
+      function applyFilterAt(_i: Matrix, _k: Matrix, _r: number, _c: number): number { return todo(); }
+      function convolve(image: Matrix, kernel: Matrix): Matrix { return [[applyFilterAt(image, kernel, 0, 0)]]; }
+      const lines: string[] = [];
+      const log = console.log;
+      console.log = (line: string) => { lines.push(line); };
+      try {
+        const mine = studentOrReference(convolve, "convolve");
+        assert.deepEqual(mine([[1, 2], [3, 4]], [[1, 0], [0, 1]]), conv2d([[1, 2], [3, 4]], [[1, 0], [0, 1]]));
+      } finally {
+        console.log = log;
+      }
+      assert.match(lines.join("\n"), /convolve chama applyFilterAt, que ainda não foi feito/);
+      assert.throws(() => studentOrReference(convolve, "no-such-exercise"), /Exercício desconhecido/);
+      // Real errors are not hidden behind the reference.
+      assert.throws(() => studentOrReference((): Matrix => { throw new RangeError("bug"); }, "convolve")(), /bug/);
     });
 
     it("the exercise's own stub still says not done", async () => {

@@ -19,11 +19,12 @@ export function exerciseReference(exerciseId: string): { reference: AnyFunction;
   return { reference: ex.reference as AnyFunction, label: ex.symbol };
 }
 
-function announce(label: string, err: unknown): void {
+function announce(label: string, own: string, err: unknown): void {
   if (announced.has(label)) return;
   announced.add(label);
   const stub = unfinishedStub(err);
-  const what = stub && stub !== label ? `${label} chama ${stub}, que ainda não foi feito` : `${label} ainda não foi feito`;
+  const helper = stub !== "" && stub !== label && stub !== own;
+  const what = helper ? `${label} chama ${stub}, que ainda não foi feito` : `${label} ainda não foi feito`;
   console.log(`ℹ️ ${what}: esta célula usa a implementação de referência do curso. Complete o exercício e rode de novo para ver a sua.`);
 }
 
@@ -43,7 +44,7 @@ export function studentOrReference(submission: AnyFunction, second: string | Any
       return submission(...args);
     } catch (err) {
       if (!isNotDone(err)) throw err;
-      announce(label, err);
+      announce(label, submission.name, err);
       return reference(...args);
     }
   };

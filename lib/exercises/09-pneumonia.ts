@@ -336,7 +336,7 @@ export const exercises: Exercise[] = [
     id: "pneumonia-metric-meaning", notebook: NOTEBOOK, title: "O que precisão e revocação medem: de volta à matriz de confusão", points: 2,
     symbol: "matrixFromMetrics", kind: "function", reference: matrixFromMetrics,
     cases: () => [
-      matrixCase("o teste do Keras: 234 normais e 390 com pneumonia", [[120, 114], [9, 381]]),
+      matrixCase("um teste como o do Keras: 234 normais e 390 com pneumonia", [[120, 114], [9, 381]]),
       matrixCase("um modelo cauteloso: poucos falsos positivos, muitos falsos negativos", [[300, 4], [120, 76]]),
       matrixCase("um modelo perfeito", [[10, 0], [0, 30]]),
     ],
