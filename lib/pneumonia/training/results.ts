@@ -111,7 +111,8 @@ export function formatComparison(r: FullRunResults): string {
 export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: Figure | null } {
   const curves = historyChart(r.history, {
     metrics: ["precision", "recall", "binary_accuracy", "loss"], columns: 2,
-    title: `Execução completa (${r.preset?.imageSize ?? "?"}x${r.preset?.imageSize ?? "?"}): ${r.statusText}`,
+    title: `Execução completa, ${r.preset?.imageSize ?? "?"}x${r.preset?.imageSize ?? "?"}: ${r.epochs} época(s)` +
+      (r.status === "partial" ? " (parcial)" : `, melhor ${r.bestEpoch}`),
   });
   const confusion = r.test
     ? heatmap(r.test.confusionMatrix, {
