@@ -26,7 +26,7 @@ function relative(file: string): string {
 export function fullRunBlock(r: FullRunResults, files: { json: string; curves: string; confusion: string | null }): string {
   const m = r.machine, hours = (s: number): string => `${(s / 3600).toFixed(1)} h`;
   return [
-    `From \`${relative(files.json)}\` (\`${r.command}\`): ${r.status === "complete" ? "complete run" : "**partial run**"}, ${statusInEnglish(r)}.`,
+    `From \`${relative(files.json)}\` (\`${r.command}\`): ${r.status === "complete" ? statusInEnglish(r) : `**${statusInEnglish(r)}**`}.`,
     `Engine ${r.engine?.backend ?? "unknown"}${r.threads ? `, ${r.threads} thread(s)` : ""}, wall time ${hours(r.wallSeconds)}, ` +
       `${m.cpuModel} (${m.cores} cores, ${m.simd.includes("avx512f") ? "AVX-512" : m.simd.includes("avx2") ? "AVX2" : "no AVX2"}), Node ${m.node}.`,
     "",
