@@ -141,7 +141,7 @@ function describeRun(r: FullRunResults): string[] {
   const m = r.machine;
   return [
     `Execução: ${r.statusText}.`,
-    `Motor ${r.engine?.backend ?? "?"}${r.threads ? ` com ${r.threads} thread(s)` : ""}; tempo de parede ${minutes(r.wallSeconds)}` +
+    `Motor ${r.engine?.backend ?? "desconhecido (a execução ainda não gravou report.json)"}${r.threads ? ` com ${r.threads} thread(s)` : ""}; tempo de parede ${minutes(r.wallSeconds)}` +
       `${r.cpuSeconds !== null ? ` (CPU ${minutes(r.cpuSeconds)})` : ""}; máquina: ${m.cpuModel}, ${m.cores} núcleos, ` +
       `${m.simd.includes("avx512f") ? "AVX-512" : m.simd.includes("avx2") ? "AVX2" : "sem AVX2"}, Node ${m.node}.`,
   ];
