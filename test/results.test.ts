@@ -81,7 +81,7 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     replaceReadmeBlock("full", fullRunBlock(r, written), readme);
     const text = fs.readFileSync(readme, "utf8");
     assert.ok(text.includes(`| ${t.accuracy.toFixed(3)} | ${t.precision.toFixed(3)} | ${t.recall.toFixed(3)} |`), text);
-    assert.ok(text.includes("| exemplo do Keras (publicado) | 0.79–0.81 | 0.75–0.78 | 0.98–0.99 |"));
+    assert.ok(text.includes("| Keras example (published) | 0.79–0.81 | 0.75–0.78 | 0.98–0.99 |"), text);
     assert.ok(!text.includes("old") && text.startsWith("a\n") && text.endsWith("b\n"));
     assert.throws(() => replaceReadmeBlock("classroom", "x", readme), /não tem os marcadores <!-- results:classroom -->/);
   });

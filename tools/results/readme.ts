@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
-import { FullRunResults, formatComparison } from "../../lib/pneumonia/training/results";
+import { FullRunResults, formatComparison, statusInEnglish } from "../../lib/pneumonia/training/results";
 import { formatSeedTable, SeedTable } from "../../lib/pneumonia/training/seeds";
 
 /** Replaces the text between `<!-- results:NAME -->` and `<!-- /results:NAME -->` in `file`. */
@@ -26,11 +26,11 @@ function relative(file: string): string {
 export function fullRunBlock(r: FullRunResults, files: { json: string; curves: string; confusion: string | null }): string {
   const m = r.machine, hours = (s: number): string => `${(s / 3600).toFixed(1)} h`;
   return [
-    `From \`${relative(files.json)}\` (\`${r.command}\`): ${r.status === "complete" ? "complete run" : "**partial run**"}, ${r.statusText}.`,
+    `From \`${relative(files.json)}\` (\`${r.command}\`): ${r.status === "complete" ? statusInEnglish(r) : `**${statusInEnglish(r)}**`}.`,
     `Engine ${r.engine?.backend ?? "unknown"}${r.threads ? `, ${r.threads} thread(s)` : ""}, wall time ${hours(r.wallSeconds)}, ` +
       `${m.cpuModel} (${m.cores} cores, ${m.simd.includes("avx512f") ? "AVX-512" : m.simd.includes("avx2") ? "AVX2" : "no AVX2"}), Node ${m.node}.`,
     "",
-    formatComparison(r),
+    formatComparison(r, "en"),
     "",
     `![curves](${relative(files.curves)})${files.confusion ? ` ![confusion matrix](${relative(files.confusion)})` : ""}`,
   ].join("\n");

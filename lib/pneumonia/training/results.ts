@@ -86,24 +86,38 @@ export function historyFromLogs(logs: readonly EpochLogs[]): Record<string, numb
 
 export interface ComparisonRow { source: string; accuracy: string; precision: string; recall: string }
 
+const LABELS = {
+  pt: { ours: "esta porta (TypeScript)", keras: "exemplo do Keras (publicado)", torch: "PyTorch, mesmos dados (régua)", header: "| | acurácia | precisão | revocação |" },
+  en: { ours: "this port (TypeScript)", keras: "Keras example (published)", torch: "PyTorch, same data (yardstick)", header: "| | accuracy | precision | recall |" },
+} as const;
+
+/** The run's state in English (the README's language): "partial: epoch 3 of up to 100, ..." */
+export function statusInEnglish(r: FullRunResults): string {
+  const best = `best val_loss at epoch ${r.bestEpoch}`;
+  return r.status === "partial"
+    ? `partial: stopped or still running at epoch ${r.epochs}${r.preset ? ` of up to ${r.preset.epochs}` : ""}, ${best}, no test evaluation`
+    : `${r.epochs} epochs${r.stoppedEarly ? " (early stopping)" : ""}, ${best}, whose weights were restored`;
+}
+
 /** This run beside the Keras example and the PyTorch yardstick (text cells, ranges as "a–b"). */
-export function comparisonRows(r: FullRunResults): ComparisonRow[] {
+export function comparisonRows(r: FullRunResults, lang: "pt" | "en" = "pt"): ComparisonRow[] {
   const f = (v: number): string => v.toFixed(3);
   const range = ([a, b]: readonly number[]): string => `${a.toFixed(2)}–${b.toFixed(2)}`;
+  const L = LABELS[lang];
   const ours = r.test
     ? { accuracy: f(r.test.accuracy), precision: f(r.test.precision), recall: f(r.test.recall) }
     : { accuracy: "—", precision: "—", recall: "—" };
   return [
-    { source: `esta porta (TypeScript), ${r.statusText}`, ...ours },
-    { source: "exemplo do Keras (publicado)", accuracy: range(KERAS_PUBLISHED.accuracy), precision: range(KERAS_PUBLISHED.precision), recall: range(KERAS_PUBLISHED.recall) },
-    { source: "PyTorch, mesmos dados (régua)", accuracy: f(PYTORCH_YARDSTICK.accuracy), precision: f(PYTORCH_YARDSTICK.precision), recall: f(PYTORCH_YARDSTICK.recall) },
+    { source: `${L.ours}, ${lang === "pt" ? r.statusText : statusInEnglish(r)}`, ...ours },
+    { source: L.keras, accuracy: range(KERAS_PUBLISHED.accuracy), precision: range(KERAS_PUBLISHED.precision), recall: range(KERAS_PUBLISHED.recall) },
+    { source: L.torch, accuracy: f(PYTORCH_YARDSTICK.accuracy), precision: f(PYTORCH_YARDSTICK.precision), recall: f(PYTORCH_YARDSTICK.recall) },
   ];
 }
 
-/** The comparison as a Markdown table (README, notebook output). */
-export function formatComparison(r: FullRunResults): string {
-  const rows = comparisonRows(r);
-  return ["| | acurácia | precisão | revocação |", "|---|---:|---:|---:|",
+/** The comparison as a Markdown table (notebook output in Portuguese, README in English). */
+export function formatComparison(r: FullRunResults, lang: "pt" | "en" = "pt"): string {
+  const rows = comparisonRows(r, lang);
+  return [LABELS[lang].header, "|---|---:|---:|---:|",
     ...rows.map((x) => `| ${x.source} | ${x.accuracy} | ${x.precision} | ${x.recall} |`)].join("\n");
 }
 
@@ -111,7 +125,8 @@ export function formatComparison(r: FullRunResults): string {
 export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: Figure | null } {
   const curves = historyChart(r.history, {
     metrics: ["precision", "recall", "binary_accuracy", "loss"], columns: 2,
-    title: `Execução completa (${r.preset?.imageSize ?? "?"}x${r.preset?.imageSize ?? "?"}): ${r.statusText}`,
+    title: `Execução completa, ${r.preset?.imageSize ?? "?"}x${r.preset?.imageSize ?? "?"}: ${r.epochs} época(s)` +
+      (r.status === "partial" ? " (parcial)" : `, melhor ${r.bestEpoch}`),
   });
   const confusion = r.test
     ? heatmap(r.test.confusionMatrix, {
@@ -126,7 +141,7 @@ function describeRun(r: FullRunResults): string[] {
   const m = r.machine;
   return [
     `Execução: ${r.statusText}.`,
-    `Motor ${r.engine?.backend ?? "?"}${r.threads ? ` com ${r.threads} thread(s)` : ""}; tempo de parede ${minutes(r.wallSeconds)}` +
+    `Motor ${r.engine?.backend ?? "desconhecido (a execução ainda não gravou report.json)"}${r.threads ? ` com ${r.threads} thread(s)` : ""}; tempo de parede ${minutes(r.wallSeconds)}` +
       `${r.cpuSeconds !== null ? ` (CPU ${minutes(r.cpuSeconds)})` : ""}; máquina: ${m.cpuModel}, ${m.cores} núcleos, ` +
       `${m.simd.includes("avx512f") ? "AVX-512" : m.simd.includes("avx2") ? "AVX2" : "sem AVX2"}, Node ${m.node}.`,
   ];
