@@ -3,6 +3,8 @@
 // It never throws into the notebook.
 import { compareValues, preview, toPlain } from "./compare";
 import { getExercise } from "./registry";
+import { isReferenceUse } from "./reference-use";
+import { withReferenceWatch } from "./reference-watch";
 import { isNotDone } from "./todo";
 import type { CaseResult, CheckReport, Exercise, ExerciseCase, Json } from "./types";
 import "../exercises";
@@ -46,10 +48,13 @@ async function runCaseRaw(ex: Exercise, submission: unknown, testCase: ExerciseC
   return await (submission as (...a: Json[]) => unknown)(...(own.args ?? []));
 }
 
-/** Runs one case: the submission's plain-data output (may throw). */
+/**
+ * Runs one case: the submission's plain-data output (may throw). The exercise's references
+ * are watched meanwhile: reaching one throws ReferenceUseError.
+ */
 export async function runCase(ex: Exercise, submission: unknown, testCase: ExerciseCase): Promise<Json> {
   validateSubmission(ex, submission);
-  return toPlain(await runCaseRaw(ex, submission, testCase));
+  return await withReferenceWatch(ex, async () => toPlain(await runCaseRaw(ex, submission, testCase)));
 }
 
 /** Judges an obtained output against a case (used in the kernel and by the grader). Never throws. */
@@ -82,6 +87,12 @@ function notDoneReport(ex: Exercise, total: number): CheckReport {
     summary: `⏳ ${ex.title}: ainda não feito — complete a célula do exercício (substitua \`todo()\`) e rode-a de novo.` };
 }
 
+/** The message of a self-check whose submission reached the course's answer (0 in the grading). */
+export function referenceReport(ex: Exercise, message: string, total: number): CheckReport {
+  return { exercise: ex.id, status: "reference", passed: 0, total, cases: [],
+    summary: `🚫 ${ex.title}: ${message}. Escreva a sua própria versão: na correção, um exercício que usa a referência do curso vale 0.` };
+}
+
 /** The summary line and status for judged cases. */
 export function summarize(ex: Exercise, results: CaseResult[]): CheckReport {
   const passed = results.filter((r) => r.passed).length;
@@ -102,6 +113,7 @@ export async function evaluate(exerciseId: string, submission: unknown, cases?: 
     try {
       results.push(judgeCase(c, await runCase(ex, submission, c)));
     } catch (err) {
+      if (isReferenceUse(err)) return referenceReport(ex, err.message, list.length);
       if (isNotDone(err)) return notDoneReport(ex, list.length);
       results.push({ name: c.name, passed: false, message: thrownMessage(err) });
     }

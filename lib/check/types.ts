@@ -22,6 +22,23 @@ export interface ExerciseCase {
   verify?: (obtained: Json, testCase: ExerciseCase) => string | null;
 }
 
+/**
+ * What counts as the course's own answer to an exercise. While the exercise's cases run
+ * (check() and the grader), reaching any of it scores 0: "usa a implementação de
+ * referência do curso".
+ */
+export interface ExerciseReference {
+  /**
+   * The course's implementation with the student's signature: what a teaching cell falls
+   * back to while the exercise is still `todo()` (`studentOrReference(fn, "<exercise id>")`).
+   */
+  implementation?: (...args: never[]) => unknown;
+  /** Labels of the course functions that compute the answer (each calls `noteReferenceCall(label)` first). */
+  probes: string[];
+  /** TensorFlow.js kernels that compute the same thing, e.g. "Conv2D" (tf.conv2d), "MaxPool" (tf.maxPool). */
+  tfKernels?: string[];
+}
+
 export interface Exercise {
   /** Matches the `course.exercise` metadata of the solution and check cells. */
   id: string;
@@ -44,6 +61,8 @@ export interface Exercise {
    * kernel, so it may build tfjs models; may be async.
    */
   run?: (submission: unknown, testCase: ExerciseCase) => Json | Promise<Json>;
+  /** The course's answer, off limits while the cases run (and the fallback of teaching cells). */
+  reference?: ExerciseReference;
 }
 
 /** What one case gave. */
@@ -54,7 +73,7 @@ export interface CaseResult {
   message: string;
 }
 
-export type CheckStatus = "passed" | "failed" | "not-done" | "error";
+export type CheckStatus = "passed" | "failed" | "not-done" | "error" | "reference";
 
 export interface CheckReport {
   exercise: string;

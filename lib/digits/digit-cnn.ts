@@ -8,6 +8,7 @@ import { convParams } from "../lecture/connectivity";
 import { outputSize } from "../lecture/convolution";
 import { denseParamsAfterPooling, PoolMode } from "../lecture/pooling";
 import { EpochMetrics, fitDigits, TrainingHistory } from "./digit-training";
+import { noteReferenceCall } from "../check/reference-use";
 
 export interface DigitCnnOptions {
   /** Number of 3x3 (kernelSize) filters of the convolution. Default 8. */
@@ -105,6 +106,7 @@ export function scaleToPeak(map: number[][]): number[][] {
  * -> Flatten -> Dense(classes) on imageSize x imageSize x channels images (the digit CNN's shape).
  */
 export function cnnParams(imageSize: number, channels: number, filters: number, kernelSize: number, poolSize: number, classes: number): number {
+  noteReferenceCall("cnnParams");
   const side = outputSize(imageSize, kernelSize);
   return convParams(kernelSize, channels, filters) + denseParamsAfterPooling(side, side, filters, poolSize, poolSize, classes);
 }

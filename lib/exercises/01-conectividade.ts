@@ -13,7 +13,7 @@ export const exercises: Exercise[] = [
     title: "Parâmetros de uma camada Dense",
     points: 1,
     symbol: "denseParams",
-    kind: "function",
+    kind: "function", reference: { implementation: denseParams, probes: ["denseParams"] },
     cases: () => [
       ...([[4, 3], [784, 128], [10, 1]] as const).map(([inputs, units]) => ({
         name: `${inputs} entradas, ${units} neurônios (igual a tf.layers.dense)`, args: [inputs, units], expected: tfDenseParams(inputs, units),
@@ -27,7 +27,7 @@ export const exercises: Exercise[] = [
     title: "Parâmetros de uma camada convolucional",
     points: 1,
     symbol: "convParams",
-    kind: "function",
+    kind: "function", reference: { implementation: convParams, probes: ["convParams"] },
     cases: () => [
       ...([[3, 1, 1], [3, 3, 16], [5, 16, 32], [1, 8, 4]] as const).map(([k, c, f]) => ({
         name: `filtros ${k}x${k}, ${c} canais de entrada, ${f} filtros (igual a tf.layers.conv2d)`, args: [k, c, f], expected: tfConvParams(k, c, f),

@@ -1,12 +1,12 @@
 // Exercises of notebook 03 (stride, padding, ReLU): output size, zero padding, the full
 // conv2d and ReLU, each compared with TensorFlow.js on fixed inputs and seeded random ones.
 import { relu } from "../lecture/activation";
-import { Matrix } from "../lecture/convolution";
+import { conv2d, Matrix, outputSize, zeroPad } from "../lecture/convolution";
 import { featureMap } from "../lecture/detection";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { CIRCLE_FILTER, NINE } from "../lecture/images";
 import { randomMatrix, seededRandom } from "../common/random";
-import { tfConv2d, tfOutputSize, tfRelu, tfZeroPad } from "./tf-reference";
+import { CONV_KERNELS, tfConv2d, tfOutputSize, tfRelu, tfZeroPad } from "./tf-reference";
 
 const NOTEBOOK = "03-passo-preenchimento-relu";
 
@@ -30,7 +30,7 @@ export const exercises: Exercise[] = [
     title: "Tamanho da saída de uma convolução",
     points: 1,
     symbol: "outputSize",
-    kind: "function",
+    kind: "function", reference: { implementation: outputSize, probes: ["outputSize"], tfKernels: CONV_KERNELS },
     cases: () => [
       outputSizeCase(7, 3, 1, 0),
       outputSizeCase(5, 3, 1, 0),
@@ -48,7 +48,7 @@ export const exercises: Exercise[] = [
     title: "Preenchimento com zeros",
     points: 1,
     symbol: "zeroPad",
-    kind: "function",
+    kind: "function", reference: { implementation: (image: Matrix, padding: number): Matrix => zeroPad(image, padding), probes: ["zeroPad"], tfKernels: ["PadV2"] },
     cases: () => {
       const rng = seededRandom(303);
       const small = randomMatrix(3, 4, rng);
@@ -66,7 +66,7 @@ export const exercises: Exercise[] = [
     title: "Convolução com passo e preenchimento",
     points: 3,
     symbol: "conv2d",
-    kind: "function",
+    kind: "function", reference: { implementation: conv2d, probes: ["conv2d", "conv2dChannels"], tfKernels: CONV_KERNELS },
     cases: () => [
       conv2dCase("o 9 com a circunferência", NINE, CIRCLE_FILTER, 1, 0),
       conv2dCase("o 9 com a circunferência", NINE, CIRCLE_FILTER, 2, 0),
@@ -84,7 +84,7 @@ export const exercises: Exercise[] = [
     title: "ReLU no mapa de características",
     points: 1,
     symbol: "relu",
-    kind: "function",
+    kind: "function", reference: { implementation: (m: Matrix): Matrix => relu(m), probes: ["relu"], tfKernels: ["Relu"] },
     cases: () => {
       const map = featureMap(NINE, CIRCLE_FILTER);
       const random = randomMatrix(4, 6, seededRandom(404), -3, 3);

@@ -42,7 +42,7 @@ export const exercises: Exercise[] = [
     title: "Encontrar os picos do mapa de características",
     points: 2,
     symbol: "findPeaks",
-    kind: "function",
+    kind: "function", reference: { implementation: findPeaks, probes: ["findPeaks"] },
     cases: () => [
       ...EYE_SCENES.map((s) => peaksCase(`olhos: ${s.name} (limiar 0.99)`, featureMap(eyeScene(s.rows, s.cols, s.eyes, { faces: s.faces }), EYE_FILTER), 0.99)),
       peaksCase("aleatório 5x6, semente 44, limiar 0.5", randomMatrix(5, 6, seededRandom(44)), 0.5),

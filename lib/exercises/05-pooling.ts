@@ -7,7 +7,7 @@ import type { Matrix } from "../lecture/convolution";
 import { featureMap } from "../lecture/detection";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { CIRCLE_FILTER, NINE } from "../lecture/images";
-import type { PoolMode } from "../lecture/pooling";
+import { avgPool2d, denseParamsAfterPooling, maxPool2d, PoolMode } from "../lecture/pooling";
 import { randomMatrix, seededRandom } from "../common/random";
 import { withTf } from "./tf-reference";
 
@@ -80,7 +80,7 @@ export const exercises: Exercise[] = [
     title: "Max pooling",
     points: 2,
     symbol: "maxPool2d",
-    kind: "function",
+    kind: "function", reference: { implementation: maxPool2d, probes: ["pool2d"], tfKernels: ["MaxPool", "MaxPoolWithArgmax"] },
     cases: () => poolCases("max"),
   },
   {
@@ -89,7 +89,7 @@ export const exercises: Exercise[] = [
     title: "Average pooling",
     points: 2,
     symbol: "avgPool2d",
-    kind: "function",
+    kind: "function", reference: { implementation: avgPool2d, probes: ["pool2d"], tfKernels: ["AvgPool"] },
     cases: () => poolCases("average"),
   },
   {
@@ -98,7 +98,7 @@ export const exercises: Exercise[] = [
     title: "Parâmetros da camada Dense depois do pooling",
     points: 2,
     symbol: "denseParamsAfterPooling",
-    kind: "function",
+    kind: "function", reference: { implementation: denseParamsAfterPooling, probes: ["denseParamsAfterPooling"] },
     cases: () => [
       pooledParamsCase('o mapa do "9"', 5, 3, 1, 2, 1, 10),
       pooledParamsCase('o mapa do "9"', 5, 3, 1, 2, 2, 10),

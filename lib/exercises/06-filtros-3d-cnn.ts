@@ -2,10 +2,11 @@
 // compared with tf.conv2d, the flatten ("desenrolar") compared with tf.layers.flatten,
 // and the parameter count of a small CNN compared with the tf.layers model's own count.
 import * as tf from "@tensorflow/tfjs";
-import type { Volume } from "../lecture/convolution";
+import { channelOf, conv2dChannels, Matrix, Volume } from "../lecture/convolution";
+import { cnnParams } from "../digits/digit-cnn";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { Rng, seededRandom } from "../common/random";
-import { withTf } from "./tf-reference";
+import { CONV_KERNELS, withTf } from "./tf-reference";
 
 const NOTEBOOK = "06-filtros-3d-cnn";
 
@@ -89,7 +90,7 @@ export const exercises: Exercise[] = [
     title: "Convolução com um filtro 3D (vários canais)",
     points: 3,
     symbol: "conv2dMultiChannel",
-    kind: "function",
+    kind: "function", reference: { implementation: (input: Volume, filter: Volume, stride: number): Matrix => channelOf(conv2dChannels(input, [filter], stride), 0), probes: ["conv2dChannels", "conv2d"], tfKernels: CONV_KERNELS },
     cases: () => {
       const { image, head, body } = headAndBodyExample();
       const oneChannel = randomVolume(5, 5, 1, seededRandom(61));
@@ -110,7 +111,7 @@ export const exercises: Exercise[] = [
     title: "Desenrolar (flatten) os mapas",
     points: 1,
     symbol: "flatten",
-    kind: "function",
+    kind: "function", reference: { implementation: (volume: Volume): number[] => volume.flat(2), probes: [] },
     cases: () => {
       const rng = seededRandom(66);
       return [
@@ -127,7 +128,7 @@ export const exercises: Exercise[] = [
     title: "Parâmetros treináveis da CNN completa",
     points: 2,
     symbol: "cnnParameterCount",
-    kind: "function",
+    kind: "function", reference: { implementation: cnnParams, probes: ["cnnParams"] },
     cases: () => [
       cnnParamsCase("a CNN de dígitos deste notebook", 28, 1, 8, 3, 2, 10),
       cnnParamsCase("mais filtros", 28, 1, 32, 3, 2, 10),

@@ -5,6 +5,7 @@
 import type { Exercise, ExerciseCase, Json } from "../check/types";
 import { preview } from "../check/compare";
 import { Rng, seededRandom } from "../common/random";
+import { dropoutForward } from "../lecture/dropout";
 
 const NOTEBOOK = "07-dropout";
 
@@ -97,7 +98,7 @@ export const exercises: Exercise[] = [
     title: "Dropout (invertido) no treinamento",
     points: 3,
     symbol: "dropoutForward",
-    kind: "function",
+    kind: "function", reference: { implementation: dropoutForward, probes: ["dropoutForward", "dropoutMask"] },
     run: runDropout,
     cases: () => [
       dropoutCase("8 neurônios, taxa 0.5: a máscara aplicada nos neurônios certos", 8, 0.5, 71, { rateTolerance: 0, meanTolerance: 0, masksDiffer: false }),

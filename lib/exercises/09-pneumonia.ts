@@ -14,6 +14,25 @@ import { metricsFromCounts } from "../pneumonia/training/metrics";
 
 const NOTEBOOK = "09-pneumonia";
 
+/** The course functions that build or describe the model: off limits while Parte 2 and the pooled sizes are checked. */
+const MODEL_PROBES = ["buildModel", "modelSummaryRows", "describeLayers"];
+
+/** Reference of computeClassWeights: the Keras formula from the two counts (lib's classWeights). */
+export function classWeightsFromCounts(normal: number, pneumonia: number): { 0: number; 1: number } {
+  return classWeights([...new Array<number>(normal).fill(0), ...new Array<number>(pneumonia).fill(1)]);
+}
+
+/** Reference of pooledSizes: each 2x2 max pooling halves the side (rounding down). */
+export function halvings(imageSize: number): number[] {
+  return Array.from({ length: 5 }, (_, i) => Math.floor(imageSize / 2 ** (i + 1)));
+}
+
+/** Reference of metricsFromMatrix: [[TN, FP], [FN, TP]] through the lib's metricsFromCounts. */
+export function metricsFromMatrix(m: number[][]): { accuracy: number; precision: number; recall: number } {
+  const r = metricsFromCounts({ tn: m[0][0], fp: m[0][1], fn: m[1][0], tp: m[1][1] });
+  return { accuracy: r.accuracy, precision: r.precision, recall: r.recall };
+}
+
 // ---------- Parte 1: data bookkeeping ----------
 
 /** A file list like listXrayFiles() gives, with `normal` NORMAL and `pneumonia` PNEUMONIA files shuffled. */
@@ -199,7 +218,7 @@ export function verifyDropouts(expected: DropoutAnswer[]): (obtained: Json) => s
 export const exercises: Exercise[] = [
   {
     id: "pneumonia-count-classes", notebook: NOTEBOOK, title: "Contar NORMAL e PNEUMONIA", points: 1,
-    symbol: "countClasses", kind: "function",
+    symbol: "countClasses", kind: "function", reference: { implementation: (files: { label: number }[]) => countLabels(files), probes: ["countLabels"] },
     cases: () => [
       countCase("3 NORMAL e 5 PNEUMONIA", 3, 5, 1),
       countCase("só PNEUMONIA", 0, 4, 2),
@@ -209,7 +228,7 @@ export const exercises: Exercise[] = [
   },
   {
     id: "pneumonia-class-weights", notebook: NOTEBOOK, title: "Pesos das classes (fórmula do Keras)", points: 1,
-    symbol: "computeClassWeights", kind: "function",
+    symbol: "computeClassWeights", kind: "function", reference: { implementation: classWeightsFromCounts, probes: ["classWeights"] },
     cases: () => [
       classWeightCase("classes iguais: pesos 1 e 1", 50, 50),
       classWeightCase("1 NORMAL para 3 PNEUMONIA", 100, 300),
@@ -217,7 +236,7 @@ export const exercises: Exercise[] = [
     ],
   },
   {
-    id: "pneumonia-conv-block", notebook: NOTEBOOK, title: "conv_block", points: 2, symbol: "convBlock", kind: "function",
+    id: "pneumonia-conv-block", notebook: NOTEBOOK, title: "conv_block", points: 2, symbol: "convBlock", kind: "function", reference: { implementation: convBlock, probes: ["convBlock"] },
     run: runConvBlock,
     cases: () => [
       convBlockCase("convBlock(32) numa entrada 90x90x16 (o primeiro bloco do modelo)", 32, [90, 90, 16]),
@@ -226,7 +245,7 @@ export const exercises: Exercise[] = [
     ],
   },
   {
-    id: "pneumonia-dense-block", notebook: NOTEBOOK, title: "dense_block", points: 2, symbol: "denseBlock", kind: "function",
+    id: "pneumonia-dense-block", notebook: NOTEBOOK, title: "dense_block", points: 2, symbol: "denseBlock", kind: "function", reference: { implementation: denseBlock, probes: ["denseBlock"] },
     run: runDenseBlock,
     cases: () => [
       denseBlockCase("denseBlock(512, 0.7) após o Flatten de 5x5x256", 512, 0.7, 6400),
@@ -236,12 +255,12 @@ export const exercises: Exercise[] = [
   },
   {
     id: "pneumonia-pooled-sizes", notebook: NOTEBOOK, title: "Tamanho após cada MaxPool", points: 1,
-    symbol: "pooledSizes", kind: "function",
+    symbol: "pooledSizes", kind: "function", reference: { implementation: halvings, probes: MODEL_PROBES },
     cases: () => [pooledSizesCase(180), pooledSizesCase(64), pooledSizesCase(100)],
   },
   {
     id: "pneumonia-precision-recall", notebook: NOTEBOOK, title: "Acurácia, precisão e revocação da matriz de confusão", points: 1,
-    symbol: "metricsFromMatrix", kind: "function",
+    symbol: "metricsFromMatrix", kind: "function", reference: { implementation: metricsFromMatrix, probes: ["metricsFromCounts"] },
     cases: () => [
       metricsCase("o teste do Keras: muitos falsos positivos", [[120, 114], [9, 381]]),
       metricsCase("modelo perfeito", [[10, 0], [0, 30]]),
@@ -255,12 +274,12 @@ export const exercises: Exercise[] = [
   },
   {
     id: "pneumonia-architecture", notebook: NOTEBOOK, title: "Parte 2: a arquitetura camada por camada", points: 4,
-    symbol: "architecture", kind: "function",
+    symbol: "architecture", kind: "function", reference: { probes: MODEL_PROBES },
     cases: () => [{ name: "as camadas de buildModel(180)", args: [], verify: verifyArchitecture(architectureOf(180)) }],
   },
   {
     id: "pneumonia-dropouts", notebook: NOTEBOOK, title: "Parte 2: as taxas de dropout e onde ficam", points: 2,
-    symbol: "dropoutRates", kind: "function",
+    symbol: "dropoutRates", kind: "function", reference: { probes: MODEL_PROBES },
     cases: () => [{ name: "as camadas Dropout de buildModel(180)", args: [], verify: verifyDropouts(dropoutsOf(180)) }],
   },
 ];

@@ -7,6 +7,7 @@ import { featureMap } from "./detection";
 import type { Figure, Trace } from "../view/plots";
 import { seededRandom } from "../common/random";
 import { blankImage, drawPattern, shiftImage } from "./images";
+import { noteReferenceCall } from "../check/reference-use";
 
 function assertCount(value: number, name: string): void {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} deve ser um inteiro >= 1, recebi ${value}.`);
@@ -14,6 +15,7 @@ function assertCount(value: number, name: string): void {
 
 /** Parameters of a Dense layer: one weight per (input, unit) pair plus one bias per unit. */
 export function denseParams(inputs: number, units: number, bias = true): number {
+  noteReferenceCall("denseParams");
   assertCount(inputs, "inputs (número de entradas)");
   assertCount(units, "units (número de neurônios)");
   return inputs * units + (bias ? units : 0);
@@ -24,6 +26,7 @@ export function denseParams(inputs: number, units: number, bias = true): number 
  * weights (shared by every position of the image) plus one bias. The image size does not matter.
  */
 export function convParams(kernelSize: number | [number, number], inChannels: number, filters: number, bias = true): number {
+  noteReferenceCall("convParams");
   const [kRows, kCols] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
   assertCount(kRows, "tamanho do filtro");
   assertCount(kCols, "tamanho do filtro");

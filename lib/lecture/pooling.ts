@@ -4,6 +4,7 @@
 import { denseParams } from "./connectivity";
 import { channelOf, matrixShape, outputSize, Volume, volumeShape } from "./convolution";
 import { formatNumber } from "../common/format";
+import { noteReferenceCall } from "../check/reference-use";
 
 export type PoolMode = "max" | "average";
 
@@ -23,6 +24,7 @@ function windowValues(map: number[][], outRow: number, outCol: number, size: num
 
 /** Pools a 2D map with a size x size window moved by `stride` (default: the window's size, no overlap). */
 export function pool2d(map: number[][], size = 2, stride = size, mode: PoolMode = "max"): number[][] {
+  noteReferenceCall("pool2d");
   const [rows, cols] = matrixShape(map, "mapa");
   checkPoolArgs(size, stride);
   if (rows < size || cols < size) {
@@ -79,5 +81,6 @@ export function describePoolingWindows(map: number[][], size = 2, stride = size,
  * poolSize x poolSize pooling moved by `stride` (the pooling itself has none).
  */
 export function denseParamsAfterPooling(rows: number, cols: number, channels: number, poolSize: number, stride: number, units: number): number {
+  noteReferenceCall("denseParamsAfterPooling");
   return denseParams(outputSize(rows, poolSize, stride) * outputSize(cols, poolSize, stride) * channels, units);
 }

@@ -8,7 +8,7 @@ import type { ExerciseStatus } from "./judge";
 
 const STATUS_MARK: Record<ExerciseStatus, string> = {
   "passed": "✅", "partial": "◐", "failed": "❌", "not-done": "⏳", "missing": "∅", "error": "💥",
-  "timeout": "⏱", "kernel-died": "☠", "not-run": "·", "tampered": "🚫",
+  "timeout": "⏱", "kernel-died": "☠", "not-run": "·", "tampered": "🚫", "reference": "⛔",
 };
 
 function pad(text: string, width: number): string {
