@@ -16,6 +16,7 @@ import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from ".
 import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
 import { FileGuard, hasChanges } from "./guard";
 import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
+import { QuestionInfo, questionsOf } from "./manual";
 import { sandboxLaunch, sandboxProblem, SandboxSpec, writeKernelSpec } from "./sandbox";
 import { AnswerGrade, collectAnswers, ExerciseGrade, GradedCase, gradeExercises } from "./judge";
 
@@ -86,6 +87,8 @@ export interface GradingReport {
   generatedAt: string;
   seconds: number;
   submissions: SubmissionGrade[];
+  /** The hand-graded questions of the notebooks graded (for answers.md). */
+  questions?: QuestionInfo[];
 }
 
 /** The .ipynb files of a file or folder argument (folders recursively, checkpoints skipped), with a student name. */
@@ -366,7 +369,8 @@ export async function gradeAll(targets: string[], opts: GradeOptions): Promise<G
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, entries.length)) }, worker));
-  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions };
+  const questions = [...sources.values()].filter((src) => submissions.some((x) => x.notebook === src.id)).flatMap(questionsOf);
+  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions, questions };
 }
 
 /** gradeAll with a progress bar on the terminal: one step per submission, its grade beside it. */

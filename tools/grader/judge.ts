@@ -36,6 +36,8 @@ export interface AnswerGrade {
   status: "answered" | "unanswered" | "missing";
   /** The student's markdown, for reading. */
   text: string;
+  /** Points given by hand (`npm run grade -- --merge-manual FILE`). */
+  manual?: { points: number; comment: string };
 }
 
 /** All the text a cell printed (stdout and stderr streams, plain-text results). */
