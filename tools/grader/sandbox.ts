@@ -56,7 +56,8 @@ export function sandboxProblem(): string | null {
   const r = spawnSync("bwrap", ["--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
     { encoding: "utf8", timeout: 30000, ...(user ?? {}) });
   let reason: string | null = null;
-  if (r.error) reason = (r.error as NodeJS.ErrnoException).code === "ENOENT" ? "bwrap is not installed (no `bwrap` on PATH)." : `bwrap could not run: ${r.error.message}`;
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  if (r.error) reason = code === "ENOENT" || code === "EACCES" ? `bwrap is not installed (no runnable \`bwrap\` on PATH: ${code}).` : `bwrap could not run: ${r.error.message}`;
   else if (r.status !== 0) reason = `bwrap could not create the namespaces: ${(r.stderr || "").trim() || `exit ${String(r.status)}`}`;
   checked = reason === null ? null : BWRAP_MISSING_HELP.replace("%REASON%", `  ${reason}`);
   return checked;
