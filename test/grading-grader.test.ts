@@ -260,13 +260,28 @@ describe("grader on a real lecture notebook", function () {
     const solved = readNotebook(path.join(solutions, `${notebookId}.ipynb`));
     fs.copyFileSync(path.join(solutions, `${notebookId}.ipynb`), path.join(dir, "solucao.ipynb"));
     fs.writeFileSync(path.join(dir, "aluno.ipynb"), JSON.stringify(studentNotebook(solved)));
+    // The issue's example: a convolve whose body calls the course's conv2d (imported by the notebook's first cell).
+    const cheat = structuredClone(solved);
+    const convolveCell = cheat.cells.find((c) => c.metadata.course?.role === "solution" && c.metadata.course.exercise === "convolve");
+    if (notebookId === "02-filtros-convolucao" && convolveCell) {
+      convolveCell.source = toSourceLines("function convolve(image: number[][], kernel: number[][]): number[][] {\n  return conv2d(image, kernel);\n}");
+      fs.writeFileSync(path.join(dir, "usa-conv2d.ipynb"), JSON.stringify(cheat));
+    }
     // The shared course files are not guarded here: other work may add notebooks while the test runs.
     const report = await gradeAll([dir], { ...defaultGradeOptions(), outDir: path.join(dir, "out"), protect: [], guardCourseFiles: false, log });
+    writeReport(report, path.join(dir, "out"));
     for (const line of formatTable(report).split("\n")) log(line);
-    const [student, solution] = report.submissions;
+    const [student, solution, usesReference] = report.submissions;
     assert.equal(solution.points, solution.maxPoints, JSON.stringify(solution.exercises.filter((e) => e.status !== "passed"), null, 1));
     assert.ok(solution.maxPoints > 0);
     assert.equal(student.points, 0);
     assert.ok(student.exercises.every((e) => e.status === "not-done"), JSON.stringify(student.exercises.map((e) => [e.exercise, e.status, e.message])));
+    if (notebookId !== "02-filtros-convolucao") return;
+    const convolve = usesReference.exercises.find((e) => e.exercise === "convolve");
+    assert.deepEqual([convolve?.status, convolve?.points], ["reference", 0]);
+    assert.match(convolve?.message ?? "", /^usa a implementação de referência do curso \(conv2d\)/);
+    assert.equal(usesReference.points, solution.maxPoints - 2, "the other exercise keeps its points");
+    const details = fs.readFileSync(path.join(dir, "out", "details.csv"), "utf8");
+    assert.match(details, /usa-conv2d,02-filtros-convolucao,convolve,reference,0,2,.*,false,usa a implementação de referência do curso \(conv2d\)/);
   });
 });
