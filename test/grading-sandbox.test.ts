@@ -12,6 +12,7 @@ import { isCI, projectRoot } from "../lib/common/config";
 import { defaultGradeOptions, gradeAll, GradingReport, SubmissionGrade } from "../tools/grader/grader";
 import { formatTable } from "../tools/grader/report";
 import { sandboxProblem } from "../tools/grader/sandbox";
+import { WITH_EXAMPLE_EXERCISE } from "./fixtures/grading/example-exercise";
 import { FIXTURE_HIDDEN, FIXTURE_SOLUTIONS, HostileTargets, makeHostileSubmissions, makeSubmissions } from "./fixtures/grading/make-submissions";
 
 const root = projectRoot();
@@ -148,14 +149,13 @@ describe("grader sandbox: hostile submissions (bubblewrap)", function () {
 });
 
 describe("npm run grade: refusal without bubblewrap, --no-sandbox", () => {
-  const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
   const dirs = (): { subs: string; out: string } => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grader-nosandbox-"));
     makeSubmissions(path.join(dir, "subs"), { hiddenFile: path.join(dir, "h.ts") }, ["malformed", "deleted"]);
     return { subs: path.join(dir, "subs"), out: path.join(dir, "out") };
   };
   const grade = (args: string[], env: NodeJS.ProcessEnv = process.env): ReturnType<typeof spawnSync> =>
-    spawnSync(process.execPath, [tsx, path.join(root, "scripts", "grade.ts"), ...args, "--solutions", FIXTURE_SOLUTIONS, "--hidden", FIXTURE_HIDDEN, "--no-guard"],
+    spawnSync(process.execPath, [...WITH_EXAMPLE_EXERCISE, path.join(root, "scripts", "grade.ts"), ...args, "--solutions", FIXTURE_SOLUTIONS, "--hidden", FIXTURE_HIDDEN, "--no-guard"],
       { encoding: "utf8", cwd: root, env });
 
   it("refuses to start when bwrap is missing, saying what to install", () => {
