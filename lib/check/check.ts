@@ -52,9 +52,10 @@ async function runCaseRaw(ex: Exercise, submission: unknown, testCase: ExerciseC
  * Runs one case: the submission's plain-data output (may throw). The exercise's references
  * are watched meanwhile: reaching one throws ReferenceUseError.
  */
-export async function runCase(ex: Exercise, submission: unknown, testCase: ExerciseCase): Promise<Json> {
+export async function runCase(ex: Exercise, submission: unknown, testCase: ExerciseCase, watchReferences = true): Promise<Json> {
   validateSubmission(ex, submission);
-  return await withReferenceWatch(ex, async () => toPlain(await runCaseRaw(ex, submission, testCase)));
+  const run = async (): Promise<Json> => toPlain(await runCaseRaw(ex, submission, testCase));
+  return watchReferences ? await withReferenceWatch(ex, run) : await run();
 }
 
 /** Judges an obtained output against a case (used in the kernel and by the grader). Never throws. */
@@ -104,14 +105,22 @@ export function summarize(ex: Exercise, results: CaseResult[]): CheckReport {
   };
 }
 
+export interface EvaluateOptions {
+  /**
+   * Watch the exercise's references (default true). The course's own tests turn it off to
+   * check that the reference itself passes the cases; the grader always watches.
+   */
+  watchReferences?: boolean;
+}
+
 /** Runs the public cases (or `cases`) of an exercise and judges them. */
-export async function evaluate(exerciseId: string, submission: unknown, cases?: ExerciseCase[]): Promise<CheckReport> {
+export async function evaluate(exerciseId: string, submission: unknown, cases?: ExerciseCase[], opts: EvaluateOptions = {}): Promise<CheckReport> {
   const ex = getExercise(exerciseId);
   const list = cases ?? ex.cases();
   const results: CaseResult[] = [];
   for (const c of list) {
     try {
-      results.push(judgeCase(c, await runCase(ex, submission, c)));
+      results.push(judgeCase(c, await runCase(ex, submission, c, opts.watchReferences ?? true)));
     } catch (err) {
       if (isReferenceUse(err)) return referenceReport(ex, err.message, list.length);
       if (isNotDone(err)) return notDoneReport(ex, list.length);
