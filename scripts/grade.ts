@@ -1,20 +1,30 @@
 // npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/]
 //   [--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]
+//   [--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512]
+// npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]
 //
 // Grades student submissions against the course's public and hidden cases (see
 // docs/grading.md): a table on the terminal, report.json, grades.csv, details.csv,
 // answers.md and the executed notebooks in the output folder. The grader is tools/grader/.
 import * as path from "path";
+import * as tf from "@tensorflow/tfjs";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
 import { defaultGradeOptions, GradeOptions, gradeWithProgress } from "../tools/grader/grader";
 import { formatTable, writeReport } from "../tools/grader/report";
+import { mergeManualPoints } from "../tools/grader/manual";
+import { sandboxProblem } from "../tools/grader/sandbox";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
-  "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]";
+  "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
+  "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512]\n" +
+  "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
 
-export function parseGradeArgs(argv: string[]): { targets: string[]; opts: GradeOptions } {
+export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null }
+
+export function parseGradeArgs(argv: string[]): GradeArgs {
   const opts = defaultGradeOptions();
   const targets: string[] = [];
+  let mergeManual: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -33,6 +43,11 @@ export function parseGradeArgs(argv: string[]): { targets: string[]; opts: Grade
     else if (a === "--cell-timeout") opts.cellTimeoutSec = positive();
     else if (a === "--total-timeout") opts.totalTimeoutSec = positive();
     else if (a === "--max-memory-mb") opts.maxMemoryMb = Math.round(positive());
+    else if (a === "--jobs") opts.jobs = Math.round(positive());
+    else if (a === "--max-processes") opts.maxProcesses = Math.round(positive());
+    else if (a === "--disk-mb") opts.diskMb = Math.round(positive());
+    else if (a === "--no-sandbox") opts.sandbox = false;
+    else if (a === "--merge-manual") mergeManual = path.resolve(value());
     else if (a === "--no-guard") {
       // Only the submissions: for a working tree where others edit the course while grading.
       opts.protect = [];
@@ -44,16 +59,25 @@ export function parseGradeArgs(argv: string[]): { targets: string[]; opts: Grade
     } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
     else targets.push(a);
   }
-  if (targets.length === 0) throw new Error(`no submission given\n${USAGE}`);
-  return { targets, opts };
+  if (targets.length === 0 && !mergeManual) throw new Error(`no submission given\n${USAGE}`);
+  return { targets, opts, mergeManual };
 }
 
 async function main(): Promise<void> {
-  const { targets, opts } = parseGradeArgs(process.argv.slice(2));
+  const { targets, opts, mergeManual } = parseGradeArgs(process.argv.slice(2));
+  if (mergeManual) {
+    const { file, merged } = mergeManualPoints(opts.outDir, mergeManual);
+    console.log(`manual points of ${merged} answer(s) merged into ${path.relative(process.cwd(), file)}`);
+    return;
+  }
+  // The expected values are computed here with TensorFlow.js: no "Hi, looks like you are running" banner.
+  tf.enableProdMode();
   if (!findJupyterPython()) {
     console.error(JUPYTER_MISSING_HELP);
     process.exit(2);
   }
+  const problem = opts.sandbox ? sandboxProblem() : null;
+  if (problem) throw new Error(problem);
   const report = await gradeWithProgress(targets, opts);
   console.log(formatTable(report));
   const files = writeReport(report, opts.outDir);

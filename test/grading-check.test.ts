@@ -9,7 +9,6 @@ import { check, evaluate } from "../lib/check/check";
 import { compareValues, toPlain } from "../lib/check/compare";
 import { parseCaseOutputs, runCasesForGrader } from "../lib/check/case-outputs";
 import { todo } from "../lib/check/todo";
-import { conv2d } from "../lib/lecture/convolution";
 import { exerciseModuleFiles } from "../lib/exercises";
 import "./fixtures/grading/example-exercise";
 
@@ -88,14 +87,35 @@ describe("self-check messages (example exercise)", () => {
   });
 });
 
+/**
+ * A student's convolution written by hand, `pad` zeros around the image (calling the course's
+ * conv2d instead would score 0: see grading-reference.test.ts).
+ */
+function handConvolve(image: number[][], kernel: number[][], pad = 0): number[][] {
+  const width = image[0].length + 2 * pad;
+  const zeros = (): number[][] => Array.from({ length: pad }, () => new Array<number>(width).fill(0));
+  const padded = [...zeros(), ...image.map((r) => [...new Array<number>(pad).fill(0), ...r, ...new Array<number>(pad).fill(0)]), ...zeros()];
+  const out: number[][] = [];
+  for (let i = 0; i + kernel.length <= padded.length; i++) {
+    const row: number[] = [];
+    for (let j = 0; j + kernel[0].length <= width; j++) {
+      let sum = 0;
+      kernel.forEach((kr, a) => kr.forEach((k, b) => { sum += padded[i + a][j + b] * k; }));
+      row.push(sum);
+    }
+    out.push(row);
+  }
+  return out;
+}
+
 describe("self-check messages (lecture exercise: convolve, notebook 02)", () => {
   it("correct: every case passes against tf.conv2d's values", async () => {
-    const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => conv2d(image, kernel));
+    const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => handConvolve(image, kernel));
     assert.match(text, /^✅ Convolução com passo 1, sem preenchimento: 6\/6 casos passaram\.\n  ✓ o 9 com o filtro de circunferência \(mapa 5x3\)/);
   });
 
   it("wrong (padded 'same' output): the shape is reported first, per case", async () => {
-    const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => conv2d(image, kernel, 1, 1));
+    const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => handConvolve(image, kernel, 1));
     assert.match(text, /^❌ Convolução com passo 1, sem preenchimento: 0\/6 casos passaram\./);
     assert.match(text, /✗ o 9 com o filtro de circunferência \(mapa 5x3\): forma errada: esperado 5x3, obtido 7x5\.\n      esperado: \[\[/);
   });

@@ -189,14 +189,12 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
     }
   });
 
-  it("tampering with the hidden cases or another submission is caught, undone and zeroed", () => {
+  it("in the sandbox, tampering with the hidden cases or another submission cannot reach them", () => {
     const s = by("tamper");
     assert.equal(s.points, 0);
-    assert.equal(s.exercises[0].status, "tampered");
-    assert.match(s.problems.join("\n"), new RegExp(`tentativa de alterar arquivos .*alterou ${path.join(dirs.hidden, "00-example.ts")}.*alterou ${path.join(dirs.subs, "solved.ipynb")}`));
+    assert.equal(s.exercises[0].status, "error");
+    assert.match(s.exercises[0].message, /ENOENT: no such file or directory, open '.*00-example\.ts'/);
     assert.equal(sha(path.join(dirs.hidden, "00-example.ts")), hiddenBefore);
-    const kept = path.join(dirs.out, "tampered", "tamper", dirs.hidden, "00-example.ts");
-    assert.equal(fs.readFileSync(kept, "utf8"), "export const hidden = {};\n", "the changed version is kept for review");
   });
 
   it("every submission is graded and every original file is unchanged byte for byte", () => {
@@ -212,17 +210,36 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
   });
 });
 
+describe("grader without the sandbox: the file guard", () => {
+  it("tampering with the hidden cases or another submission is caught, undone and zeroed", async () => {
+    const dirs = fixtureCourse();
+    makeSubmissions(dirs.subs, { hiddenFile: path.join(dirs.hidden, "00-example.ts") }, ["tamper", "solved"]);
+    const hiddenBefore = sha(path.join(dirs.hidden, "00-example.ts"));
+    const report = await gradeAll([dirs.subs], options(dirs, { sandbox: false, jobs: 1 }));
+    const s = report.submissions.find((x) => x.student === "tamper");
+    assert.ok(s);
+    assert.equal(s.points, 0);
+    assert.equal(s.exercises[0].status, "tampered");
+    assert.match(s.problems.join("\n"), new RegExp(`tentativa de alterar arquivos .*alterou ${path.join(dirs.hidden, "00-example.ts")}.*alterou ${path.join(dirs.subs, "solved.ipynb")}`));
+    assert.equal(sha(path.join(dirs.hidden, "00-example.ts")), hiddenBefore);
+    const kept = path.join(dirs.out, "tampered", "tamper", dirs.hidden, "00-example.ts");
+    assert.equal(fs.readFileSync(kept, "utf8"), "export const hidden = {};\n", "the changed version is kept for review");
+    fs.rmSync(dirs.base, { recursive: true, force: true });
+  });
+});
+
 describe("npm run grade (command line)", () => {
   it("prints the table, writes the report and goes on after bad submissions", () => {
     const dirs = fixtureCourse();
     makeSubmissions(dirs.subs, { hiddenFile: path.join(dirs.hidden, "00-example.ts") }, ["malformed", "python", "deleted"]);
     const r = spawnSync(process.execPath, [...WITH_EXAMPLE_EXERCISE, path.join(root, "scripts", "grade.ts"), dirs.subs,
-      "--solutions", dirs.solutions, "--hidden", dirs.hidden, "--out", dirs.out, "--no-guard"], { encoding: "utf8", cwd: root });
+      "--solutions", dirs.solutions, "--hidden", dirs.hidden, "--out", dirs.out, "--no-guard", "--jobs", "2"], { encoding: "utf8", cwd: root });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /deleted\s+00-example\s+0\/1\s+example-double ∅ 0\/1/);
     assert.match(r.stdout, /malformed\s+—\s+rejeitado/);
     assert.match(r.stdout, /3 envio\(s\), 1 corrigido\(s\), 2 rejeitado\(s\)/);
-    for (const f of ["report.json", "grades.csv", "details.csv", "answers.md"]) assert.ok(fs.existsSync(path.join(dirs.out, f)), f);
+    for (const f of ["report.json", "grades.csv", "details.csv", "answers.md", "manual-points.csv"]) assert.ok(fs.existsSync(path.join(dirs.out, f)), f);
+    assert.doesNotMatch(r.stdout + r.stderr, /Hi, looks like you are running TensorFlow\.js/, "no tfjs banner in the instructor's terminal");
   });
 
   it("a wrong option exits 2 with the usage", () => {
@@ -246,13 +263,28 @@ describe("grader on a real lecture notebook", function () {
     const solved = readNotebook(path.join(solutions, `${notebookId}.ipynb`));
     fs.copyFileSync(path.join(solutions, `${notebookId}.ipynb`), path.join(dir, "solucao.ipynb"));
     fs.writeFileSync(path.join(dir, "aluno.ipynb"), JSON.stringify(studentNotebook(solved)));
+    // The issue's example: a convolve whose body calls the course's conv2d (imported by the notebook's first cell).
+    const cheat = structuredClone(solved);
+    const convolveCell = cheat.cells.find((c) => c.metadata.course?.role === "solution" && c.metadata.course.exercise === "convolve");
+    if (notebookId === "02-filtros-convolucao" && convolveCell) {
+      convolveCell.source = toSourceLines("function convolve(image: number[][], kernel: number[][]): number[][] {\n  return conv2d(image, kernel);\n}");
+      fs.writeFileSync(path.join(dir, "usa-conv2d.ipynb"), JSON.stringify(cheat));
+    }
     // The shared course files are not guarded here: other work may add notebooks while the test runs.
     const report = await gradeAll([dir], { ...defaultGradeOptions(), outDir: path.join(dir, "out"), protect: [], guardCourseFiles: false, log });
+    writeReport(report, path.join(dir, "out"));
     for (const line of formatTable(report).split("\n")) log(line);
-    const [student, solution] = report.submissions;
+    const [student, solution, usesReference] = report.submissions;
     assert.equal(solution.points, solution.maxPoints, JSON.stringify(solution.exercises.filter((e) => e.status !== "passed"), null, 1));
     assert.ok(solution.maxPoints > 0);
     assert.equal(student.points, 0);
     assert.ok(student.exercises.every((e) => e.status === "not-done"), JSON.stringify(student.exercises.map((e) => [e.exercise, e.status, e.message])));
+    if (notebookId !== "02-filtros-convolucao") return;
+    const convolve = usesReference.exercises.find((e) => e.exercise === "convolve");
+    assert.deepEqual([convolve?.status, convolve?.points], ["reference", 0]);
+    assert.match(convolve?.message ?? "", /^usa a implementação de referência do curso \(conv2d\)/);
+    assert.equal(usesReference.points, solution.maxPoints - 2, "the other exercise keeps its points");
+    const details = fs.readFileSync(path.join(dir, "out", "details.csv"), "utf8");
+    assert.match(details, /usa-conv2d,02-filtros-convolucao,convolve,reference,0,2,.*,false,usa a implementação de referência do curso \(conv2d\)/);
   });
 });

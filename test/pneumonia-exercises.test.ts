@@ -12,8 +12,8 @@ import { classWeights } from "../lib/pneumonia/data/split";
 
 describe("pneumonia exercises (notebook 09)", () => {
   it("accepts the reference blocks and rejects a conv block without batch normalization", async () => {
-    assert.equal((await evaluate("pneumonia-conv-block", convBlock)).status, "passed");
-    assert.equal((await evaluate("pneumonia-dense-block", denseBlock)).status, "passed");
+    assert.equal((await evaluate("pneumonia-conv-block", convBlock, undefined, { watchReferences: false })).status, "passed");
+    assert.equal((await evaluate("pneumonia-dense-block", denseBlock, undefined, { watchReferences: false })).status, "passed");
     const noBatchNorm = (filters: number, inputs: SymbolicTensor): SymbolicTensor => {
       const x = tf.layers.separableConv2d({ filters, kernelSize: 3, activation: "relu", padding: "same" }).apply(inputs) as SymbolicTensor;
       const y = tf.layers.separableConv2d({ filters, kernelSize: 3, activation: "relu", padding: "same" }).apply(x) as SymbolicTensor;
@@ -23,12 +23,12 @@ describe("pneumonia exercises (notebook 09)", () => {
     assert.equal(report.status, "failed");
     assert.equal(report.passed, 0);
     const forgotReturn = (filters: number, inputs: SymbolicTensor): void => { convBlock(filters, inputs); };
-    const r2 = await evaluate("pneumonia-conv-block", forgotReturn);
+    const r2 = await evaluate("pneumonia-conv-block", forgotReturn, undefined, { watchReferences: false });
     assert.match(r2.cases[0].message, /faltou o return/);
   });
 
   it("checks class weights against the Keras formula", async () => {
-    assert.equal((await evaluate("pneumonia-class-weights", (n: number, p: number) => classWeights([...Array(n).fill(0), ...Array(p).fill(1)]))).status, "passed");
+    assert.equal((await evaluate("pneumonia-class-weights", (n: number, p: number) => classWeights([...Array(n).fill(0), ...Array(p).fill(1)]), undefined, { watchReferences: false })).status, "passed");
     const swapped = await evaluate("pneumonia-class-weights", (n: number, p: number) => ({ 0: (n + p) / (2 * p), 1: (n + p) / (2 * n) }));
     assert.equal(swapped.status, "failed");
   });

@@ -5,6 +5,7 @@
 import { preview } from "./compare";
 import { runCase, thrownMessage } from "./check";
 import { getExercise } from "./registry";
+import { isReferenceUse } from "./reference-use";
 import { isNotDone } from "./todo";
 import type { Exercise, Json } from "./types";
 
@@ -14,7 +15,9 @@ export interface CaseInput { name: string; args?: Json[]; input?: Json }
 export type CaseOutcome =
   | { status: "ok"; value: Json }
   | { status: "error"; message: string }
-  | { status: "not-done" };
+  | { status: "not-done" }
+  /** The case reached the course's own answer (ReferenceUseError): the exercise scores 0. */
+  | { status: "reference"; message: string };
 
 /** One printed line: the outcome of case `index`, or the end mark of an exercise. */
 export type CaseOutputLine =
@@ -48,7 +51,8 @@ export async function runCasesForGrader(nonce: string, exerciseId: string, submi
     try {
       outcome = { status: "ok", value: await runCase(ex, submission, cases[index]) };
     } catch (err) {
-      outcome = isNotDone(err) ? { status: "not-done" } : { status: "error", message: thrownMessage(err) };
+      if (isReferenceUse(err)) outcome = { status: "reference", message: err.message };
+      else outcome = isNotDone(err) ? { status: "not-done" } : { status: "error", message: thrownMessage(err) };
     }
     let line = outputLine(nonce, { exercise: exerciseId, index, ...outcome });
     if (line.length > MAX_OUTPUT_CHARS) {

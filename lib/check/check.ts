@@ -3,6 +3,8 @@
 // It never throws into the notebook.
 import { compareValues, preview, toPlain } from "./compare";
 import { getExercise } from "./registry";
+import { isReferenceUse } from "./reference-use";
+import { withReferenceWatch } from "./reference-watch";
 import { isNotDone, unfinishedStub } from "./todo";
 import type { CaseResult, CheckReport, Exercise, ExerciseCase, Json } from "./types";
 import "../exercises";
@@ -46,10 +48,14 @@ async function runCaseRaw(ex: Exercise, submission: unknown, testCase: ExerciseC
   return await (submission as (...a: Json[]) => unknown)(...(own.args ?? []));
 }
 
-/** Runs one case: the submission's plain-data output (may throw). */
-export async function runCase(ex: Exercise, submission: unknown, testCase: ExerciseCase): Promise<Json> {
+/**
+ * Runs one case: the submission's plain-data output (may throw). The exercise's references
+ * are watched meanwhile: reaching one throws ReferenceUseError.
+ */
+export async function runCase(ex: Exercise, submission: unknown, testCase: ExerciseCase, watchReferences = true): Promise<Json> {
   validateSubmission(ex, submission);
-  return toPlain(await runCaseRaw(ex, submission, testCase));
+  const run = async (): Promise<Json> => toPlain(await runCaseRaw(ex, submission, testCase));
+  return watchReferences ? await withReferenceWatch(ex, run) : await run();
 }
 
 /** Judges an obtained output against a case (used in the kernel and by the grader). Never throws. */
@@ -85,6 +91,12 @@ export function notDoneReport(ex: Exercise, total: number, stub = ""): CheckRepo
   return { exercise: ex.id, status: "not-done", passed: 0, total, cases: [], summary };
 }
 
+/** The message of a self-check whose submission reached the course's answer (0 in the grading). */
+export function referenceReport(ex: Exercise, message: string, total: number): CheckReport {
+  return { exercise: ex.id, status: "reference", passed: 0, total, cases: [],
+    summary: `🚫 ${ex.title}: ${message}. Escreva a sua própria versão: na correção, um exercício que usa a referência do curso vale 0.` };
+}
+
 /** The summary line and status for judged cases. */
 export function summarize(ex: Exercise, results: CaseResult[]): CheckReport {
   const passed = results.filter((r) => r.passed).length;
@@ -96,15 +108,24 @@ export function summarize(ex: Exercise, results: CaseResult[]): CheckReport {
   };
 }
 
+export interface EvaluateOptions {
+  /**
+   * Watch the exercise's references (default true). The course's own tests turn it off to
+   * check that the reference itself passes the cases; the grader always watches.
+   */
+  watchReferences?: boolean;
+}
+
 /** Runs the public cases (or `cases`) of an exercise and judges them. */
-export async function evaluate(exerciseId: string, submission: unknown, cases?: ExerciseCase[]): Promise<CheckReport> {
+export async function evaluate(exerciseId: string, submission: unknown, cases?: ExerciseCase[], opts: EvaluateOptions = {}): Promise<CheckReport> {
   const ex = getExercise(exerciseId);
   const list = cases ?? ex.cases();
   const results: CaseResult[] = [];
   for (const c of list) {
     try {
-      results.push(judgeCase(c, await runCase(ex, submission, c)));
+      results.push(judgeCase(c, await runCase(ex, submission, c, opts.watchReferences ?? true)));
     } catch (err) {
+      if (isReferenceUse(err)) return referenceReport(ex, err.message, list.length);
       if (isNotDone(err)) return notDoneReport(ex, list.length, unfinishedStub(err));
       results.push({ name: c.name, passed: false, message: thrownMessage(err) });
     }

@@ -3,6 +3,7 @@
 // The reference is found by exercise id (`studentOrReference(convolve, "convolve")`), so
 // student notebooks never import a reference implementation by name.
 import { getExercise } from "./registry";
+import { fallbackLabel, noteReferenceCall } from "./reference-use";
 import { isNotDone, unfinishedStub } from "./todo";
 import "../exercises";
 
@@ -16,7 +17,14 @@ export function exerciseReference(exerciseId: string): { reference: AnyFunction;
   if (typeof ex.reference !== "function") {
     throw new Error(`O exercício "${exerciseId}" não tem uma implementação de referência em função (campo reference).`);
   }
-  return { reference: ex.reference as AnyFunction, label: ex.symbol };
+  const implementation = ex.reference as AnyFunction;
+  const watchLabel = fallbackLabel(exerciseId);
+  const reference = (...args: never[]): unknown => {
+    // Reaching the reference this way while the exercise's cases run scores 0 (see reference-use.ts).
+    noteReferenceCall(watchLabel);
+    return implementation(...args);
+  };
+  return { reference, label: ex.symbol };
 }
 
 function announce(label: string, own: string, err: unknown): void {

@@ -5,3 +5,5 @@ export { compareValues, shapeOf, toPlain, preview } from "./compare";
 export { getExercise, allExercises, registerExercises } from "./registry";
 export { runCasesForGrader, parseCaseOutputs } from "./case-outputs";
 export type { CaseInput, CaseOutcome, ParsedOutputs } from "./case-outputs";
+export { noteReferenceCall, isReferenceUse, ReferenceUseError, describeReferenceLabel } from "./reference-use";
+export { withReferenceWatch, watchedLabels } from "./reference-watch";

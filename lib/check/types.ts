@@ -22,6 +22,18 @@ export interface ExerciseCase {
   verify?: (obtained: Json, testCase: ExerciseCase) => string | null;
 }
 
+/**
+ * What counts as the course's own answer to an exercise, besides its `reference` function.
+ * While the exercise's cases run (check() and the grader), reaching any of it scores 0:
+ * "usa a implementação de referência do curso".
+ */
+export interface ExerciseOffLimits {
+  /** Labels of the course functions that compute the answer (each calls `noteReferenceCall(label)` first). */
+  probes: string[];
+  /** TensorFlow.js kernels that compute the same thing, e.g. "Conv2D" (tf.conv2d), "MaxPool" (tf.maxPool). */
+  tfKernels?: string[];
+}
+
 export interface Exercise {
   /** Matches the `course.exercise` metadata of the solution and check cells. */
   id: string;
@@ -47,8 +59,11 @@ export interface Exercise {
   /**
    * The course's own answer (what a correct submission is), for the fallback of teaching
    * cells: `studentOrReference(fn, "<id>")`. Student notebooks never import it by name.
+   * Calling it through that fallback while the exercise's cases run scores 0.
    */
   reference?: unknown;
+  /** The course functions and tfjs kernels that compute the answer, off limits while the cases run. */
+  offLimits?: ExerciseOffLimits;
 }
 
 /** What one case gave. */
@@ -59,7 +74,7 @@ export interface CaseResult {
   message: string;
 }
 
-export type CheckStatus = "passed" | "failed" | "not-done" | "error";
+export type CheckStatus = "passed" | "failed" | "not-done" | "error" | "reference";
 
 export interface CheckReport {
   exercise: string;

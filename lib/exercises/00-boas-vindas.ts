@@ -2,9 +2,11 @@
 // The mean reappears later: average pooling and dropout's preserved expectation.
 import type { Exercise, ExerciseCase } from "../check/types";
 import { seededRandom } from "../common/random";
+import { noteReferenceCall } from "../check/reference-use";
 
 /** The reference: arithmetic mean of a non-empty list. */
 export function mean(values: readonly number[]): number {
+  noteReferenceCall("mean");
   if (values.length === 0) throw new RangeError("a média de uma lista vazia não existe");
   let sum = 0;
   for (const v of values) sum += v;
@@ -30,6 +32,7 @@ export const exercises: Exercise[] = [
     symbol: "mean",
     kind: "function",
     reference: mean,
+    offLimits: { probes: ["mean"] },
     cases: () => [
       meanCase("[1, 2, 3, 4]", [1, 2, 3, 4]),
       meanCase("um só número", [7]),

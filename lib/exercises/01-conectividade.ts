@@ -15,6 +15,7 @@ export const exercises: Exercise[] = [
     symbol: "denseParams",
     kind: "function",
     reference: denseParams,
+    offLimits: { probes: ["denseParams"] },
     cases: () => [
       ...([[4, 3], [784, 128], [10, 1]] as const).map(([inputs, units]) => ({
         name: `${inputs} entradas, ${units} neurônios (igual a tf.layers.dense)`, args: [inputs, units], expected: tfDenseParams(inputs, units),
@@ -30,6 +31,7 @@ export const exercises: Exercise[] = [
     symbol: "convParams",
     kind: "function",
     reference: convParams,
+    offLimits: { probes: ["convParams"] },
     cases: () => [
       ...([[3, 1, 1], [3, 3, 16], [5, 16, 32], [1, 8, 4]] as const).map(([k, c, f]) => ({
         name: `filtros ${k}x${k}, ${c} canais de entrada, ${f} filtros (igual a tf.layers.conv2d)`, args: [k, c, f], expected: tfConvParams(k, c, f),

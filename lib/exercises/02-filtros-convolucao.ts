@@ -4,7 +4,7 @@ import { conv2d, windowProductSum, Matrix } from "../lecture/convolution";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { CIRCLE_FILTER, DIAGONAL_FILTER, NINE, VERTICAL_LINE_FILTER } from "../lecture/images";
 import { randomMatrix, seededRandom } from "../common/random";
-import { tfConv2d } from "./tf-reference";
+import { CONV_KERNELS, tfConv2d } from "./tf-reference";
 
 const NOTEBOOK = "02-filtros-convolucao";
 
@@ -30,6 +30,7 @@ export const exercises: Exercise[] = [
     symbol: "applyFilterAt",
     kind: "function",
     reference: windowProductSum,
+    offLimits: { probes: ["windowProductSum", "conv2d"], tfKernels: CONV_KERNELS },
     cases: () => {
       const rng = seededRandom(2024);
       const image = randomMatrix(6, 7, rng), kernel = randomMatrix(3, 3, rng), wide = randomMatrix(2, 3, rng);
@@ -51,6 +52,7 @@ export const exercises: Exercise[] = [
     symbol: "convolve",
     kind: "function",
     reference: (image: Matrix, kernel: Matrix): Matrix => conv2d(image, kernel),
+    offLimits: { probes: ["conv2d", "conv2dChannels"], tfKernels: CONV_KERNELS },
     cases: () => [
       { name: "o 9 com o filtro de circunferência (mapa 5x3)", args: [NINE, CIRCLE_FILTER], expected: conv2d(NINE, CIRCLE_FILTER) },
       { name: "o 9 com o filtro de linha vertical", args: [NINE, VERTICAL_LINE_FILTER], expected: conv2d(NINE, VERTICAL_LINE_FILTER) },

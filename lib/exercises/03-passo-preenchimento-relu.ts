@@ -6,7 +6,7 @@ import { featureMap } from "../lecture/detection";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { CIRCLE_FILTER, NINE } from "../lecture/images";
 import { randomMatrix, seededRandom } from "../common/random";
-import { tfConv2d, tfOutputSize, tfRelu, tfZeroPad } from "./tf-reference";
+import { CONV_KERNELS, tfConv2d, tfOutputSize, tfRelu, tfZeroPad } from "./tf-reference";
 
 const NOTEBOOK = "03-passo-preenchimento-relu";
 
@@ -35,6 +35,7 @@ export const exercises: Exercise[] = [
     symbol: "outputSize",
     kind: "function",
     reference: outputSize,
+    offLimits: { probes: ["outputSize"], tfKernels: CONV_KERNELS },
     cases: () => [
       outputSizeCase(7, 3, 1, 0),
       outputSizeCase(5, 3, 1, 0),
@@ -54,6 +55,7 @@ export const exercises: Exercise[] = [
     symbol: "zeroPad",
     kind: "function",
     reference: (image: Matrix, p: number): Matrix => zeroPad(image, p),
+    offLimits: { probes: ["zeroPad"], tfKernels: ["PadV2"] },
     cases: () => {
       const rng = seededRandom(303);
       const small = randomMatrix(3, 4, rng);
@@ -73,6 +75,7 @@ export const exercises: Exercise[] = [
     symbol: "conv2d",
     kind: "function",
     reference: (image: Matrix, kernel: Matrix, stride: number, padding: number): Matrix => conv2d(image, kernel, stride, padding),
+    offLimits: { probes: ["conv2d", "conv2dChannels"], tfKernels: CONV_KERNELS },
     cases: () => [
       conv2dCase("o 9 com a circunferência", NINE, CIRCLE_FILTER, 1, 0),
       conv2dCase("o 9 com a circunferência", NINE, CIRCLE_FILTER, 2, 0),
@@ -94,6 +97,7 @@ export const exercises: Exercise[] = [
     symbol: "relu",
     kind: "function",
     reference: relu,
+    offLimits: { probes: ["relu"], tfKernels: ["Relu"] },
     cases: () => {
       const map = featureMap(NINE, CIRCLE_FILTER);
       const random = randomMatrix(4, 6, seededRandom(404), -3, 3);

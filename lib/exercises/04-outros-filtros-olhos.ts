@@ -3,6 +3,7 @@
 import type { Matrix } from "../lecture/convolution";
 import { featureMap, findPeaks } from "../lecture/detection";
 import type { Exercise, ExerciseCase } from "../check/types";
+import { noteReferenceCall } from "../check/reference-use";
 import { CIRCLE_FILTER, EYE_FILTER, eyeScene } from "../lecture/images";
 import { randomMatrix, seededRandom, shuffled } from "../common/random";
 
@@ -25,6 +26,7 @@ export const EYE_SCENES: { name: string; rows: number; cols: number; eyes: [numb
  * turns a +1 product into -1, so it takes 2 from the sum.
  */
 export function detectionThreshold(filter: Matrix, mismatches: number): number {
+  noteReferenceCall("detectionThreshold");
   const cells = filter.length * filter[0].length;
   return (cells - 2 * mismatches) / cells;
 }
@@ -55,6 +57,7 @@ export const exercises: Exercise[] = [
     symbol: "findPeaks",
     kind: "function",
     reference: findPeaks,
+    offLimits: { probes: ["findPeaks"] },
     cases: () => [
       ...EYE_SCENES.map((s) => peaksCase(`olhos: ${s.name} (limiar 0.99)`, featureMap(eyeScene(s.rows, s.cols, s.eyes, { faces: s.faces }), EYE_FILTER), 0.99)),
       peaksCase("aleatório 5x6, semente 44, limiar 0.5", randomMatrix(5, 6, seededRandom(44)), 0.5),
@@ -70,6 +73,7 @@ export const exercises: Exercise[] = [
     symbol: "detectionThreshold",
     kind: "function",
     reference: detectionThreshold,
+    offLimits: { probes: ["detectionThreshold"] },
     cases: () => [
       thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 0, 41),
       thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 1, 42),

@@ -63,6 +63,7 @@ export const exercises: Exercise[] = [
     symbol: "maxPool2d",
     kind: "function",
     reference: maxPool2d,
+    offLimits: { probes: ["pool2d"], tfKernels: ["MaxPool", "MaxPoolWithArgmax"] },
     cases: () => poolCases("max"),
   },
   {
@@ -73,6 +74,7 @@ export const exercises: Exercise[] = [
     symbol: "avgPool2d",
     kind: "function",
     reference: avgPool2d,
+    offLimits: { probes: ["pool2d"], tfKernels: ["AvgPool"] },
     cases: () => poolCases("average"),
   },
   {
@@ -83,6 +85,7 @@ export const exercises: Exercise[] = [
     symbol: "denseParamsAfterPooling",
     kind: "function",
     reference: denseParamsAfterPooling,
+    offLimits: { probes: ["denseParamsAfterPooling"] },
     cases: () => [
       pooledParamsCase('o mapa do "9"', 5, 3, 1, 2, 1, 10),
       pooledParamsCase('o mapa do "9"', 5, 3, 1, 2, 2, 10),

@@ -5,7 +5,7 @@ import { channelOf, conv2dChannels, Matrix, Volume } from "../lecture/convolutio
 import { cnnParams } from "../lecture/parameters";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { Rng, seededRandom } from "../common/random";
-import { tfCnnParams, tfConvVolume, tfFlatten } from "./tf-reference";
+import { CONV_KERNELS, tfCnnParams, tfConvVolume, tfFlatten } from "./tf-reference";
 
 const NOTEBOOK = "06-filtros-3d-cnn";
 
@@ -63,6 +63,7 @@ export const exercises: Exercise[] = [
     symbol: "conv2dMultiChannel",
     kind: "function",
     reference: conv2dMultiChannel,
+    offLimits: { probes: ["conv2dChannels", "conv2d"], tfKernels: CONV_KERNELS },
     cases: () => {
       const { image, head, body } = headAndBodyExample();
       const oneChannel = randomVolume(5, 5, 1, seededRandom(61));
@@ -85,6 +86,7 @@ export const exercises: Exercise[] = [
     symbol: "flatten",
     kind: "function",
     reference: flattenVolume,
+    offLimits: { probes: [] },
     cases: () => {
       const rng = seededRandom(66);
       return [
@@ -103,6 +105,7 @@ export const exercises: Exercise[] = [
     symbol: "cnnParameterCount",
     kind: "function",
     reference: cnnParams,
+    offLimits: { probes: ["cnnParams"] },
     cases: () => [
       cnnParamsCase("a CNN de dígitos deste notebook", 28, 1, 8, 3, 2, 10),
       cnnParamsCase("mais filtros", 28, 1, 32, 3, 2, 10),

@@ -155,6 +155,7 @@ export const exercises: Exercise[] = [
     points: 3,
     symbol: "dropoutForward",
     kind: "function",
+    offLimits: { probes: ["dropoutForward", "dropoutMask"] },
     run: runDropout,
     reference: (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random),
     cases: () => [

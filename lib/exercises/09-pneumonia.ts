@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { classWeights } from "../pneumonia/data/split";
 import { countLabels } from "../pneumonia/data/xray-files";
 import type { Exercise, ExerciseCase, Json } from "../check/types";
+import { noteReferenceCall } from "../check/reference-use";
 import { convBlock, denseBlock, SymbolicTensor } from "../pneumonia/model/blocks";
 import { buildModel } from "../pneumonia/model/build";
 import { describeLayers, modelSummaryRows } from "../pneumonia/model/summary";
@@ -15,6 +16,9 @@ import { seededRandom, shuffled } from "../common/random";
 import { metricsFromCounts } from "../pneumonia/training/metrics";
 
 const NOTEBOOK = "09-pneumonia";
+
+/** The course functions that build or describe the model: off limits while Parte 2 is checked. */
+const MODEL_PROBES = ["buildModel", "modelSummaryRows", "describeLayers"];
 
 // ---------- Parte 1: data bookkeeping ----------
 
@@ -85,6 +89,7 @@ export function denseBlockCase(name: string, units: number, rate: number, inputS
  * with 4 numbers per channel), with SeparableConv2D layers or with ordinary Conv2D ones.
  */
 export function convBlockParams(inChannels: number, filters: number, separable: boolean): number {
+  noteReferenceCall("convBlockParams");
   const conv = (c: number): number => (separable ? 9 * c + c * filters + filters : 9 * c * filters + filters);
   return conv(inChannels) + conv(filters) + 4 * filters;
 }
@@ -131,6 +136,7 @@ export function metricsOfMatrix(matrix: [[number, number], [number, number]]): [
 
 /** The reference of pneumonia-metric-meaning: the confusion matrix back from precision, recall and the counts. */
 export function matrixFromMetrics(precision: number, recall: number, positives: number, total: number): number[][] {
+  noteReferenceCall("matrixFromMetrics");
   const tp = Math.round(recall * positives);
   const fp = Math.round(tp / precision - tp);
   const fn = positives - tp;
@@ -277,6 +283,7 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-count-classes", notebook: NOTEBOOK, title: "Contar NORMAL e PNEUMONIA", points: 1,
     symbol: "countClasses", kind: "function", reference: countClassesReference,
+    offLimits: { probes: ["countLabels"] },
     cases: () => [
       countCase("3 NORMAL e 5 PNEUMONIA", 3, 5, 1),
       countCase("só PNEUMONIA", 0, 4, 2),
@@ -287,6 +294,7 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-class-weights", notebook: NOTEBOOK, title: "Pesos das classes (fórmula do Keras)", points: 1,
     symbol: "computeClassWeights", kind: "function", reference: classWeightsReference,
+    offLimits: { probes: ["classWeights"] },
     cases: () => [
       classWeightCase("classes iguais: pesos 1 e 1", 50, 50),
       classWeightCase("1 NORMAL para 3 PNEUMONIA", 100, 300),
@@ -296,6 +304,7 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-conv-block", notebook: NOTEBOOK, title: "conv_block", points: 2, symbol: "convBlock", kind: "function",
     reference: convBlock,
+    offLimits: { probes: ["convBlock"] },
     run: runConvBlock,
     cases: () => [
       convBlockCase("convBlock(32) numa entrada 90x90x16 (o primeiro bloco do modelo)", 32, [90, 90, 16]),
@@ -306,6 +315,7 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-dense-block", notebook: NOTEBOOK, title: "dense_block", points: 2, symbol: "denseBlock", kind: "function",
     reference: denseBlock,
+    offLimits: { probes: ["denseBlock"] },
     run: runDenseBlock,
     cases: () => [
       denseBlockCase("denseBlock(512, 0.7) após o Flatten de 5x5x256", 512, 0.7, 6400),
@@ -316,6 +326,7 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-separable-params", notebook: NOTEBOOK, title: "Parâmetros de um convBlock: separável × convolução comum", points: 2,
     symbol: "convBlockParams", kind: "function", reference: convBlockParams,
+    offLimits: { probes: ["convBlockParams"] },
     cases: () => [
       blockParamsCase("o primeiro convBlock do modelo", 16, 32, true),
       blockParamsCase("o primeiro convBlock do modelo", 16, 32, false),
@@ -326,6 +337,7 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-precision-recall", notebook: NOTEBOOK, title: "Acurácia, precisão e revocação da matriz de confusão", points: 1,
     symbol: "metricsFromMatrix", kind: "function", reference: metricsReference,
+    offLimits: { probes: ["metricsFromCounts"] },
     cases: () => [
       metricsCase("o teste do Keras: muitos falsos positivos", [[120, 114], [9, 381]]),
       metricsCase("modelo perfeito", [[10, 0], [0, 30]]),
@@ -335,6 +347,7 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-metric-meaning", notebook: NOTEBOOK, title: "O que precisão e revocação medem: de volta à matriz de confusão", points: 2,
     symbol: "matrixFromMetrics", kind: "function", reference: matrixFromMetrics,
+    offLimits: { probes: ["matrixFromMetrics"] },
     cases: () => [
       matrixCase("um teste como o do Keras: 234 normais e 390 com pneumonia", [[120, 114], [9, 381]]),
       matrixCase("um modelo cauteloso: poucos falsos positivos, muitos falsos negativos", [[300, 4], [120, 76]]),
@@ -344,11 +357,13 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-architecture", notebook: NOTEBOOK, title: "Parte 2: a arquitetura camada por camada", points: 4,
     symbol: "architecture", kind: "function", reference: architectureOf,
+    offLimits: { probes: MODEL_PROBES },
     cases: () => [180, 64].map(architectureCase),
   },
   {
     id: "pneumonia-dropouts", notebook: NOTEBOOK, title: "Parte 2: as taxas de dropout e onde ficam", points: 2,
     symbol: "dropoutRates", kind: "function", reference: dropoutsOf,
+    offLimits: { probes: MODEL_PROBES },
     cases: () => [dropoutsCase(180)],
   },
 ];

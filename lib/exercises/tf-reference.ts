@@ -7,6 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { Matrix, Volume } from "../lecture/convolution";
 import type { PoolMode } from "../lecture/pooling";
 
+/** The TensorFlow.js kernels that compute a convolution (tf.conv2d, tf.fused.conv2d, tf.depthwiseConv2d, tf.layers.conv2d). */
+export const CONV_KERNELS = ["Conv2D", "FusedConv2D", "DepthwiseConv2dNative"];
+
 /** Runs `fn` inside tf.tidy, turning "backend not initialised yet" into an actionable message. */
 export function withTf<T extends tf.TensorContainer>(fn: () => T): T {
   try {

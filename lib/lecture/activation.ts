@@ -1,5 +1,6 @@
 // Activation functions applied elementwise to numbers, vectors, feature maps and volumes.
 // They add the non-linearity that stacking convolutions alone would not have.
+import { noteReferenceCall } from "../check/reference-use";
 
 /** A number or any nesting of number arrays (vector, matrix, volume). */
 export type NestedNumbers = number | NestedNumbers[];
@@ -13,5 +14,6 @@ export function mapNested<T extends NestedNumbers>(x: T, f: (v: number) => numbe
 
 /** ReLU: max(0, v) for each value; negatives (the "not found here" of a feature map) become 0. */
 export function relu<T extends NestedNumbers>(x: T): T {
+  noteReferenceCall("relu");
   return mapNested(x, (v) => (v > 0 ? v : 0));
 }

@@ -2,6 +2,7 @@
 // define it (cross-correlation: the filter is NOT flipped), with stride and zero
 // padding, plus the multi-channel version (one 3D filter per output map).
 // Reference for the exercises and the figures; tests compare it with tf.conv2d.
+import { noteReferenceCall } from "../check/reference-use";
 
 /** A 2D image or feature map: rows of numbers (row 0 at the top). */
 export type Matrix = number[][];
@@ -57,6 +58,7 @@ function assertStride(stride: number): void {
  * n = input size, k = filter size, s = stride, p = zeros added on EACH side.
  */
 export function outputSize(inputSize: number, kernelSize: number, stride = 1, padding = 0): number {
+  noteReferenceCall("outputSize");
   assertStride(stride);
   if (!Number.isInteger(padding) || padding < 0) throw new Error(`preenchimento (padding) deve ser um inteiro >= 0, recebi ${padding}.`);
   if (kernelSize > inputSize + 2 * padding) {
@@ -89,6 +91,7 @@ export function resolvePads(rows: number, cols: number, kRows: number, kCols: nu
 
 /** A copy of the image with zeros around it (`padding` on every side, or [top, bottom, left, right]). */
 export function zeroPad(image: Matrix, padding: number | Pads): Matrix {
+  noteReferenceCall("zeroPad");
   const [rows, cols] = matrixShape(image, "imagem");
   const [top, bottom, left, right] = typeof padding === "number" ? [padding, padding, padding, padding] : padding;
   for (const p of [top, bottom, left, right]) {
@@ -115,6 +118,7 @@ export function windowAt(image: Matrix, row: number, col: number, kRows: number,
  * `stride` cells at a time and writes the sum of elementwise products at each stop.
  */
 export function conv2d(image: Matrix, kernel: Matrix, stride = 1, padding: Padding = 0): Matrix {
+  noteReferenceCall("conv2d");
   const [rows, cols] = matrixShape(image, "imagem");
   const [kRows, kCols] = matrixShape(kernel, "filtro");
   assertStride(stride);
@@ -140,6 +144,7 @@ export function conv2d(image: Matrix, kernel: Matrix, stride = 1, padding: Paddi
  * window of `image` whose top-left corner is (row, col). The window must fit in the image.
  */
 export function windowProductSum(image: Matrix, kernel: Matrix, row: number, col: number): number {
+  noteReferenceCall("windowProductSum");
   let sum = 0;
   for (let a = 0; a < kernel.length; a++) {
     const imageRow = image[row + a], kernelRow = kernel[a];
@@ -154,6 +159,7 @@ export function windowProductSum(image: Matrix, kernel: Matrix, row: number, col
  * like tf.conv2d with a [kRows, kCols, C, F] kernel. `bias` (one per filter) is added to its map.
  */
 export function conv2dChannels(input: Volume, filters: Volume[], stride = 1, padding: Padding = 0, bias?: number[]): Volume {
+  noteReferenceCall("conv2dChannels");
   const [rows, cols, channels] = volumeShape(input, "entrada");
   if (!Array.isArray(filters) || filters.length === 0) throw new Error("filtros: esperava uma lista não vazia de filtros 3D (cada um linhas x colunas x canais).");
   if (bias !== undefined && bias.length !== filters.length) {

@@ -1,6 +1,7 @@
 // Using a filter as a detector: its feature map, scaled so that a perfect match is 1,
 // and the places where that map is high enough to say "the pattern is here".
 import { conv2d, matrixShape, Matrix, Padding } from "./convolution";
+import { noteReferenceCall } from "../check/reference-use";
 
 /**
  * The lecture's feature map: convolution divided by the number of filter cells
@@ -15,6 +16,7 @@ export function featureMap(image: Matrix, filter: Matrix, stride = 1, padding: P
 
 /** Positions [row, col] where `map` is >= threshold, in reading order (row by row). */
 export function findPeaks(map: Matrix, threshold: number): [number, number][] {
+  noteReferenceCall("findPeaks");
   matrixShape(map, "mapa");
   const peaks: [number, number][] = [];
   map.forEach((row, r) => row.forEach((v, c) => { if (v >= threshold) peaks.push([r, c]); }));

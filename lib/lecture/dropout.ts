@@ -6,6 +6,7 @@
 //  - "classic" (the original paper): no scaling while training; at inference multiply
 //    every neuron by (1 - rate), the fraction that was on during training.
 import { Rng, seededRandom } from "../common/random";
+import { noteReferenceCall } from "../check/reference-use";
 
 export type DropoutMode = "inverted" | "classic";
 
@@ -25,6 +26,7 @@ export function checkDropoutRate(rate: number): void {
 
 /** One iteration's mask: each of `length` neurons kept (1) with probability 1 - rate, else 0. */
 export function dropoutMask(length: number, rate: number, random: Rng): number[] {
+  noteReferenceCall("dropoutMask");
   checkDropoutRate(rate);
   if (!Number.isInteger(length) || length < 0) throw new Error(`length deve ser um inteiro >= 0 (recebi ${length}).`);
   return Array.from({ length }, () => (random() < rate ? 0 : 1));
@@ -32,6 +34,7 @@ export function dropoutMask(length: number, rate: number, random: Rng): number[]
 
 /** Dropout in training: a fresh mask from `random`, applied to the activations `x`. */
 export function dropoutForward(x: number[], rate: number, random: Rng, mode: DropoutMode = "inverted"): DropoutResult {
+  noteReferenceCall("dropoutForward");
   const mask = dropoutMask(x.length, rate, random);
   const keep = mode === "inverted" ? 1 - rate : 1;
   return { output: x.map((v, i) => (mask[i] === 1 ? v / keep : 0)), mask };

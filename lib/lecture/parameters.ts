@@ -2,6 +2,7 @@
 // layer, a Conv2D layer, a Dense layer after pooling and the digit CNN need. Each is checked
 // against tf.layers' own count (lib/exercises/tf-reference.ts; test/connectivity.test.ts).
 import { outputSize } from "./convolution";
+import { noteReferenceCall } from "../check/reference-use";
 
 /** Throws a Portuguese error unless `value` is an integer >= 1. */
 export function assertCount(value: number, name: string): void {
@@ -10,6 +11,7 @@ export function assertCount(value: number, name: string): void {
 
 /** Parameters of a Dense layer: one weight per (input, unit) pair plus one bias per unit. */
 export function denseParams(inputs: number, units: number, bias = true): number {
+  noteReferenceCall("denseParams");
   assertCount(inputs, "inputs (número de entradas)");
   assertCount(units, "units (número de neurônios)");
   return inputs * units + (bias ? units : 0);
@@ -20,6 +22,7 @@ export function denseParams(inputs: number, units: number, bias = true): number 
  * weights (shared by every position of the image) plus one bias. The image size does not matter.
  */
 export function convParams(kernelSize: number | [number, number], inChannels: number, filters: number, bias = true): number {
+  noteReferenceCall("convParams");
   const [kRows, kCols] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
   assertCount(kRows, "tamanho do filtro");
   assertCount(kCols, "tamanho do filtro");
@@ -33,6 +36,7 @@ export function convParams(kernelSize: number | [number, number], inChannels: nu
  * poolSize x poolSize pooling moved by `stride` (the pooling itself has none).
  */
 export function denseParamsAfterPooling(rows: number, cols: number, channels: number, poolSize: number, stride: number, units: number): number {
+  noteReferenceCall("denseParamsAfterPooling");
   return denseParams(outputSize(rows, poolSize, stride) * outputSize(cols, poolSize, stride) * channels, units);
 }
 
@@ -41,6 +45,7 @@ export function denseParamsAfterPooling(rows: number, cols: number, channels: nu
  * -> Flatten -> Dense(classes) on imageSize x imageSize x channels images (the digit CNN's shape).
  */
 export function cnnParams(imageSize: number, channels: number, filters: number, kernelSize: number, poolSize: number, classes: number): number {
+  noteReferenceCall("cnnParams");
   const side = outputSize(imageSize, kernelSize);
   return convParams(kernelSize, channels, filters) + denseParamsAfterPooling(side, side, filters, poolSize, poolSize, classes);
 }

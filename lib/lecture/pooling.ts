@@ -3,6 +3,7 @@
 // ("valid"), as in the lecture's slides and in Keras' default.
 import { channelOf, matrixShape, outputSize, Volume, volumeShape } from "./convolution";
 import { formatNumber } from "../common/format";
+import { noteReferenceCall } from "../check/reference-use";
 
 export type PoolMode = "max" | "average";
 
@@ -22,6 +23,7 @@ function windowValues(map: number[][], outRow: number, outCol: number, size: num
 
 /** Pools a 2D map with a size x size window moved by `stride` (default: the window's size, no overlap). */
 export function pool2d(map: number[][], size = 2, stride = size, mode: PoolMode = "max"): number[][] {
+  noteReferenceCall("pool2d");
   const [rows, cols] = matrixShape(map, "mapa");
   checkPoolArgs(size, stride);
   if (rows < size || cols < size) {

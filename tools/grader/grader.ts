@@ -11,11 +11,13 @@ import { sha256, sha256File } from "../common/hash";
 import type { CaseInput } from "../../lib/check/case-outputs";
 import { errorText } from "../../lib/check/check";
 import { createProgress } from "../../lib/view/progress";
-import { executeNotebook, ExecutionResult } from "../notebooks/execute";
+import { executeNotebook, ExecuteOptions, ExecutionResult } from "../notebooks/execute";
 import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from "../notebooks/format";
 import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
 import { FileGuard, hasChanges } from "./guard";
 import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
+import { QuestionInfo, questionsOf } from "./manual";
+import { sandboxLaunch, sandboxProblem, SandboxSpec, writeKernelSpec } from "./sandbox";
 import { AnswerGrade, collectAnswers, ExerciseGrade, GradedCase, gradeExercises } from "./judge";
 
 export interface GradeOptions {
@@ -31,6 +33,14 @@ export interface GradeOptions {
   protect: string[];
   /** Also guard solutionsDir and hiddenDir (default true; off when others edit the course while grading). */
   guardCourseFiles: boolean;
+  /** Run each kernel in the bubblewrap sandbox (default true; `--no-sandbox` turns it off, with a warning). */
+  sandbox: boolean;
+  /** Submissions graded at once (default: the number of cores; 1 without the sandbox). */
+  jobs: number;
+  /** Processes and threads a sandboxed kernel may add (fork bombs stop there). */
+  maxProcesses: number;
+  /** Size of a sandboxed kernel's folder and of its /tmp (each), and its largest file. */
+  diskMb: number;
   log: (line: string) => void;
   /** Called before and after each submission (progress). */
   onStart?: (student: string, index: number, total: number) => void;
@@ -42,6 +52,7 @@ export function defaultGradeOptions(): GradeOptions {
   return {
     solutionsDir: path.join(root, "solutions"), hiddenDir: defaultHiddenDir(), outDir: path.join(root, ".cache", "grades"),
     cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072, guardCourseFiles: true,
+    sandbox: true, jobs: Math.max(1, os.cpus().length), maxProcesses: 256, diskMb: 512,
     // The kernel loads lib/dist; the grader's own code and hidden cases live in tools/.
     protect: [path.join(root, "tools"), path.join(root, "scripts", "grade.ts"), path.join(root, "lib", "dist")],
     log: (l) => console.log(l),
@@ -76,6 +87,8 @@ export interface GradingReport {
   generatedAt: string;
   seconds: number;
   submissions: SubmissionGrade[];
+  /** The hand-graded questions of the notebooks graded (for answers.md). */
+  questions?: QuestionInfo[];
 }
 
 /** The .ipynb files of a file or folder argument (folders recursively, checkpoints skipped), with a student name. */
@@ -152,14 +165,41 @@ interface RunContext {
 }
 
 /** A private folder: the kernel's cwd (with node_modules linked so `cnn-course` resolves) and the notebooks. */
-function makeWorkspace(): { dir: string; kernelDir: string; nbDir: string } {
+function makeWorkspace(sandboxed: boolean): { dir: string; kernelDir: string; nbDir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cnn-grade-"));
   const kernelDir = path.join(dir, "kernel");
   const nbDir = path.join(dir, "nb");
   fs.mkdirSync(kernelDir);
   fs.mkdirSync(nbDir);
-  fs.symlinkSync(path.join(projectRoot(), "node_modules"), path.join(kernelDir, "node_modules"), "dir");
+  // Sandboxed, the kernel folder is a fresh tmpfs (the link is made inside); graded as root,
+  // the sandbox runs as `nobody`, which must read the grading notebook.
+  if (sandboxed) fs.chmodSync(dir, 0o755);
+  else fs.symlinkSync(path.join(projectRoot(), "node_modules"), path.join(kernelDir, "node_modules"), "dir");
   return { dir, kernelDir, nbDir };
+}
+
+/** Environment of the student's kernel: limits, grading flags, and the course settings the notebooks read. */
+function kernelEnv(opts: GradeOptions): Record<string, string> {
+  const env: Record<string, string> = { NODE_OPTIONS: `--max-old-space-size=${opts.maxMemoryMb}`, CNN_COURSE_GRADING: "1", CNN_COURSE_PROGRESS: "0" };
+  for (const name of ["CNN_COURSE_DATA", "CNN_COURSE_PRESET", "CNN_COURSE_BACKEND"]) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  return env;
+}
+
+/** How to run one grading notebook: in the sandbox (default) or as a plain child process. */
+function executionOptions(opts: GradeOptions, ws: { dir: string; kernelDir: string }, cellTimeoutSec: number): ExecuteOptions {
+  const base: ExecuteOptions = { cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true, env: kernelEnv(opts) };
+  if (!opts.sandbox) return base;
+  const spec: SandboxSpec = {
+    root: projectRoot(), workspace: ws.dir, kernelDir: ws.kernelDir, kernelName: "tslab-grader-sandbox",
+    // The data segment holds the V8 heap and native buffers (tfjs, wasm): the heap cap plus 1 GiB.
+    maxMemoryMb: opts.maxMemoryMb + 1024, maxProcesses: opts.maxProcesses, diskMb: opts.diskMb,
+    env: kernelEnv(opts), readOnly: process.env.CNN_COURSE_DATA ? [path.resolve(process.env.CNN_COURSE_DATA)] : [],
+  };
+  writeKernelSpec(spec);
+  return { ...base, kernel: spec.kernelName, launch: sandboxLaunch(spec) };
 }
 
 function stopDescription(result: ExecutionResult): { status: "timeout" | "kernel-died"; cell: number | null; message: string } | null {
@@ -181,7 +221,7 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
   const { opts } = ctx;
   const cases = ctx.cases.get(source.id) ?? new Map<string, GradedCase[]>();
   const inputs = caseInputs(cases);
-  const ws = makeWorkspace();
+  const ws = makeWorkspace(opts.sandbox);
   const withheld = new Map<string, { status: "timeout" | "kernel-died"; message: string }>();
   let cellTimeoutSec = opts.cellTimeoutSec;
   try {
@@ -199,11 +239,8 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       grade.rounds++;
       const input = path.join(ws.nbDir, "grading.ipynb");
       const output = path.join(ws.nbDir, "executed.ipynb");
-      fs.writeFileSync(input, JSON.stringify(assembled.nb));
-      const result = await executeNotebook(input, output, {
-        cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true,
-        env: { NODE_OPTIONS: `--max-old-space-size=${opts.maxMemoryMb}`, CNN_COURSE_GRADING: "1", CNN_COURSE_PROGRESS: "0" },
-      });
+      fs.writeFileSync(input, JSON.stringify(assembled.nb), { mode: 0o644 });
+      const result = await executeNotebook(input, output, executionOptions(opts, ws, cellTimeoutSec));
       const stop = stopDescription(result);
       const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
       // A kernel that did not start, or a stop in a cell no student code runs in (the first
@@ -286,39 +323,67 @@ export async function gradeSubmission(entry: { file: string; student: string }, 
   return grade;
 }
 
-/** Grades every submission in order (writeReport in report.ts writes the report to opts.outDir). */
-export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
-  const started = Date.now();
-  const entries = targets.flatMap(listSubmissions);
-  const sources = loadCourseSources(opts.solutionsDir);
-  // All expected values (public and hidden) before any student code runs, for the notebooks submitted.
+export const NO_SANDBOX_WARNING = "WARNING: --no-sandbox: student code runs with your permissions (it can read the hidden cases and " +
+  "solutions, write in your home, use the network, leave processes behind). Grade this way only submissions you trust.";
+
+/** Refuses to grade without a working sandbox (unless turned off, which is said on every run); the number of workers. */
+function prepareIsolation(opts: GradeOptions): number {
+  if (opts.sandbox) {
+    const problem = sandboxProblem();
+    if (problem) throw new Error(problem);
+    return Math.max(1, Math.floor(opts.jobs));
+  }
+  opts.log(NO_SANDBOX_WARNING);
+  if (opts.jobs > 1) opts.log("without the sandbox, submissions are graded one at a time (the file guard must know which one changed a file)");
+  return 1;
+}
+
+/** All expected values (public and hidden) before any student code runs, for the notebooks submitted. */
+function casesOfSubmitted(entries: { file: string; student: string }[], sources: Map<string, CourseSource>, hiddenDir: string): Map<string, Map<string, GradedCase[]>> {
   const cases = new Map<string, Map<string, GradedCase[]>>();
   for (const entry of entries) {
     const read = readSubmission(fs.readFileSync(entry.file), entry.file);
     const source = "nb" in read ? identifySource(read.nb, entry.file, sources) : null;
-    if (source && !cases.has(source.id)) cases.set(source.id, courseCases(source, opts.hiddenDir));
+    if (source && !cases.has(source.id)) cases.set(source.id, courseCases(source, hiddenDir));
   }
+  return cases;
+}
+
+/** Grades every submission, `opts.jobs` at a time; the report keeps the order of the files. */
+export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
+  const started = Date.now();
+  const jobs = prepareIsolation(opts);
+  const entries = targets.flatMap(listSubmissions);
+  const sources = loadCourseSources(opts.solutionsDir);
+  const cases = casesOfSubmitted(entries, sources, opts.hiddenDir);
   const course = opts.guardCourseFiles ? [opts.solutionsDir, opts.hiddenDir] : [];
   const guard = new FileGuard([...opts.protect, ...course, ...entries.map((e) => e.file)]);
-  const submissions: SubmissionGrade[] = [];
-  for (const [i, entry] of entries.entries()) {
-    opts.onStart?.(entry.student, i, entries.length);
-    const grade = await gradeSubmission(entry, { opts, sources, cases, guard });
-    submissions.push(grade);
-    opts.onGraded?.(grade, i, entries.length);
-  }
-  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions };
+  const submissions: SubmissionGrade[] = new Array<SubmissionGrade>(entries.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const i = next++;
+      opts.onStart?.(entries[i].student, i, entries.length);
+      submissions[i] = await gradeSubmission(entries[i], { opts, sources, cases, guard });
+      opts.onGraded?.(submissions[i], i, entries.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, entries.length)) }, worker));
+  const questions = [...sources.values()].filter((src) => submissions.some((x) => x.notebook === src.id)).flatMap(questionsOf);
+  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions, questions };
 }
 
 /** gradeAll with a progress bar on the terminal: one step per submission, its grade beside it. */
 export async function gradeWithProgress(targets: string[], opts: GradeOptions): Promise<GradingReport> {
   const progress = createProgress("Corrigindo", targets.flatMap(listSubmissions).length);
+  // With --jobs, submissions finish out of order: the bar counts those done.
+  let done = 0;
   const report = await gradeAll(targets, {
     ...opts,
-    onStart: (student, index) => progress.set(index, { aluno: student }),
-    onGraded: (grade, index) => {
+    onStart: (student) => progress.set(done, { aluno: student }),
+    onGraded: (grade) => {
       const result = grade.status === "graded" ? `${grade.points}/${grade.maxPoints}` : grade.status;
-      progress.set(index + 1, { aluno: grade.student, nota: result, s: Number(grade.seconds.toFixed(1)) });
+      progress.set(++done, { aluno: grade.student, nota: result, s: Number(grade.seconds.toFixed(1)) });
     },
   });
   progress.finish();

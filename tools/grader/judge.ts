@@ -13,7 +13,7 @@ export interface GradedCase extends ExerciseCase { hidden: boolean }
 
 export interface CaseGrade { name: string; hidden: boolean; passed: boolean; message: string }
 
-export type ExerciseStatus = "passed" | "partial" | "failed" | "not-done" | "missing" | "error" | "timeout" | "kernel-died" | "not-run" | "tampered";
+export type ExerciseStatus = "passed" | "partial" | "failed" | "not-done" | "missing" | "error" | "timeout" | "kernel-died" | "not-run" | "tampered" | "reference";
 
 export interface ExerciseGrade {
   exercise: string;
@@ -36,6 +36,8 @@ export interface AnswerGrade {
   status: "answered" | "unanswered" | "missing";
   /** The student's markdown, for reading. */
   text: string;
+  /** Points given by hand (`npm run grade -- --merge-manual FILE`). */
+  manual?: { points: number; comment: string };
 }
 
 /** All the text a cell printed (stdout and stderr streams, plain-text results). */
@@ -67,8 +69,9 @@ export interface JudgeInput {
   withheld: Map<string, { status: "timeout" | "kernel-died"; message: string }>;
 }
 
-function judgeOutcomes(cases: GradedCase[], parsed: ParsedOutputs): { grades: CaseGrade[]; notDone: number } {
+function judgeOutcomes(cases: GradedCase[], parsed: ParsedOutputs): { grades: CaseGrade[]; notDone: number; reference: string | null } {
   let notDone = 0;
+  let reference: string | null = null;
   const grades = cases.map((c, index): CaseGrade => {
     const outcome: CaseOutcome | undefined = parsed.outcomes.get(index);
     if (!outcome) return { name: c.name, hidden: c.hidden, passed: false, message: "sem resultado (a execução parou antes deste caso)" };
@@ -77,10 +80,14 @@ function judgeOutcomes(cases: GradedCase[], parsed: ParsedOutputs): { grades: Ca
       return { name: c.name, hidden: c.hidden, passed: false, message: "ainda não feito (`todo()`)" };
     }
     if (outcome.status === "error") return { name: c.name, hidden: c.hidden, passed: false, message: outcome.message };
+    if (outcome.status === "reference") {
+      reference = reference ?? outcome.message;
+      return { name: c.name, hidden: c.hidden, passed: false, message: outcome.message };
+    }
     const r = judgeCase(c, outcome.value);
     return { name: c.name, hidden: c.hidden, passed: r.passed, message: r.message };
   });
-  return { grades, notDone };
+  return { grades, notDone, reference };
 }
 
 /** Why an exercise's injected cell printed nothing usable. */
@@ -123,7 +130,9 @@ export function gradeExercises(input: JudgeInput): ExerciseGrade[] {
     if (parsed.duplicates.length) {
       return zero("tampered", `resultados repetidos para os casos ${parsed.duplicates.join(", ")}: o código imprimiu linhas do corretor (tentativa de fraude?)`);
     }
-    const { grades, notDone } = judgeOutcomes(cases, parsed);
+    const { grades, notDone, reference } = judgeOutcomes(cases, parsed);
+    // One case that reached the course's own answer is enough: the exercise is not the student's.
+    if (reference) return zero("reference", reference, grades);
     const passed = grades.filter((g) => g.passed).length;
     if (notDone === cases.length && cases.length > 0) return zero("not-done", "ainda não feito", grades);
     const points = cases.length ? round2(ex.points * passed / cases.length) : 0;

@@ -5,10 +5,11 @@ import * as fs from "fs";
 import * as path from "path";
 import type { GradingReport, SubmissionGrade } from "./grader";
 import type { ExerciseStatus } from "./judge";
+import { answersMarkdown, manualPointsCsv } from "./manual";
 
 const STATUS_MARK: Record<ExerciseStatus, string> = {
   "passed": "✅", "partial": "◐", "failed": "❌", "not-done": "⏳", "missing": "∅", "error": "💥",
-  "timeout": "⏱", "kernel-died": "☠", "not-run": "·", "tampered": "🚫",
+  "timeout": "⏱", "kernel-died": "☠", "not-run": "·", "tampered": "🚫", "reference": "⛔",
 };
 
 function pad(text: string, width: number): string {
@@ -62,15 +63,29 @@ function csv(rows: (string | number | boolean)[][]): string {
   return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
 }
 
-/** grades.csv: one row per submission, one column per exercise (points). */
+/** The hand-given points of a submission (after --merge-manual) and the most it could get. */
+function manualTotals(s: SubmissionGrade): { points: number; max: number } {
+  return { points: s.answers.reduce((t, a) => t + (a.manual?.points ?? 0), 0), max: s.answers.reduce((t, a) => t + a.maxPoints, 0) };
+}
+
+/**
+ * grades.csv: one row per submission, one column per exercise (points). After
+ * `--merge-manual`, also one column per hand-graded answer and the totals.
+ */
 export function gradesCsv(report: GradingReport): string {
   const exerciseIds = [...new Set(report.submissions.flatMap((s) => s.exercises.map((e) => e.exercise)))];
-  const header = ["student", "file", "notebook", "status", "points", "max_points", ...exerciseIds, "problems", "notes", "seconds"];
-  return csv([header, ...report.submissions.map((s) => [
-    s.student, s.file, s.notebook ?? "", s.status, s.points, s.maxPoints,
-    ...exerciseIds.map((id) => s.exercises.find((e) => e.exercise === id)?.points ?? ""),
-    s.problems.join(" | "), s.exercises.filter((e) => e.note).map((e) => `${e.exercise}: ${e.note}`).join(" | "), s.seconds.toFixed(1),
-  ])]);
+  const manual = report.submissions.some((s) => s.answers.some((a) => a.manual));
+  const answerIds = manual ? [...new Set(report.submissions.flatMap((s) => s.answers.map((a) => a.answer)))] : [];
+  const header = ["student", "file", "notebook", "status", "points", "max_points", ...exerciseIds,
+    ...(manual ? [...answerIds.map((id) => `answer:${id}`), "manual_points", "manual_max", "total_points", "total_max"] : []), "problems", "notes", "seconds"];
+  return csv([header, ...report.submissions.map((s) => {
+    const t = manualTotals(s);
+    const manualCols = manual ? [...answerIds.map((id) => s.answers.find((a) => a.answer === id)?.manual?.points ?? ""),
+      t.points, t.max, Math.round((s.points + t.points) * 100) / 100, s.maxPoints + t.max] : [];
+    return [s.student, s.file, s.notebook ?? "", s.status, s.points, s.maxPoints,
+      ...exerciseIds.map((id) => s.exercises.find((e) => e.exercise === id)?.points ?? ""), ...manualCols,
+      s.problems.join(" | "), s.exercises.filter((e) => e.note).map((e) => `${e.exercise}: ${e.note}`).join(" | "), s.seconds.toFixed(1)];
+  })]);
 }
 
 /** details.csv: one row per exercise case (and per exercise without cases). */
@@ -86,27 +101,7 @@ export function detailsCsv(report: GradingReport): string {
   return csv(rows);
 }
 
-/** answers.md: the hand-graded answers grouped by question, for reading. */
-export function answersMarkdown(report: GradingReport): string {
-  const byAnswer = new Map<string, { s: SubmissionGrade; text: string; status: string; max: number }[]>();
-  for (const s of report.submissions) {
-    for (const a of s.answers) {
-      const list = byAnswer.get(a.answer) ?? [];
-      list.push({ s, text: a.text, status: a.status, max: a.maxPoints });
-      byAnswer.set(a.answer, list);
-    }
-  }
-  const out = ["# Respostas para corrigir à mão", ""];
-  for (const [id, list] of byAnswer) {
-    out.push(`## ${id} (${list[0]?.max ?? 0} ponto(s))`, "");
-    for (const { s, text, status } of list) {
-      out.push(`### ${s.student}`, "", status === "answered" ? text.trim() : `_(${status === "missing" ? "célula de resposta não encontrada" : "não respondida"})_`, "");
-    }
-  }
-  return out.join("\n");
-}
-
-/** Writes report.json, grades.csv, details.csv and answers.md; returns their paths. */
+/** Writes report.json, grades.csv, details.csv, answers.md and manual-points.csv; returns their paths. */
 export function writeReport(report: GradingReport, outDir: string): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   const files: [string, string][] = [
@@ -114,6 +109,7 @@ export function writeReport(report: GradingReport, outDir: string): string[] {
     ["grades.csv", gradesCsv(report)],
     ["details.csv", detailsCsv(report)],
     ["answers.md", answersMarkdown(report)],
+    ["manual-points.csv", manualPointsCsv(report)],
   ];
   return files.map(([name, text]) => {
     const file = path.join(outDir, name);

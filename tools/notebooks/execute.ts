@@ -17,6 +17,22 @@ export interface ExecuteOptions {
   /** Extra environment for the kernel. */
   env?: NodeJS.ProcessEnv;
   kernel?: string;
+  /**
+   * Runs the runner through another command (the grader's sandbox): gets the Python and
+   * the runner's arguments, returns what to spawn. The runner then reports on its stdout
+   * (`--result-to-stdout`) instead of writing files the student's code could reach.
+   */
+  launch?: (python: string, runnerArgs: string[]) => Launch;
+}
+
+/** What to spawn instead of `python nbexec.py ...`. */
+export interface Launch {
+  command: string;
+  args: string[];
+  /** The whole environment (nothing of the instructor's is passed on). */
+  env: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
 }
 
 export interface CellError { cellIndex: number; cellId?: string; ename: string; evalue: string }
@@ -35,7 +51,7 @@ export interface ExecutionResult {
   seconds: number;
 }
 
-interface RawStatus {
+export interface RawStatus {
   errors: CellError[];
   timedOut: ExecutionResult["timedOut"];
   kernelDied: ExecutionResult["kernelDied"];
@@ -43,6 +59,51 @@ interface RawStatus {
   cellsRun: number;
   cellSeconds: [number, number][];
   seconds: number;
+}
+
+/** Largest report a sandboxed runner may print (an executed notebook with its outputs). */
+const MAX_RESULT_BYTES = 512 * 1024 * 1024;
+
+interface RunnerExit { code: number | null; stdout: Buffer; stderrTail: string }
+
+/** Spawns the runner, keeps its stdout (when asked) and the tail of its stderr. */
+function spawnRunner(command: string, args: string[], spawnOpts: { env: NodeJS.ProcessEnv; uid?: number; gid?: number },
+  keepStdout: boolean, killAfterSec: number): Promise<RunnerExit> {
+  const stderr: string[] = [];
+  const stdout: Buffer[] = [];
+  let stdoutBytes = 0;
+  return new Promise<RunnerExit>((resolve) => {
+    const child = spawn(command, args, { ...spawnOpts, stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"] });
+    child.stderr?.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 200) stderr.shift(); });
+    child.stdout?.on("data", (d: Buffer) => {
+      stdoutBytes += d.length;
+      if (stdoutBytes <= MAX_RESULT_BYTES) stdout.push(d);
+    });
+    // Last resort if nbclient itself hangs: the total timeout plus a minute of grace.
+    const killer = setTimeout(() => child.kill("SIGKILL"), killAfterSec * 1000);
+    const done = (code: number | null): void => {
+      clearTimeout(killer);
+      resolve({ code, stdout: Buffer.concat(stdout), stderrTail: stderr.join("") });
+    };
+    child.on("close", done);
+    child.on("error", (err) => { stderr.push(String(err)); done(null); });
+  });
+}
+
+function stderrSummary(text: string): string {
+  return text.split("\n").filter((l) => l.trim() && !l.includes("Debugger warning") && !l.includes("frozen modules") && !l.includes("PYDEVD")).slice(-15).join("\n");
+}
+
+/** The status of a run: from the status file, or from the runner's stdout when it was launched with `--result-to-stdout`. */
+function readStatus(exit: RunnerExit, statusFile: string, output: string, fromStdout: boolean): RawStatus | null {
+  try {
+    if (!fromStdout) return JSON.parse(fs.readFileSync(statusFile, "utf8")) as RawStatus;
+    const result = JSON.parse(exit.stdout.toString("utf8")) as { status: RawStatus; notebook: string };
+    fs.writeFileSync(output, result.notebook);
+    return result.status;
+  } catch {
+    return null;
+  }
 }
 
 /** Executes `input` and writes the executed copy to `output` (also when it fails early). */
@@ -59,25 +120,15 @@ export async function executeNotebook(input: string, output: string, opts: Execu
     "--cwd", path.resolve(opts.cwd ?? path.dirname(input)), "--kernel", opts.kernel ?? "tslab",
     "--cell-timeout", String(cellTimeout), "--total-timeout", String(totalTimeout)];
   if (opts.allowErrors) args.push("--allow-errors");
+  if (opts.launch) args.push("--result-to-stdout");
+  const launch: Launch = opts.launch ? opts.launch(py.python, args) : { command: py.python, args, env: { ...process.env, ...opts.env } };
   const started = Date.now();
-  const stderr: string[] = [];
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(py.python, args, { env: { ...process.env, ...opts.env }, stdio: ["ignore", "ignore", "pipe"] });
-    child.stderr.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 200) stderr.shift(); });
-    // Last resort if nbclient itself hangs: the total timeout plus a minute of grace.
-    const killer = setTimeout(() => child.kill("SIGKILL"), (totalTimeout + 60) * 1000);
-    child.on("close", (c) => { clearTimeout(killer); resolve(c); });
-    child.on("error", () => { clearTimeout(killer); resolve(null); });
-  });
-  let status: RawStatus;
-  try {
-    status = JSON.parse(fs.readFileSync(statusFile, "utf8")) as RawStatus;
-  } catch {
-    const tail = stderr.join("").split("\n").filter((l) => l.trim() && !l.includes("Debugger warning") && !l.includes("frozen modules") && !l.includes("PYDEVD")).slice(-15).join("\n");
+  const exit = await spawnRunner(launch.command, launch.args, { env: launch.env, uid: launch.uid, gid: launch.gid }, !!opts.launch, totalTimeout + 60);
+  const status = readStatus(exit, statusFile, output, !!opts.launch);
+  fs.rmSync(path.dirname(statusFile), { recursive: true, force: true });
+  if (!status) {
     return { ok: false, ...empty, seconds: (Date.now() - started) / 1000,
-      startupError: `the notebook runner stopped without a status (exit ${String(code)}):\n${tail}` };
-  } finally {
-    fs.rmSync(path.dirname(statusFile), { recursive: true, force: true });
+      startupError: `the notebook runner stopped without a status (exit ${String(exit.code)}):\n${stderrSummary(exit.stderrTail)}` };
   }
   const ok = status.errors.length === 0 && !status.timedOut && !status.kernelDied && !status.startupError;
   return { ok, output, ...status };

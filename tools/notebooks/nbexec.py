@@ -6,9 +6,17 @@ Usage: nbexec.py INPUT OUTPUT STATUS_JSON --cwd DIR --kernel NAME
                  --cell-timeout S --total-timeout S [--allow-errors]
 Writes the executed notebook to OUTPUT (also when it stops early) and a JSON
 status to STATUS_JSON: errors (cell index, id, ename, evalue), timeout, dead kernel.
+
+--result-to-stdout (the grader's sandbox, tools/grader/sandbox.ts): OUTPUT and STATUS_JSON
+are ignored; the runner keeps its stdout to itself (the kernel inherits /dev/null), makes
+itself non-dumpable (student code cannot open /proc/<pid>/fd of it), kills every other
+process of the sandbox once the kernel is done (detached children included) and only then
+prints {"status": ..., "notebook": ...} on that private stdout.
 """
 import argparse
 import json
+import os
+import signal
 import time
 
 import nbformat
@@ -33,6 +41,28 @@ def describe_error(cell, err):
     return getattr(err, "ename", "Error") or "Error", ("\n".join(lines[-5:]) or str(err))[:2000]
 
 
+def keep_stdout_private():
+    """A non-inheritable copy of stdout for the result; fds 0-2 become /dev/null for the kernel."""
+    private = os.dup(1)  # PEP 446: not inherited by the kernel
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):
+        os.dup2(null, fd)
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (OSError, AttributeError):
+        pass
+    return private
+
+
+def kill_everything_else():
+    """Inside the sandbox's PID namespace: SIGKILL to every process but this one and init."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except OSError:
+        pass
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("input")
@@ -43,7 +73,9 @@ def main():
     ap.add_argument("--cell-timeout", type=float, default=600)
     ap.add_argument("--total-timeout", type=float, default=3600)
     ap.add_argument("--allow-errors", action="store_true")
+    ap.add_argument("--result-to-stdout", action="store_true")
     a = ap.parse_args()
+    private_out = keep_stdout_private() if a.result_to_stdout else None
 
     nb = nbformat.read(a.input, as_version=4)
     status = {"errors": [], "timedOut": None, "kernelDied": None, "cellsRun": 0,
@@ -88,6 +120,11 @@ def main():
     except Exception as e:  # kernel could not start, connection lost, ...
         status["startupError"] = f"{type(e).__name__}: {e}"[:2000]
     status["seconds"] = round(time.monotonic() - started, 3)
+    if private_out is not None:
+        kill_everything_else()
+        with os.fdopen(private_out, "w", encoding="utf-8") as out:
+            json.dump({"status": status, "notebook": nbformat.writes(nb)}, out)
+        return
     nbformat.write(nb, a.output)
     with open(a.status, "w") as f:
         json.dump(status, f)

@@ -4,6 +4,7 @@
 // the output neuron and the class weights.
 import { seededRandom, shuffled } from "../../common/random";
 import { countLabels, LabelList, XrayFile } from "./xray-files";
+import { noteReferenceCall } from "../../check/reference-use";
 
 export interface TrainValSplit<T> {
   train: T[];
@@ -49,6 +50,7 @@ function countsOf(labels: LabelList, who: string): { normal: number; pneumonia: 
  * so that each class contributes to the loss as if the two were equally frequent.
  */
 export function classWeights(labels: LabelList): { 0: number; 1: number } {
+  noteReferenceCall("classWeights");
   const { normal, pneumonia, total } = countsOf(labels, "classWeights");
   return { 0: (1 / normal) * total / 2, 1: (1 / pneumonia) * total / 2 };
 }

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { xrayDataDir } from "../../common/config";
+import { noteReferenceCall } from "../../check/reference-use";
 
 export type XraySplit = "train" | "val" | "test";
 /** 0 = NORMAL, 1 = PNEUMONIA (the order of the Keras example's CLASS_NAMES). */
@@ -102,6 +103,7 @@ export type LabelList = ArrayLike<number> | readonly { label: number }[];
 
 /** How many NORMAL (0) and PNEUMONIA (1) labels there are. */
 export function countLabels(labels: LabelList): XrayCounts {
+  noteReferenceCall("countLabels");
   let normal = 0, pneumonia = 0;
   for (let i = 0; i < labels.length; i++) {
     const item = labels[i];

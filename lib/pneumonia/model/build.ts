@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { convBlock, denseBlock, ConvBlockFn, DenseBlockFn, SymbolicTensor } from "./blocks";
 import { applyKerasKernelInitializers } from "./keras-init";
 import { withSeededMathRandom } from "./seeding";
+import { noteReferenceCall } from "../../check/reference-use";
 
 export interface BuildModelOptions {
   /** Seed for every initializer (default 42), so two builds start from the same weights. */
@@ -18,6 +19,7 @@ export const MIN_IMAGE_SIZE = 32;
 
 /** The pneumonia CNN for `imageSize` x `imageSize` RGB images with values 0..255; output P(PNEUMONIA). */
 export function buildModel(imageSize = 180, opts: BuildModelOptions = {}): tf.LayersModel {
+  noteReferenceCall("buildModel");
   if (!Number.isInteger(imageSize) || imageSize < MIN_IMAGE_SIZE) {
     throw new Error(`buildModel: imageSize deve ser um inteiro >= ${MIN_IMAGE_SIZE} (o modelo reduz a imagem 32 vezes); recebi ${imageSize}.`);
   }

@@ -1,6 +1,7 @@
 // model.summary() as data: one row per layer, as Keras prints it, so notebooks can show
 // it as a table and exercises can compare a student's architecture with the real one.
 import * as tf from "@tensorflow/tfjs";
+import { noteReferenceCall } from "../../check/reference-use";
 
 export interface SummaryRow {
   /** Layer name, e.g. "separable_conv2d_3". */
@@ -20,6 +21,7 @@ function countOf(weights: tf.LayerVariable[]): number {
 }
 
 export function modelSummaryRows(model: tf.LayersModel): SummaryRow[] {
+  noteReferenceCall("modelSummaryRows");
   return model.layers.map((layer) => {
     const shape = layer.outputShape as (number | null)[];
     return {
@@ -87,6 +89,7 @@ export interface LayerDescription {
 
 /** The layers of `model` (after its input) as plain data, names left out (they differ per kernel). */
 export function describeLayers(model: tf.LayersModel): LayerDescription[] {
+  noteReferenceCall("describeLayers");
   return model.layers.filter((l) => l.getClassName() !== "InputLayer").map((layer) => {
     const config = layer.getConfig();
     const shape = layer.outputShape as (number | null)[];

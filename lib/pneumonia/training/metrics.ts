@@ -1,6 +1,7 @@
 // Binary accuracy, precision and recall over a whole epoch, as Keras computes them:
 // true/false positive/negative counts accumulate over every batch and the ratios are
 // taken at the end (averaging per-batch precisions would weight small batches wrongly).
+import { noteReferenceCall } from "../../check/reference-use";
 
 /** Counts of a 2x2 confusion matrix (positive = PNEUMONIA = 1). */
 export interface ConfusionCounts { tp: number; fp: number; tn: number; fn: number }
@@ -29,6 +30,7 @@ export function accumulateCounts(counts: ConfusionCounts, labels: ArrayLike<numb
 
 /** Ratios with Keras' divide-no-NaN convention (0 when nothing was counted). */
 export function metricsFromCounts(c: ConfusionCounts): BinaryMetrics {
+  noteReferenceCall("metricsFromCounts");
   const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
   return {
     accuracy: ratio(c.tp + c.tn, c.tp + c.tn + c.fp + c.fn),

@@ -1,0 +1,53 @@
+// Watches an exercise's references while its cases run: the course functions (probes,
+// see reference-use.ts) and the TensorFlow.js kernels that compute the same thing
+// (tf.conv2d runs the "Conv2D" kernel, whichever way it is called: tf.conv2d,
+// tf.layers.conv2d, tf.fused.conv2d's fallback...). Used by check() and by the grader's
+// injected cell (runCasesForGrader).
+import * as tf from "@tensorflow/tfjs";
+import { fallbackLabel, noteReferenceCall, ReferenceUseError, startReferenceWatch } from "./reference-use";
+import type { Exercise } from "./types";
+
+/** Every label watched while the cases of `ex` run. */
+export function watchedLabels(ex: Exercise): string[] {
+  return [fallbackLabel(ex.id), ...(ex.offLimits?.probes ?? []), ...(ex.offLimits?.tfKernels ?? []).map((k) => `tf:${k}`)];
+}
+
+type KernelRunner = (this: unknown, params: { kernelName?: string }) => unknown;
+interface EngineLike { runKernelFunc: KernelRunner }
+
+/** Notes the watched kernels the engine runs until the returned function is called. */
+function watchTfKernels(kernels: readonly string[]): () => void {
+  if (kernels.length === 0) return () => undefined;
+  const engine = tf.engine() as unknown as EngineLike;
+  const own = Object.getOwnPropertyDescriptor(engine, "runKernelFunc");
+  const original = engine.runKernelFunc;
+  const watched = new Set(kernels);
+  engine.runKernelFunc = function (this: unknown, params: { kernelName?: string }): unknown {
+    if (params?.kernelName && watched.has(params.kernelName)) noteReferenceCall(`tf:${params.kernelName}`);
+    return original.call(this, params);
+  };
+  return () => {
+    if (own) Object.defineProperty(engine, "runKernelFunc", own);
+    else delete (engine as Partial<EngineLike>).runKernelFunc;
+  };
+}
+
+/**
+ * Runs one case's `body` with the references of `ex` watched. Throws ReferenceUseError when
+ * one was reached, whatever the body did (returned or threw).
+ */
+export async function withReferenceWatch<T>(ex: Exercise, body: () => Promise<T>): Promise<T> {
+  const stop = startReferenceWatch(watchedLabels(ex));
+  const unpatch = watchTfKernels(ex.offLimits?.tfKernels ?? []);
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: await body() };
+  } catch (error) {
+    outcome = { error };
+  }
+  unpatch();
+  const used = stop();
+  if (used.length) throw new ReferenceUseError(used);
+  if ("error" in outcome) throw outcome.error;
+  return outcome.value;
+}
