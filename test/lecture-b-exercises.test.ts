@@ -81,7 +81,7 @@ describe("lecture exercises (notebooks 05-07)", () => {
     it("the spread check passes the reference on other seeds too", async () => {
       for (const seed of [1, 2, 3, 4, 5]) {
         const spread = dropoutCase(`semente ${seed}`, 20, 0.5, seed, { rateTolerance: 0, meanTolerance: 0, masksDiffer: true }, 300);
-        const report = await evaluate("dropout-forward", (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random), [spread]);
+        const report = await evaluate("dropout-forward", (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random), [spread], { watchReferences: false });
         assert.equal(report.status, "passed", JSON.stringify(report.cases));
       }
     });
