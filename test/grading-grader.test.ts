@@ -263,11 +263,11 @@ describe("grader on a real lecture notebook", function () {
     const solved = readNotebook(path.join(solutions, `${notebookId}.ipynb`));
     fs.copyFileSync(path.join(solutions, `${notebookId}.ipynb`), path.join(dir, "solucao.ipynb"));
     fs.writeFileSync(path.join(dir, "aluno.ipynb"), JSON.stringify(studentNotebook(solved)));
-    // The issue's example: a convolve whose body calls the course's conv2d (imported by the notebook's first cell).
+    // The issue's example: a convolve whose body calls the course's conv2d (the notebook does not import it: the cell does).
     const cheat = structuredClone(solved);
     const convolveCell = cheat.cells.find((c) => c.metadata.course?.role === "solution" && c.metadata.course.exercise === "convolve");
     if (notebookId === "02-filtros-convolucao" && convolveCell) {
-      convolveCell.source = toSourceLines("function convolve(image: number[][], kernel: number[][]): number[][] {\n  return conv2d(image, kernel);\n}");
+      convolveCell.source = toSourceLines("import { conv2d } from \"cnn-course\";\n\nfunction convolve(image: number[][], kernel: number[][]): number[][] {\n  return conv2d(image, kernel);\n}");
       fs.writeFileSync(path.join(dir, "usa-conv2d.ipynb"), JSON.stringify(cheat));
     }
     // The shared course files are not guarded here: other work may add notebooks while the test runs.
