@@ -1,7 +1,7 @@
 // Training-step benchmark of the engine: trains the Keras pneumonia architecture on random data
 // (after one warm-up step) with trainModel's own step (createTrainStepper: one replica per thread)
-// and measures the thread count, CPU utilization (process CPU time / wall time over the timed steps), the median train-step and predict times, training images
-// per second and peak RSS; beside it, the PyTorch reference with the same settings when
+// and measures the median train-step and predict times, CPU utilization (process CPU time / wall
+// time over the timed steps), training images per second and peak RSS; beside it, the PyTorch reference with the same settings when
 // /usr/bin/python3 can import torch. Optional: the slowest kernels of one step (profile) and
 // tensor/RSS growth over more steps (leakSteps). CLI: scripts/bench.ts (npm run bench).
 import { spawnSync } from "child_process";
