@@ -8,7 +8,7 @@ import { PNG } from "pngjs";
 import { seededRandom, shuffled } from "../../lib/common/random";
 import { decodeImage } from "../../lib/pneumonia/data/decode";
 import { resizeBilinear } from "../../lib/pneumonia/data/resize";
-import { classNameOf, listXrayFiles, XrayFile, XraySplit } from "../../lib/pneumonia/data/xray-files";
+import { classNameOf, listXrayFiles, XrayFile } from "../../lib/pneumonia/data/xray-files";
 
 export interface SampleOptions {
   /** Full data set in the Kaggle layout (train/ and test/ with NORMAL/ and PNEUMONIA/). */
@@ -51,7 +51,7 @@ export async function buildXraySample(opts: SampleOptions, log: (line: string) =
   const tmp = `${opts.out}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
   const report: SampleReport = { files: 0, bytes: 0, perFolder: {} };
-  for (const split of ["train", "test"] as XraySplit[]) {
+  for (const split of ["train", "test"] as const) {
     // A different stream per split, so changing one count does not reshuffle the other split.
     const drawn = stratifiedDraw(all.filter((f) => f.split === split), opts.counts[split], opts.seed + (split === "train" ? 0 : 1));
     for (const f of drawn) {
