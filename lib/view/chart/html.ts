@@ -55,7 +55,8 @@ export function svgDataUri(svg: string): string {
 export function figureHtml(fig: Figure, svg: string, id: string, opts: { interactive?: boolean } = {}): string {
   const width = Number(fig.layout.width) || 700, height = Number(fig.layout.height) || 450;
   const alt = escapeHtml(figureTitle(fig) || "gráfico");
-  const img = `<img class="cnn-course-static" src="${svgDataUri(svg)}" width="${width}" height="${height}" alt="${alt}">`;
+  // max-width: the picture shrinks (keeping its proportions) in an output area narrower than the chart.
+  const img = `<img class="cnn-course-static" src="${svgDataUri(svg)}" width="${width}" height="${height}" alt="${alt}" style="max-width:100%;height:auto">`;
   if (opts.interactive === false) return `<div class="cnn-course-figure" id="${id}">${img}</div>`;
   const script = `(function(){var root=document.getElementById(${scriptJson(id)});if(!root)return;` +
     `var fig=${scriptJson({ data: fig.data, layout: fig.layout, frames: fig.frames, config: { displaylogo: false, ...fig.config } })};` +
