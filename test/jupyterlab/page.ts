@@ -26,6 +26,20 @@ function htmlOf(output: nbformat.IOutput): string {
   return Array.isArray(html) ? html.join("") : typeof html === "string" ? html : "";
 }
 
+/**
+ * Multiline strings joined, as the Jupyter server hands notebooks to JupyterLab (nbformat's
+ * reader calls rejoin_lines); JupyterLab's renderers expect single strings.
+ */
+function rejoined(output: nbformat.IOutput): nbformat.IOutput {
+  const join = (v: unknown): unknown => (Array.isArray(v) && v.every((x) => typeof x === "string") ? v.join("") : v);
+  const out = { ...output } as Record<string, unknown>;
+  if (out.text !== undefined) out.text = join(out.text);
+  if (out.data && typeof out.data === "object") {
+    out.data = Object.fromEntries(Object.entries(out.data as Record<string, unknown>).map(([k, v]) => [k, join(v)]));
+  }
+  return out as unknown as nbformat.IOutput;
+}
+
 /** Renders every code cell's outputs under #notebook; resolves when every renderer has finished. */
 async function renderNotebook(nb: PageNotebook, trusted: boolean): Promise<number> {
   const host = document.getElementById("notebook")!;
@@ -35,6 +49,7 @@ async function renderNotebook(nb: PageNotebook, trusted: boolean): Promise<numbe
   const pending: Promise<void>[] = [];
   nb.cells.forEach((cell, cellIndex) => {
     if (cell.cell_type !== "code" || !cell.outputs?.length) return;
+    const outputs = cell.outputs.map(rejoined);
     const model = new OutputAreaModel({ trusted });
     const area = new OutputArea({ model, rendermime });
     const box = document.createElement("div");
@@ -42,9 +57,9 @@ async function renderNotebook(nb: PageNotebook, trusted: boolean): Promise<numbe
     box.dataset.cell = String(cellIndex);
     host.appendChild(box);
     Widget.attach(area, box);
-    model.fromJSON(cell.outputs);
+    model.fromJSON(outputs);
     area.widgets.forEach((w, i) => {
-      const out = cell.outputs![i];
+      const out = outputs[i];
       const html = htmlOf(out);
       w.node.classList.add("test-output");
       w.node.dataset.cell = String(cellIndex);
