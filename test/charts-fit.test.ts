@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { chartBundle, figureToSvg, historyChart, historyColumns, MAX_CHART_WIDTH } from "../lib/view/plots";
 import { Output } from "../tools/notebooks/format";
-import { chartsAfterProgress, markdownToHtml } from "../scripts/site/render";
+import { chartsAfterProgress, markdownToHtml } from "../tools/site/render";
 
 const PNEUMONIA_CURVES = ["precision", "recall", "binary_accuracy", "loss"];
 

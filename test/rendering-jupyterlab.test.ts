@@ -11,8 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Page } from "playwright-core";
 import { cacheDir, isCI, projectRoot } from "../lib/common/config";
-import { needsRun, RunStatus } from "../scripts/build-site";
-import { courseNotebooks, executedPath, runNotebooks } from "../scripts/run-notebooks";
+import { courseNotebooks, executedPath, needsRun, readRunStatus, runNotebooks } from "../tools/notebooks/run";
 import { findJupyterPython } from "../tools/notebooks/jupyter";
 import { chartReport, waitForLiveCharts, waitForStaticCharts } from "./presentation/classic-notebook";
 import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "./presentation/offline-browser";
@@ -47,10 +46,7 @@ const OUTPUT_REPORT_JS = `(() => Array.from(document.querySelectorAll(".test-out
 async function executedSolutions(): Promise<string[]> {
   const sources = courseNotebooks("solutions");
   const outDir = cacheDir("executed");
-  const readStatus = (f: string): RunStatus | null => {
-    try { return JSON.parse(fs.readFileSync(f.replace(/\.ipynb$/, ".status.json"), "utf8")) as RunStatus; } catch { return null; }
-  };
-  const stale = sources.filter((nb) => needsRun(nb, executedPath(nb, outDir), readStatus(executedPath(nb, outDir)), false));
+  const stale = sources.filter((nb) => needsRun(nb, executedPath(nb, outDir), readRunStatus(executedPath(nb, outDir)), false));
   if (stale.length) {
     log(`executing ${stale.length} solution notebook(s) first (smoke preset)`);
     process.env.CNN_COURSE_PRESET = process.env.CNN_COURSE_PRESET ?? "smoke";
