@@ -7,7 +7,11 @@ import { displayBundle } from "../../view/display";
  * Measured with `npm run train -- --preset sample --seed S` for each seed listed (test split of
  * the sample: 100 images, 63 PNEUMONIA). Keep in step with the sample preset.
  */
-export const SAMPLE_RESULTS = "SAMPLE_RESULTS_PLACEHOLDER";
+export const SAMPLE_RESULTS =
+  "com a semente 42 do preset (a que este notebook usa), a acurácia no teste fica em 0,76 e a revocação em 0,94 " +
+  "(medido: sementes 42, 1 e 2 com `npm run train -- --preset sample --seeds 42,1,2`); com as sementes 1 e 2 o modelo " +
+  "aprende pouco e diz PNEUMONIA para tudo (acurácia 0,63, a fração de pneumonias no teste, e revocação 1,00). " +
+  "Com o conjunto completo, o preset classroom passa de 0,80 de acurácia.";
 
 /** The notice (Portuguese markdown) when the course reads the sample; null with the full data. */
 export function xraySampleNotice(): string | null {
