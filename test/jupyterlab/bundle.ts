@@ -27,7 +27,7 @@ export async function buildTestPage(outDir: string = cacheDir("jupyterlab-page")
     define: { "process.env.NODE_ENV": '"production"', global: "window" },
   });
   fs.writeFileSync(html, `<!doctype html><html><head><meta charset="utf-8"><title>JupyterLab output areas</title>` +
-    `<link rel="stylesheet" href="page.css"><style>body{margin:0;padding:8px 16px;width:1000px;font:13px sans-serif}` +
+    `<link rel="stylesheet" href="page.css"><style>body{margin:0;padding:8px 16px;width:900px;font:13px sans-serif}` +
     `.test-cell{border-left:3px solid #ddd;margin:10px 0;padding-left:6px}</style></head>` +
     `<body><div id="notebook"></div><script src="page.js"></script></body></html>\n`);
   fs.writeFileSync(stamp, key);

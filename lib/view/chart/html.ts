@@ -60,7 +60,10 @@ export function figureHtml(fig: Figure, svg: string, id: string, opts: { interac
   if (opts.interactive === false) return `<div class="cnn-course-figure" id="${id}">${img}</div>`;
   const script = `(function(){var root=document.getElementById(${scriptJson(id)});if(!root)return;` +
     `var fig=${scriptJson({ data: fig.data, layout: fig.layout, frames: fig.frames, config: { displaylogo: false, ...fig.config } })};` +
+    // A chart wider than its output area is drawn smaller, keeping its proportions (panels are
+    // fractions of the plot area, so every panel shrinks alike) instead of hiding behind a scroll bar.
     `function draw(P){var el=root.querySelector(".cnn-course-plot");` +
+    `var W=root.clientWidth,L=fig.layout;if(W>0&&L.width>W){L.height=Math.round(L.height*W/L.width);L.width=W;}` +
     `P.newPlot(el,fig).then(function(){` +
     `var s=root.querySelector(".cnn-course-static");if(s)s.style.display="none";});}` +
     `if(window.Plotly&&window.Plotly.newPlot)draw(window.Plotly);else(window.${QUEUE}=window.${QUEUE}||[]).push(draw);})();`;
