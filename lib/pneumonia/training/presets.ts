@@ -48,7 +48,7 @@ export const PRESETS: Record<PresetName, TrainingPreset> = {
       "Mostra que tudo funciona de ponta a ponta; a acurácia não significa nada com tão pouco treino.",
   },
   sample: {
-    name: "sample", imageSize: 48, batchSize: 25, epochs: 20, patience: 10, seed: 42, limit: null,
+    name: "sample", imageSize: 48, batchSize: 25, epochs: 20, patience: 10, seed: 42, limit: null, schedule: KERAS_EXAMPLE_SCHEDULE,
     why: "A amostra que vem com o curso (data/chest-xray-sample: 300 radiografias de treino e 100 de teste, 96x96), " +
       "reduzida a 48x48, até 20 épocas: roda em poucos minutos, sem baixar nada. Com a semente 42: acurácia 0,76 e " +
       "revocação 0,94 no teste (sementes 1 e 2: 0,63 e 1,00, o modelo diz PNEUMONIA para tudo).",
