@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "./jupyter";
+import { KERNEL_NAME, withCheckoutKernel } from "./kernel-spec";
 
 export interface ExecuteOptions {
   /** Working directory of the kernel (default: the input notebook's folder). */
@@ -50,6 +51,13 @@ export async function executeNotebook(input: string, output: string, opts: Execu
   const py = findJupyterPython();
   const empty = { errors: [], timedOut: null, kernelDied: null, cellsRun: 0, cellSeconds: [], seconds: 0, output };
   if (!py) return { ok: false, startupError: JUPYTER_MISSING_HELP, ...empty };
+  // tslab runs from this checkout's own spec, never from a per-user one that may point elsewhere.
+  let env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  try {
+    if ((opts.kernel ?? KERNEL_NAME) === KERNEL_NAME) env = withCheckoutKernel(env);
+  } catch (err) {
+    return { ok: false, startupError: (err as Error).message, ...empty };
+  }
   const cellTimeout = opts.cellTimeoutSec ?? 600;
   const totalTimeout = opts.totalTimeoutSec ?? 3600;
   fs.mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
@@ -62,7 +70,7 @@ export async function executeNotebook(input: string, output: string, opts: Execu
   const started = Date.now();
   const stderr: string[] = [];
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(py.python, args, { env: { ...process.env, ...opts.env }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(py.python, args, { env, stdio: ["ignore", "ignore", "pipe"] });
     child.stderr.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 200) stderr.shift(); });
     // Last resort if nbclient itself hangs: the total timeout plus a minute of grace.
     const killer = setTimeout(() => child.kill("SIGKILL"), (totalTimeout + 60) * 1000);
