@@ -41,6 +41,7 @@ export * from "./pneumonia/data/xray-files";
 export * from "./pneumonia/data/load-images";
 export * from "./pneumonia/data/split";
 export * from "./pneumonia/data/xray-grid";
+export * from "./pneumonia/data/sample-notice";
 export * from "./pneumonia/model";
 export * from "./pneumonia/training";
 // Lesson 10, after the pneumonia example: feature maps, Grad-CAM, saliency, shortcuts,

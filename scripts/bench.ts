@@ -1,9 +1,11 @@
-// npm run bench [-- --image-size 180 --batch 25 --steps 5 [--backend wasm|cpu|tensorflow]
+// npm run bench [-- --image-size 180 --batch 25 --steps 5 [--backend wasm|cpu|tensorflow] [--threads N]
 //                  [--no-torch] [--torch-script PATH] [--profile] [--leak-steps N]]
 //
-// Trains the Keras pneumonia architecture on random data (after one warm-up step) and prints
-// one JSON line: backend, image size, batch, median train-step ms, median predict ms, training
-// images per second, peak RSS. When /usr/bin/python3 can import torch, it then runs the PyTorch
+// Trains the Keras pneumonia architecture on random data (after one warm-up step) with the same
+// step as trainModel (data-parallel on every core; CNN_COURSE_THREADS or --threads to choose) and
+// prints one JSON line: backend, threads, image size, batch, median train-step ms, cpuUtilization
+// (process CPU time / wall time over the timed steps), median predict ms, training images per
+// second, peak RSS (the whole process, workers included). When /usr/bin/python3 can import torch, it then runs the PyTorch
 // reference with the same settings and adds its figures and the ratio (ours / PyTorch).
 // --profile prints the slowest kernels of one step to stderr; --leak-steps N trains N more steps
 // and reports tensor count and RSS growth. The benchmark itself is tools/bench/train-step.ts.
@@ -32,6 +34,7 @@ function parseOptions(argv: string[]): BenchOptions {
       "torch-script": { type: "string" },
       profile: { type: "boolean" },
       "leak-steps": { type: "string" },
+      threads: { type: "string" },
     },
   });
   const backend = values.backend;
@@ -49,6 +52,7 @@ function parseOptions(argv: string[]): BenchOptions {
     torchScript: path.resolve(projectRoot(), values["torch-script"] ?? "../shared/bench/torch_reference.py"),
     profile: values.profile ?? false,
     leakSteps: values["leak-steps"] == null ? 0 : positiveInt("leak-steps", values["leak-steps"], 0),
+    threads: values.threads == null ? undefined : positiveInt("threads", values.threads, 1),
   };
 }
 

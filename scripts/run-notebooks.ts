@@ -9,6 +9,7 @@ import * as path from "path";
 import { cacheDir, projectRoot } from "../lib/common/config";
 import { describeFailure } from "../tools/notebooks/execute";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "../tools/notebooks/jupyter";
+import { staleUserKernel } from "../tools/notebooks/kernel-spec";
 import { courseNotebooks, RunOptions, runNotebooks } from "../tools/notebooks/run";
 
 function parseArgs(argv: string[]): { paths: string[]; which: "all" | "solutions" | "students"; opts: RunOptions } {
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
     console.error(JUPYTER_MISSING_HELP);
     process.exit(2);
   }
+  // The runs use this checkout's own kernel spec; JupyterLab uses the user's, so say if it is stale.
+  const stale = staleUserKernel(findJupyterPython()!.python);
+  if (stale) console.log(`note (for JupyterLab; these runs use .cache/jupyter): ${stale}`);
   const notebooks = paths.length ? paths : courseNotebooks(which);
   for (const nb of notebooks) if (!fs.existsSync(nb)) throw new Error(`no such notebook: ${nb}`);
   const started = Date.now();

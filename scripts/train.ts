@@ -1,4 +1,4 @@
-// npm run train -- --preset full|classroom|smoke [--resume] [--out DIR] [--data DIR]
+// npm run train -- --preset full|classroom|smoke|sample [--resume] [--out DIR] [--data DIR]
 //                  [--seeds 1-5] [--image-size N] [--epochs N] [--lr X] [--warmup STEPS]
 //
 // The pneumonia example outside Jupyter: same data, model and training as
@@ -20,7 +20,7 @@ const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")
              classroom: the notebook default; smoke: a quick end-to-end check
   --resume   continue from DIR/last (weights, optimizer state, epoch count, history)
   --out      checkpoints and report.json (default .cache/runs/<preset>)
-  --data     chest X-ray folder (default: CNN_COURSE_DATA, else .cache/data/chest_xray)
+  --data     chest X-ray folder (default: CNN_COURSE_DATA, else .cache/data/chest_xray, else data/chest-xray-sample)
   --seeds    run once per seed (1-5, 1,2,3), print the table of test metrics and write it to
              docs/results/<preset>[-<changes>]-seeds-<date>.json (or --table FILE)
   --image-size N, --epochs N, --lr X, --warmup STEPS

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { spawnSync } from "child_process";
 import { projectRoot } from "../lib/common/config";
-import { engineInfo, initEngine } from "../lib/engine";
+import { coreCount, engineInfo, initEngine } from "../lib/engine";
 
 describe("engine: initEngine", function () {
   const savedEnv = process.env.CNN_COURSE_BACKEND;
@@ -23,7 +23,7 @@ describe("engine: initEngine", function () {
     const printed = run.stdout.split("\n").find((l) => l.startsWith("Motor de treino:"));
     const line = run.stderr.split("\n").find((l) => l.startsWith("ENGINE "));
     assert.ok(line, `no engine info printed: ${run.stderr}`);
-    const info = JSON.parse(line.slice("ENGINE ".length)) as { backend: string; reason: string };
+    const info = JSON.parse(line.slice("ENGINE ".length)) as { backend: string; reason: string; threadsReason: string };
     let nativeInstalled = true;
     try {
       require.resolve("@tensorflow/tfjs-node");
@@ -37,7 +37,33 @@ describe("engine: initEngine", function () {
     } else {
       assert.ok(info.backend === "tensorflow" || /tfjs-node/.test(info.reason), info.reason);
     }
-    assert.equal(printed, `Motor de treino: ${info.backend} — ${info.reason}`);
+    assert.equal(printed, `Motor de treino: ${info.backend} — ${info.reason} ${info.threadsReason}.`);
+  });
+
+  /** initEngine's info in a fresh process with `env` and `prelude` run first. */
+  function freshInfo(env: Record<string, string>, prelude = ""): { threads: number; threadsReason: string } | string {
+    const script = `${prelude}require("./lib/engine").initEngine({ backend: "wasm", quiet: true })` +
+      '.then((i) => console.error("ENGINE " + JSON.stringify(i)), (e) => console.error("ERROR " + e.message))';
+    const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: projectRoot(), env: { ...process.env, ...env }, encoding: "utf8" });
+    const line = run.stderr.split("\n").find((l) => l.startsWith("ENGINE ") || l.startsWith("ERROR "));
+    assert.ok(line, `nothing printed: ${run.stderr}`);
+    if (line.startsWith("ERROR ")) return line.slice(6);
+    const info = JSON.parse(line.slice("ENGINE ".length)) as { threads: number; threadsReason: string };
+    return { threads: info.threads, threadsReason: info.threadsReason };
+  }
+
+  it("plans one training thread per core, CNN_COURSE_THREADS to choose, one when workers cannot start", () => {
+    const cores = coreCount();
+    const byDefault = freshInfo({ CNN_COURSE_THREADS: "" });
+    assert.ok(typeof byDefault !== "string", byDefault as string);
+    assert.equal(byDefault.threads, cores);
+    assert.match(byDefault.threadsReason, cores > 1 ? new RegExp(`^${cores} threads de treino em paralelo \\(um por núcleo`) : /^1 thread de treino/);
+    assert.deepEqual(freshInfo({ CNN_COURSE_THREADS: "3" }), { threads: 3, threadsReason: "3 threads de treino em paralelo (CNN_COURSE_THREADS)" });
+    assert.match(freshInfo({ CNN_COURSE_THREADS: "dois" }) as string, /CNN_COURSE_THREADS='dois' inválido: use um inteiro de 1 a 64/);
+    const noWorkers = freshInfo({ CNN_COURSE_THREADS: "2" }, "delete globalThis.SharedArrayBuffer; ");
+    assert.ok(typeof noWorkers !== "string", noWorkers as string);
+    assert.equal(noWorkers.threads, 1);
+    assert.equal(noWorkers.threadsReason, "1 thread de treino: os workers não iniciaram (SharedArrayBuffer indisponível)");
   });
 
   it("returns at once the second time, with the same answer", async () => {

@@ -29,6 +29,26 @@ export function xrayDataDir(): string {
   return fromEnv ? path.resolve(fromEnv) : cacheDir("data", "chest_xray");
 }
 
+/** The small real X-ray sample the repository ships (data/chest-xray-sample, built by `npm run sample`). */
+export function xraySampleDir(): string {
+  return path.join(projectRoot(), "data", "chest-xray-sample");
+}
+
+function hasTrainSplit(dir: string): boolean {
+  return fs.existsSync(path.join(dir, "train")) || fs.existsSync(path.join(dir, "chest_xray", "train"));
+}
+
+/**
+ * The X-ray folder the course reads: `xrayDataDir()` when CNN_COURSE_DATA is set or the download
+ * is there; otherwise the repository's sample (`sample: true`), so a fresh clone runs offline.
+ */
+export function xrayReadDir(): { dir: string; sample: boolean } {
+  const configured = xrayDataDir();
+  if (process.env.CNN_COURSE_DATA || hasTrainSplit(configured)) return { dir: configured, sample: false };
+  const sample = xraySampleDir();
+  return hasTrainSplit(sample) ? { dir: sample, sample: true } : { dir: configured, sample: false };
+}
+
 /** True when running under CI (CI=true): missing data must fail, not skip. */
 export function isCI(): boolean {
   return process.env.CI === "true" || process.env.CI === "1";

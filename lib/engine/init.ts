@@ -1,9 +1,11 @@
 // One call that makes TensorFlow.js ready for training and says which backend it chose and why:
 // the native tfjs-node when it is installed and loads, else wasm (XNNPACK, SIMD) with our
 // gradient kernels, else the pure-JavaScript cpu backend (correct but very slow).
+import { isMainThread } from "worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { registerGradientKernels } from "./backprop-kernels";
 import { registerHeapKernels } from "./heap-kernels";
+import { planThreads } from "./threads";
 
 export type EngineBackend = "tensorflow" | "wasm" | "cpu";
 
@@ -11,6 +13,10 @@ export interface EngineInfo {
   backend: EngineBackend;
   /** Why this backend, in Portuguese, for the notebook user. */
   reason: string;
+  /** Threads training will use (data-parallel replicas; CNN_COURSE_THREADS chooses). */
+  threads: number;
+  /** Why that many threads, in Portuguese. */
+  threadsReason: string;
 }
 
 export interface EngineOptions {
@@ -77,6 +83,13 @@ async function tryWasm(): Promise<{ ok: true; detail: string } | { ok: false; wh
 }
 
 async function choose(requested: EngineBackend | undefined): Promise<EngineInfo> {
+  const chosen = await chooseBackend(requested);
+  // Workers run one replica each and call initEngine themselves: only the main thread plans threads.
+  const plan = isMainThread ? await planThreads(chosen.backend) : { threads: 1, reason: "1 thread de treino (dentro de um worker)" };
+  return { ...chosen, threads: plan.threads, threadsReason: plan.reason };
+}
+
+async function chooseBackend(requested: EngineBackend | undefined): Promise<Omit<EngineInfo, "threads" | "threadsReason">> {
   const reasons: string[] = [];
   if (requested == null || requested === "tensorflow") {
     const native = loadNative();
@@ -124,7 +137,7 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
     const info = await pending;
     current = { info, requested };
     if (!options.quiet) {
-      const line = `Motor de treino: ${info.backend} — ${info.reason}`;
+      const line = `Motor de treino: ${info.backend} — ${info.reason} ${info.threadsReason}.`;
       if (info.backend === "cpu") console.warn(line);
       else console.log(line);
     }

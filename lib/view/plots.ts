@@ -134,16 +134,30 @@ export function barChart(categories: string[], series: BarSeries[] | number[], o
 export interface HistoryChartOptions { title?: string; metrics?: string[]; columns?: number; width?: number; height?: number }
 
 /**
+ * Widest chart the builders make (px): JupyterLab's output area and the site's content column
+ * are about 900-1000 px wide, so wider charts would hide panels behind a scroll bar.
+ */
+export const MAX_CHART_WIDTH = 900;
+const HISTORY_CELL_WIDTH = 330, HISTORY_SIDE = 120;
+
+/** Panels per row: the requested number, wrapped so the chart stays within MAX_CHART_WIDTH. */
+export function historyColumns(panels: number, requested = 2): number {
+  const fit = Math.max(1, Math.floor((MAX_CHART_WIDTH - HISTORY_SIDE) / HISTORY_CELL_WIDTH));
+  return Math.max(1, Math.min(panels, Math.floor(requested), fit));
+}
+
+/**
  * Training curves as Keras' `history.history` holds them ({loss: [...], val_loss: [...], ...}):
- * one small chart per metric with the training and validation curves, epochs from 1.
+ * one small chart per metric with the training and validation curves (legend: treino,
+ * validação), epochs from 1. Panels wrap onto more rows when `columns` would not fit.
  */
 export function historyChart(history: Record<string, number[]>, opts: HistoryChartOptions = {}): Figure {
   const metrics = opts.metrics ?? Object.keys(history).filter((k) => !k.startsWith("val_"));
   if (metrics.length === 0) throw new Error("historyChart: o histórico não tem métricas (esperava chaves como loss, val_loss)");
-  const columns = Math.max(1, Math.min(metrics.length, opts.columns ?? 2));
+  const columns = historyColumns(metrics.length, opts.columns ?? 2);
   const rows = Math.ceil(metrics.length / columns);
   const margin = { l: 60, r: 110, t: opts.title ? 70 : 40, b: 50 };
-  const width = opts.width ?? columns * 330 + 120, height = opts.height ?? rows * 230 + (opts.title ? 100 : 60);
+  const width = opts.width ?? columns * HISTORY_CELL_WIDTH + HISTORY_SIDE, height = opts.height ?? rows * 230 + (opts.title ? 100 : 60);
   // Gaps of 8% (across) and 12% (down) of the plot area; the metric's name sits in the gap above its chart.
   const plotW = width - margin.l - margin.r, plotH = height - margin.t - margin.b;
   const gapX = 0.08 * plotW, gapY = 0.12 * plotH;

@@ -1,6 +1,7 @@
 // Training-step benchmark of the engine: trains the Keras pneumonia architecture on random data
-// (after one warm-up step) and measures the median train-step and predict times, training images
-// per second and peak RSS; beside it, the PyTorch reference with the same settings when
+// (after one warm-up step) with trainModel's own step (createTrainStepper: one replica per thread)
+// and measures the median train-step and predict times, CPU utilization (process CPU time / wall
+// time over the timed steps), training images per second and peak RSS; beside it, the PyTorch reference with the same settings when
 // /usr/bin/python3 can import torch. Optional: the slowest kernels of one step (profile) and
 // tensor/RSS growth over more steps (leakSteps). CLI: scripts/bench.ts (npm run bench).
 import { spawnSync } from "child_process";
@@ -9,6 +10,8 @@ import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
 import { EngineBackend, initEngine } from "../../lib/engine";
 import { buildModel } from "../../lib/pneumonia/model";
+import { batchTensors, createTrainStepper, LabeledImages, TrainStepper } from "../../lib/pneumonia/training";
+import { seededRandom } from "../../lib/common/random";
 import { timeKernels } from "./kernel-timing";
 
 const PYTHON = "/usr/bin/python3";
@@ -22,6 +25,8 @@ export interface BenchOptions {
   torchScript: string;
   profile: boolean;
   leakSteps: number;
+  /** Training threads (default: CNN_COURSE_THREADS, else one per core). */
+  threads?: number;
 }
 
 export interface TorchResult { trainStepMs: number; predictMs: number; threads: number; [key: string]: unknown }
@@ -37,11 +42,11 @@ const rssMb = () => round1(process.memoryUsage().rss / 2 ** 20);
 const peakRssMb = () => round1(process.resourceUsage().maxRSS / 1024);
 
 /** Random images (0..255, as the model's Rescaling expects) and labels, fixed for the whole run. */
-function randomBatch(size: number, batch: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
-  return tf.tidy(() => ({
-    xs: tf.randomUniform([batch, size, size, 3], 0, 255, "float32", 1) as tf.Tensor4D,
-    ys: tf.cast(tf.randomUniform([batch, 1], 0, 2, "int32", 2), "float32") as tf.Tensor2D,
-  }));
+function randomBatch(size: number, batch: number): LabeledImages {
+  const rng = seededRandom(1);
+  const images = Uint8Array.from({ length: batch * size * size * 3 }, () => Math.floor(rng() * 256));
+  const labels = Uint8Array.from({ length: batch }, () => (rng() < 0.5 ? 1 : 0));
+  return { images, labels, size, count: batch };
 }
 
 /** Wall ms of one call; its CPU ms (this process only) go to `cpu` when given. */
@@ -101,12 +106,17 @@ async function profileStep(trainStep: () => Promise<unknown>, log: (line: string
   }
 }
 
-/** Tensor count and RSS before and after `steps` more training steps. */
-async function leakCheck(steps: number, trainStep: () => Promise<unknown>): Promise<Record<string, number>> {
-  const tensorsBefore = tf.memory().numTensors;
+/** Tensor count (main thread and each worker) and RSS before and after `steps` more training steps. */
+async function leakCheck(steps: number, trainStep: () => Promise<unknown>, stepper: TrainStepper): Promise<Record<string, number>> {
+  const tensorsBefore = tf.memory().numTensors, workersBefore = stepper.workerTensors();
   const rssBefore = rssMb();
   for (let i = 0; i < steps; i++) await trainStep();
-  return { steps, tensorsBefore, tensorsAfter: tf.memory().numTensors, rssMbBefore: rssBefore, rssMbAfter: rssMb() };
+  const leak: Record<string, number> = { steps, tensorsBefore, tensorsAfter: tf.memory().numTensors, rssMbBefore: rssBefore, rssMbAfter: rssMb() };
+  stepper.workerTensors().forEach((n, i) => {
+    leak[`worker${i + 1}TensorsBefore`] = workersBefore[i];
+    leak[`worker${i + 1}TensorsAfter`] = n;
+  });
+  return leak;
 }
 
 /** Runs the benchmark; the result is the JSON line `npm run bench` prints. Progress goes to `log`. */
@@ -114,9 +124,15 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   const engine = await initEngine({ backend: opts.backend, quiet: true });
   log(`bench: ${engine.backend} — ${engine.reason}`);
   const model = buildModel(opts.imageSize);
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
-  const { xs, ys } = randomBatch(opts.imageSize, opts.batch);
-  const trainStep = () => model.trainOnBatch(xs, ys);
+  const data = randomBatch(opts.imageSize, opts.batch);
+  const indices = Array.from({ length: opts.batch }, (_, i) => i);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = tf.train.adam(1e-3);
+  const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, threads: opts.threads });
+  log(`bench: ${stepper.threads} thread(s)`);
+  let stepCount = 0;
+  const trainStep = () => stepper.step(data, indices, ++stepCount);
+  const { x: xs, y: ys } = batchTensors(data, indices);
   const predict = async () => {
     const out = model.predict(xs) as tf.Tensor;
     await out.data();
@@ -124,17 +140,20 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   };
   const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
   if (opts.profile) await profileStep(trainStep, log);
-  const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep) : undefined;
+  const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep, stepper) : undefined;
   const trainStepMs = median(stepMs);
   const result: Record<string, unknown> = {
     engine: "tfjs",
     backend: engine.backend,
+    threads: stepper.threads,
     imageSize: opts.imageSize,
     batch: opts.batch,
     steps: opts.steps,
     trainStepMs: round1(trainStepMs),
     // CPU time of this process per step: a check on trainStepMs when other programs load the machine
     trainStepCpuMs: round1(median(stepCpuMs)),
+    // CPU time / wall time over the timed steps: 1 = one core busy, 2 = two (workers included)
+    cpuUtilization: Math.round((stepCpuMs.reduce((a, b) => a + b, 0) / stepMs.reduce((a, b) => a + b, 0)) * 100) / 100,
     predictMs: round1(median(predictMs)),
     trainImgPerSec: Math.round((opts.batch * 1000 / trainStepMs) * 100) / 100,
     peakRssMb: peakRssMb(),
@@ -142,6 +161,8 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
     params: model.countParams(),
   };
   if (leak) result.leak = leak;
+  await stepper.close();
+  optimizer.dispose();
   model.dispose();
   xs.dispose();
   ys.dispose();

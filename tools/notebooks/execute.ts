@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "./jupyter";
+import { KERNEL_NAME, withCheckoutKernel } from "./kernel-spec";
 
 export interface ExecuteOptions {
   /** Working directory of the kernel (default: the input notebook's folder). */
@@ -111,6 +112,13 @@ export async function executeNotebook(input: string, output: string, opts: Execu
   const py = findJupyterPython();
   const empty = { errors: [], timedOut: null, kernelDied: null, cellsRun: 0, cellSeconds: [], seconds: 0, output };
   if (!py) return { ok: false, startupError: JUPYTER_MISSING_HELP, ...empty };
+  // tslab runs from this checkout's own spec, never from a per-user one that may point elsewhere.
+  let env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  try {
+    if ((opts.kernel ?? KERNEL_NAME) === KERNEL_NAME) env = withCheckoutKernel(env);
+  } catch (err) {
+    return { ok: false, startupError: (err as Error).message, ...empty };
+  }
   const cellTimeout = opts.cellTimeoutSec ?? 600;
   const totalTimeout = opts.totalTimeoutSec ?? 3600;
   fs.mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
@@ -121,7 +129,7 @@ export async function executeNotebook(input: string, output: string, opts: Execu
     "--cell-timeout", String(cellTimeout), "--total-timeout", String(totalTimeout)];
   if (opts.allowErrors) args.push("--allow-errors");
   if (opts.launch) args.push("--result-to-stdout");
-  const launch: Launch = opts.launch ? opts.launch(py.python, args) : { command: py.python, args, env: { ...process.env, ...opts.env } };
+  const launch: Launch = opts.launch ? opts.launch(py.python, args) : { command: py.python, args, env };
   const started = Date.now();
   const exit = await spawnRunner(launch.command, launch.args, { env: launch.env, uid: launch.uid, gid: launch.gid }, !!opts.launch, totalTimeout + 60);
   const status = readStatus(exit, statusFile, output, !!opts.launch);

@@ -50,6 +50,14 @@ export function readRunStatus(executed: string): RunStatus | null {
   }
 }
 
+/**
+ * True when a notebook must run (again): `fresh`, no executed copy or status, a changed source,
+ * or a last run that failed (it may have failed for a reason outside the notebook: data, kernel).
+ */
+export function needsRun(source: string, executed: string, status: RunStatus | null, fresh: boolean): boolean {
+  return fresh || !fs.existsSync(executed) || !status || status.ok !== true || status.sourceSha256 !== sha256File(source);
+}
+
 /** Runs the notebooks, `jobs` at a time (tslab's wasm engine uses one core each). */
 export async function runNotebooks(notebooks: string[], opts: RunOptions): Promise<NotebookRun[]> {
   const queue = notebooks.slice();

@@ -3,17 +3,16 @@
 // (tools/site/render.ts). By default it uses the SOLUTIONS (every chart and result is there;
 // the student versions stop at their exercises). It reuses the executed copies that
 // `npm run notebooks` writes to .cache/executed/ when their source is unchanged (sha256 in the
-// .status.json beside them) and executes the missing or stale ones first, through the same
+// .status.json beside them) and their run succeeded, and executes the missing, stale or failed ones first, through the same
 // runner. The site works offline from its folder: plotly.js, KaTeX and the styles are copied
 // into assets/. CLI: scripts/build-site.ts (npm run site).
 import * as fs from "fs";
 import * as path from "path";
 import { plotlyMinPath } from "../../lib/view/chart/html";
 import { cacheDir } from "../../lib/common/config";
-import { sha256File } from "../common/hash";
 import { readNotebook } from "../notebooks/format";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "../notebooks/jupyter";
-import { courseNotebooks, executedPath, readRunStatus, runNotebooks } from "../notebooks/run";
+import { courseNotebooks, executedPath, needsRun, readRunStatus, runNotebooks } from "../notebooks/run";
 import { LessonMeta, lessonMeta, renderIndexPage, renderLessonPage, SITE_CSS } from "./render";
 
 export const COURSE_TITLE = "Camadas convolucionais e Dropout";
@@ -36,18 +35,18 @@ export interface SitePage extends LessonMeta { source: string; warning?: string 
 
 export interface SiteResult { outDir: string; pages: SitePage[]; executedNow: number; seconds: number; renderSeconds: number }
 
-/** Executed copies of the course notebooks, running the ones that are missing or stale. */
+/** Executed copies of the course notebooks, running the ones that are missing, stale or failed. */
 async function executedCourse(opts: SiteOptions, log: (l: string) => void): Promise<{ files: string[]; executedNow: number }> {
   const sources = courseNotebooks(opts.which ?? "solutions");
   if (sources.length === 0) throw new Error(`no notebooks in ${opts.which === "students" ? "notebooks/" : "solutions/"}`);
   const outDir = cacheDir("executed");
   const stale = sources.filter((nb) => {
     const status = readRunStatus(executedPath(nb, outDir));
-    return opts.fresh || !fs.existsSync(executedPath(nb, outDir)) || !status || status.sourceSha256 !== sha256File(nb);
+    return needsRun(nb, executedPath(nb, outDir), status, opts.fresh ?? false);
   });
   if (stale.length && opts.execute !== false) {
     if (!findJupyterPython()) throw new Error(JUPYTER_MISSING_HELP);
-    log(`executing ${stale.length} notebook(s) (missing or changed since their last run)...`);
+    log(`executing ${stale.length} notebook(s) (missing, changed or failed in their last run)...`);
     await runNotebooks(stale, { jobs: opts.jobs ?? 2, cellTimeoutSec: 600, totalTimeoutSec: 3600, outDir, log });
   } else if (stale.length) {
     log(`not executing (--no-execute): ${stale.map((s) => path.basename(s)).join(", ")} may be missing or stale`);

@@ -4,7 +4,7 @@
 // of the notebook is dropped: the page loads assets/plotly.min.js once instead.
 import hljs from "highlight.js";
 import katex from "katex";
-import { marked } from "marked";
+import { Marked, Tokens } from "marked";
 import { PLOTLY_LOADER_ATTR } from "../../lib/view/chart/html";
 import { escapeHtml } from "../../lib/view/display";
 import { Cell, Notebook, Output, sourceText } from "../notebooks/format";
@@ -17,6 +17,19 @@ function joined(v: unknown): string {
 }
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+// Fenced code in markdown is a code block like a code cell's: highlighted (TypeScript unless the
+// fence names another language highlight.js knows), in the same styled <pre>.
+const markdown = new Marked({
+  renderer: {
+    code({ text, lang }: Tokens.Code): string {
+      const name = (lang ?? "").trim().split(/\s+/)[0].toLowerCase();
+      const language = name && hljs.getLanguage(name) ? name : "typescript";
+      const body = hljs.highlight(text, { language, ignoreIllegals: true }).value;
+      return `<pre class="code-block"><code class="hljs language-${language}">${body}</code></pre>\n`;
+    },
+  },
+});
 
 /** Markdown to HTML with $...$ and $$...$$ math typeset by KaTeX; code spans and blocks keep their dollars. */
 export function markdownToHtml(md: string, attachments: Record<string, Record<string, string>> = {}): string {
@@ -31,7 +44,7 @@ export function markdownToHtml(md: string, attachments: Record<string, Record<st
       .replace(/(^|[^\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)/g, (_, before: string, tex: string) =>
         before + keep(katex.renderToString(tex, { displayMode: false, throwOnError: false })));
   }).join("");
-  let html = marked.parse(withMath, { async: false, gfm: true }) as string;
+  let html = markdown.parse(withMath, { async: false, gfm: true }) as string;
   html = html.replace(/@@CNNMATH(\d+)@@/g, (_, n: string) => math[Number(n)]);
   // Cell attachments (pasted images): attachment:name → data URI.
   return html.replace(/(src=")attachment:([^"]+)"/g, (whole, pre: string, name: string) => {
@@ -91,6 +104,23 @@ export function mergeStreams(outputs: Output[]): Output[] {
   return merged;
 }
 
+const isProgress = (o: Output): boolean => joined(o.data?.["text/html"]).includes("cnn-course-progress");
+const isChart = (o: Output): boolean => joined(o.data?.["text/html"]).includes("cnn-course-figure");
+
+/**
+ * A live chart (created at the end of epoch 1, then updated in place) is saved between the first
+ * epochs' progress lines; on a static page it reads better after them. Charts that sit among
+ * progress displays move to just after the last one, in their order; everything else stays.
+ */
+export function chartsAfterProgress(outputs: Output[]): Output[] {
+  const last = outputs.map(isProgress).lastIndexOf(true);
+  if (last < 0) return outputs;
+  const moved = outputs.slice(0, last).filter(isChart);
+  if (moved.length === 0) return outputs;
+  const kept = outputs.slice(0, last + 1).filter((o) => !isChart(o));
+  return [...kept, ...moved, ...outputs.slice(last + 1)];
+}
+
 function cellToHtml(cell: Cell, index: number): string {
   const src = sourceText(cell);
   if (cell.cell_type === "markdown") {
@@ -98,7 +128,7 @@ function cellToHtml(cell: Cell, index: number): string {
   }
   if (cell.cell_type === "raw") return "";
   const prompt = cell.execution_count ? `[${cell.execution_count}]` : "";
-  const outputs = mergeStreams(cell.outputs ?? []).map(outputToHtml).filter(Boolean).join("");
+  const outputs = mergeStreams(chartsAfterProgress(cell.outputs ?? [])).map(outputToHtml).filter(Boolean).join("");
   return `<section class="cell code" id="cell-${index}"><div class="input"><span class="prompt">${prompt}</span>` +
     `<pre><code class="hljs language-typescript">${highlightTypeScript(src)}</code></pre></div>` +
     (outputs ? `<div class="outputs">${outputs}</div>` : "") + `</section>`;
@@ -174,6 +204,9 @@ main { max-width: 1100px; margin: 0 auto; padding: 16px 24px; }
 .cell.code pre { flex: 1; margin: 0; overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
 .cell.code pre code.hljs { padding: 8px 12px; font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, monospace; background: #f6f8fa; }
 .outputs { margin: 6px 0 0 50px; overflow-x: auto; }
+.outputs img, .outputs .cnn-course-figure { max-width: 100%; height: auto; }
+.markdown pre.code-block { margin: 8px 0; overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; background: #f6f8fa; }
+.markdown pre.code-block code.hljs { display: block; padding: 8px 12px; font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, monospace; background: #f6f8fa; }
 .output { margin: 4px 0; }
 pre.output { font: 13px/1.4 ui-monospace, monospace; white-space: pre-wrap; margin: 4px 0; padding: 4px 8px; }
 pre.stderr { background: #fff5f5; }

@@ -1,8 +1,8 @@
 // A pool of worker threads that decode and resize X-rays in parallel: JPEG decoding is pure
 // JavaScript (jpeg-js inside jimp), so on 2 cores two workers finish in about half the time.
 // Each worker reads the file itself and sends back only the small resized pixels.
-import * as path from "path";
 import { isMainThread, parentPort, Worker, workerData } from "worker_threads";
+import { startModuleWorker } from "../../common/workers";
 import { describeDecodeError, preprocessFile } from "./decode";
 
 interface DecodeRequest { index: number; file: string; size: number }
@@ -21,16 +21,6 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE && 
       (err: unknown) => port.postMessage({ index: req.index, error: describeDecodeError(err) } satisfies DecodeReply),
     );
   });
-}
-
-// Under tsx (tests, scripts) this file is .ts and the worker must load tsx first; compiled (lib/dist)
-// it is plain .js. Worker only accepts .js paths, hence the small eval'd bootstrap.
-function workerBootstrap(): string {
-  const self = __filename;
-  const lines: string[] = [];
-  if (path.extname(self) === ".ts") lines.push(`require(${JSON.stringify(require.resolve("tsx/cjs"))});`);
-  lines.push(`require(${JSON.stringify(self)});`);
-  return lines.join("\n");
 }
 
 export type DecodeResult = { pixels: Uint8Array } | { error: string };
@@ -56,7 +46,7 @@ export async function decodeInWorkers(
         }
       };
       for (let i = 0; i < count; i++) {
-        const w = new Worker(workerBootstrap(), { eval: true, workerData: { role: ROLE } });
+        const w = startModuleWorker(__filename, { role: ROLE });
         pool.push(w);
         w.on("message", (reply: DecodeReply) => {
           onResult(reply.index, "pixels" in reply ? { pixels: reply.pixels } : { error: reply.error });

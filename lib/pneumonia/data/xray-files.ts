@@ -3,7 +3,7 @@
 // `npm run download` (which unpacks the Keras example's TFRecords into it), so one loader serves all.
 import * as fs from "fs";
 import * as path from "path";
-import { xrayDataDir } from "../../common/config";
+import { xrayReadDir } from "../../common/config";
 import { noteReferenceCall } from "../../check/reference-use";
 
 export type XraySplit = "train" | "val" | "test";
@@ -60,8 +60,8 @@ export interface ListXrayOptions {
   splits?: readonly XraySplit[];
 }
 
-/** Every image file of the data set, sorted by split, class and name (never file-system order). */
-export function listXrayFiles(dataDir: string = xrayDataDir(), opts: ListXrayOptions = {}): XrayFile[] {
+/** Every image file of the data set (default: the configured copy, else the repository's sample), sorted by split, class and name (never file-system order). */
+export function listXrayFiles(dataDir: string = xrayReadDir().dir, opts: ListXrayOptions = {}): XrayFile[] {
   const root = resolveXrayRoot(path.resolve(dataDir));
   const wanted = opts.splits ?? XRAY_SPLITS;
   const bad = wanted.filter((s) => !XRAY_SPLITS.includes(s));

@@ -4,16 +4,17 @@
 // resumable "last" checkpoint (weights, Adam slots, counters, history).
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { withSeededMathRandom, deriveSeed } from "../model/seeding";
+import { deriveSeed } from "../model/seeding";
 import { createProgress, Progress } from "../../view/progress";
 import { EpochRecord } from "../../common/history";
 import { seededRandom, shuffled } from "../../common/random";
-import { assertLabeledImages, batchTensors, LabeledImages, yieldToEventLoop } from "./batches";
+import { assertLabeledImages, LabeledImages, yieldToEventLoop } from "./batches";
 import { copyWeights, findCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import { evaluateModel } from "./evaluate";
-import { ClassWeights, weightedBinaryCrossentropy } from "./loss";
+import { ClassWeights } from "./loss";
 import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
+import { createTrainStepper, TrainStepper } from "./parallel-trainer";
 
 /** One epoch's numbers, as Keras' history (train on the epoch, val at its end). */
 export interface EpochLogs extends EpochRecord {
@@ -52,6 +53,8 @@ export interface TrainOptions {
   showProgress?: boolean;
   /** Extra JSON saved in the checkpoint state (preset, image size...). */
   meta?: { [key: string]: unknown };
+  /** Threads (data-parallel replicas); default CNN_COURSE_THREADS, else one per core. */
+  threads?: number;
 }
 
 export interface TrainResult {
@@ -90,27 +93,6 @@ export function lastCheckpointDir(checkpointDir: string): string {
 
 function cloneWeights(model: tf.LayersModel): tf.Tensor[] {
   return model.getWeights().map((w) => tf.keep(w.clone()));
-}
-
-/**
- * One optimizer step on a batch (training mode: dropout on, batch statistics updated):
- * the gradients of the class-weighted loss, applied by the optimizer. This is the one
- * place a step's gradients are computed. Returns the batch loss and the predictions the
- * step made, for the epoch metrics.
- */
-function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
-  batch: { x: tf.Tensor4D; y: tf.Tensor2D }, classWeights?: ClassWeights): { loss: number; probabilities: Float32Array } {
-  let kept: tf.Tensor | null = null;
-  const cost = optimizer.minimize(() => {
-    const p = model.apply(batch.x, { training: true }) as tf.Tensor;
-    kept = tf.keep(p);
-    return weightedBinaryCrossentropy(batch.y, p, classWeights);
-  }, true, variables);
-  const probs = kept as tf.Tensor | null;
-  if (!cost || !probs) throw new Error("optimizer.minimize não devolveu a perda do passo.");
-  const result = { loss: cost.dataSync()[0], probabilities: probs.dataSync() as Float32Array };
-  tf.dispose([cost, probs, batch.x, batch.y]);
-  return result;
 }
 
 function formatValidation(l: EpochLogs): string {
@@ -158,7 +140,8 @@ async function startingState(model: tf.LayersModel, optimizer: ScheduledAdam, op
 interface EpochContext {
   model: tf.LayersModel;
   optimizer: ScheduledAdam;
-  variables: tf.Variable[];
+  /** Takes each optimizer step, on one thread per core (parallel-trainer.ts; the gradients live in replica-step.ts). */
+  stepper: TrainStepper;
   train: LabeledImages;
   opts: TrainOptions;
   /** The run's seed: shuffles and dropout masks derive from it, the epoch and the step. */
@@ -173,10 +156,9 @@ async function trainEpoch(ctx: EpochContext, epoch: number, progress: Progress |
   const counts = emptyCounts();
   let lossSum = 0, seen = 0;
   for (let s = 0; s < steps; s++) {
-    if (opts.shouldStop?.()) return { loss: NaN, counts, interrupted: true };
+    if (opts.shouldStop?.() || ctx.stepper.interrupted) return { loss: NaN, counts, interrupted: true };
     const indices = order.slice(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
-    const step = withSeededMathRandom(deriveSeed(ctx.runSeed, epoch, s),
-      () => trainStep(ctx.model, ctx.optimizer, ctx.variables, batchTensors(train, indices), opts.classWeights));
+    const step = await ctx.stepper.step(train, indices, deriveSeed(ctx.runSeed, epoch, s));
     accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), step.probabilities);
     lossSum += step.loss * indices.length;
     seen += indices.length;
@@ -233,24 +215,29 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
   const resumedFromEpoch = state.epochsDone;
   // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
   // and does not restart after an early stop it already made.
-  const ctx: EpochContext = { model, optimizer, variables, train, opts, runSeed: state.seed };
+  const stepper = await createTrainStepper(model, optimizer, variables, { threads: opts.threads, classWeights: opts.classWeights, maxBatch: opts.batchSize });
+  const ctx: EpochContext = { model, optimizer, stepper, train, opts, runSeed: state.seed };
   const steps = Math.ceil(train.count / opts.batchSize);
   let stoppedEarly = state.wait >= patience, interrupted = false;
-  for (let epoch = state.epochsDone; epoch < opts.epochs && !stoppedEarly; epoch++) {
-    const started = Date.now();
-    const progress = opts.showProgress === false ? null : createProgress(`Época ${epoch + 1}/${opts.epochs}`, steps);
-    const trained = await trainEpoch(ctx, epoch, progress);
-    if (trained.interrupted) {
-      interrupted = true;
-      progress?.finish("interrompida: esta época não conta; o último checkpoint é o da época anterior");
-      break;
+  try {
+    for (let epoch = state.epochsDone; epoch < opts.epochs && !stoppedEarly; epoch++) {
+      const started = Date.now();
+      const progress = opts.showProgress === false ? null : createProgress(`Época ${epoch + 1}/${opts.epochs}`, steps);
+      const trained = await trainEpoch(ctx, epoch, progress);
+      if (trained.interrupted) {
+        interrupted = true;
+        progress?.finish("interrompida: esta época não conta; o último checkpoint é o da época anterior");
+        break;
+      }
+      const logs = await epochLogs(ctx, val, epoch, trained, started);
+      bestWeights = await recordEpoch(ctx, state, logs, bestWeights);
+      stoppedEarly = state.wait >= patience;
+      // The bar already shows the training numbers; the final line adds validation.
+      progress?.finish(formatValidation(logs) + (state.bestEpoch === logs.epoch ? " ✓ melhor val_loss" : ""));
+      await opts.onEpochEnd?.(logs, state.history);
     }
-    const logs = await epochLogs(ctx, val, epoch, trained, started);
-    bestWeights = await recordEpoch(ctx, state, logs, bestWeights);
-    stoppedEarly = state.wait >= patience;
-    // The bar already shows the training numbers; the final line adds validation.
-    progress?.finish(formatValidation(logs) + (state.bestEpoch === logs.epoch ? " ✓ melhor val_loss" : ""));
-    await opts.onEpochEnd?.(logs, state.history);
+  } finally {
+    await stepper.close(); // every worker stops, also when a step or a callback throws
   }
   if ((opts.restoreBestWeights ?? true) && bestWeights && state.bestEpoch !== state.epochsDone) {
     model.setWeights(bestWeights);

@@ -10,3 +10,4 @@ export * from "./pipeline";
 export * from "./seeds";
 export * from "./results";
 export * from "./batchnorm-statistics";
+export * from "./parallel-trainer";

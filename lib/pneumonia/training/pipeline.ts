@@ -3,7 +3,7 @@
 // evaluation on the test split, and a JSON report.
 import * as fs from "fs";
 import * as path from "path";
-import { cacheDir, projectRoot, xrayDataDir } from "../../common/config";
+import { cacheDir, projectRoot, xrayReadDir } from "../../common/config";
 import { loadImages, ImageBatch } from "../data/load-images";
 import { classWeights, initialBias, splitTrainVal, TrainValSplit } from "../data/split";
 import { countLabels, listXrayFiles, XrayCounts, XrayFile } from "../data/xray-files";
@@ -31,7 +31,7 @@ export function applyPresetLimit<T>(split: TrainValSplit<T>, preset: TrainingPre
 }
 
 /** The files of each part for a preset: Keras' 80/20 split, then the preset's limits. */
-export function selectXrayFiles(preset: TrainingPreset, dataDir: string = xrayDataDir()): TrainValSplit<XrayFile> {
+export function selectXrayFiles(preset: TrainingPreset, dataDir: string = xrayReadDir().dir): TrainValSplit<XrayFile> {
   return applyPresetLimit(splitTrainVal(listXrayFiles(dataDir), { seed: preset.seed }), preset);
 }
 
@@ -139,7 +139,7 @@ export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOpti
   const started = Date.now(), startedAt = new Date().toISOString(), cpuStart = process.cpuUsage();
   const engine = await initEngine();
   const codeAtStart = codeVersion(projectRoot());
-  const dataDir = opts.dataDir ?? xrayDataDir();
+  const dataDir = opts.dataDir ?? xrayReadDir().dir;
   const outDir = opts.outDir ?? defaultRunDir(preset);
   const data = await loadXrayData(preset, selectXrayFiles(preset, dataDir));
   const dataSeconds = (Date.now() - started) / 1000;

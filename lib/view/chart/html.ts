@@ -55,11 +55,15 @@ export function svgDataUri(svg: string): string {
 export function figureHtml(fig: Figure, svg: string, id: string, opts: { interactive?: boolean } = {}): string {
   const width = Number(fig.layout.width) || 700, height = Number(fig.layout.height) || 450;
   const alt = escapeHtml(figureTitle(fig) || "gráfico");
-  const img = `<img class="cnn-course-static" src="${svgDataUri(svg)}" width="${width}" height="${height}" alt="${alt}">`;
+  // max-width: the picture shrinks (keeping its proportions) in an output area narrower than the chart.
+  const img = `<img class="cnn-course-static" src="${svgDataUri(svg)}" width="${width}" height="${height}" alt="${alt}" style="max-width:100%;height:auto">`;
   if (opts.interactive === false) return `<div class="cnn-course-figure" id="${id}">${img}</div>`;
   const script = `(function(){var root=document.getElementById(${scriptJson(id)});if(!root)return;` +
     `var fig=${scriptJson({ data: fig.data, layout: fig.layout, frames: fig.frames, config: { displaylogo: false, ...fig.config } })};` +
+    // A chart wider than its output area is drawn smaller, keeping its proportions (panels are
+    // fractions of the plot area, so every panel shrinks alike) instead of hiding behind a scroll bar.
     `function draw(P){var el=root.querySelector(".cnn-course-plot");` +
+    `var W=root.clientWidth,L=fig.layout;if(W>0&&L.width>W){L.height=Math.round(L.height*W/L.width);L.width=W;}` +
     `P.newPlot(el,fig).then(function(){` +
     `var s=root.querySelector(".cnn-course-static");if(s)s.style.display="none";});}` +
     `if(window.Plotly&&window.Plotly.newPlot)draw(window.Plotly);else(window.${QUEUE}=window.${QUEUE}||[]).push(draw);})();`;

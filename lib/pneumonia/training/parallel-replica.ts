@@ -1,0 +1,73 @@
+// Worker side of data-parallel training: one replica with its own engine and its own copy of
+// the model. Per step it loads the broadcast weights from shared memory, runs forward and
+// backward on its slice of the batch, and writes its gradients, BatchNorm moving statistics,
+// loss and predictions into its block (see parallel-layout.ts). The main thread averages them.
+import { isMainThread, parentPort, workerData } from "worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { EngineBackend, initEngine } from "../../engine";
+import { ClassWeights } from "./loss";
+import { ParallelLayout, orderedWeights, packTensors, replicaBlock, unpackInto, weightsView } from "./parallel-layout";
+import { sliceGradients, sliceTensors } from "./replica-step";
+
+export const REPLICA_ROLE = "cnn-course-training-replica";
+
+export interface ReplicaInit {
+  role: typeof REPLICA_ROLE;
+  replica: number;
+  backend: EngineBackend;
+  /** model.toJSON(null, false): the topology only; weights come through shared memory. */
+  topology: unknown;
+  layout: ParallelLayout;
+  buffer: SharedArrayBuffer;
+  /** Int32 fence the main thread bumps after writing the weights. */
+  control: SharedArrayBuffer;
+  imageSize: number;
+  classWeights?: ClassWeights;
+}
+
+export interface StepRequest { type: "step"; images: Uint8Array; labels: Uint8Array; seed: number }
+export type ReplicaReply =
+  | { type: "ready" }
+  | { type: "done"; numTensors: number }
+  | { type: "error"; message: string };
+
+interface Replica { model: tf.LayersModel; variables: tf.Variable[]; init: ReplicaInit }
+
+async function startReplica(init: ReplicaInit): Promise<Replica> {
+  await initEngine({ backend: init.backend, quiet: true });
+  const model = await tf.models.modelFromJSON({ modelTopology: init.topology as tf.io.ModelArtifacts["modelTopology"] as never });
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return { model, variables, init };
+}
+
+function runStep(rep: Replica, req: StepRequest): void {
+  const { init, model, variables } = rep;
+  Atomics.load(new Int32Array(init.control), 0); // pairs with the main thread's Atomics.add after writing
+  unpackInto(orderedWeights(model), weightsView(init.buffer, init.layout));
+  const { x, y } = sliceTensors(req.images, req.labels, init.imageSize);
+  const out = sliceGradients(model, variables, x, y, req.seed, init.classWeights);
+  const block = replicaBlock(init.buffer, init.layout, init.replica);
+  packTensors(out.grads, block.grads);
+  tf.dispose(out.grads);
+  packTensors(model.nonTrainableWeights.map((w) => w.read()), block.stats);
+  block.loss[0] = out.loss;
+  block.probabilities.set(out.probabilities);
+}
+
+const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === REPLICA_ROLE && parentPort) {
+  const port = parentPort;
+  const init = workerData as ReplicaInit;
+  startReplica(init).then((rep) => {
+    port.on("message", (req: StepRequest) => {
+      try {
+        runStep(rep, req);
+        port.postMessage({ type: "done", numTensors: tf.memory().numTensors } satisfies ReplicaReply);
+      } catch (e) {
+        port.postMessage({ type: "error", message: describe(e) } satisfies ReplicaReply);
+      }
+    });
+    port.postMessage({ type: "ready" } satisfies ReplicaReply);
+  }, (e: unknown) => port.postMessage({ type: "error", message: `não iniciou: ${describe(e)}` } satisfies ReplicaReply));
+}

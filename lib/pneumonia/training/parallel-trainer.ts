@@ -1,0 +1,167 @@
+// Training steps on every core: data-parallel replicas, as the Keras example trains on 8 TPU
+// replicas. The batch is split into one slice per thread; the main thread is replica 0 and each
+// worker thread (own wasm engine, own copy of the model) is another. Each replica computes the
+// gradients of its slice with BatchNorm over its own slice (Keras on TPU does the same). The
+// gradients are averaged, weighted by slice size, through shared memory, and the main thread
+// takes ONE optimizer step (its Adam state is the only one; checkpoints save it). The moving
+// BatchNorm statistics are averaged the same way after every step, so every replica starts the
+// next step from identical weights and statistics. With one thread this is exactly
+// optimizer.minimize on the whole batch.
+import * as tf from "@tensorflow/tfjs";
+import { engineInfo, initEngine, planThreads } from "../../engine";
+import { LabeledImages } from "./batches";
+import { ClassWeights } from "./loss";
+import { ParallelLayout, layoutFor, orderedWeights, packTensors, replicaBlock, sharedBytes, unpackInto, weightsView } from "./parallel-layout";
+import { ReplicaPool } from "./parallel-pool";
+import { REPLICA_ROLE, StepRequest } from "./parallel-replica";
+import { SliceGradients, replicaSeed, sliceGradients, sliceSizes, sliceTensors } from "./replica-step";
+
+export interface StepResult { loss: number; probabilities: Float32Array }
+
+export interface TrainStepper {
+  /** Replicas in use (1 = this thread only). */
+  readonly threads: number;
+  /** Ctrl-C / kernel interrupt stopped the workers: stop training. */
+  readonly interrupted: boolean;
+  /** One optimizer step on the images at `indices`; dropout masks seeded by `seed`. */
+  step(data: LabeledImages, indices: readonly number[], seed: number): Promise<StepResult>;
+  /** Tensors alive in each worker (empty with one thread). */
+  workerTensors(): number[];
+  /** Stops the workers. */
+  close(): Promise<void>;
+}
+
+export interface StepperOptions {
+  /** Default: CNN_COURSE_THREADS, else one per core (see lib/engine/threads.ts). */
+  threads?: number;
+  classWeights?: ClassWeights;
+  /** Largest batch step() will get. */
+  maxBatch: number;
+}
+
+interface Shared { pool: ReplicaPool | null; layout: ParallelLayout; buffer: SharedArrayBuffer; control: Int32Array }
+
+/** The bytes and labels of images `indices` (one slice). */
+function gather(data: LabeledImages, indices: readonly number[]): { images: Uint8Array; labels: Uint8Array } {
+  const px = data.size * data.size * 3;
+  const images = new Uint8Array(indices.length * px), labels = new Uint8Array(indices.length);
+  indices.forEach((k, i) => {
+    images.set(data.images.subarray(k * px, (k + 1) * px), i * px);
+    labels[i] = data.labels[k];
+  });
+  return { images, labels };
+}
+
+function publishWeights(model: tf.LayersModel, s: Shared): void {
+  packTensors(orderedWeights(model).map((w) => w.read()), weightsView(s.buffer, s.layout));
+  Atomics.add(s.control, 0, 1); // the workers' Atomics.load pairs with this
+}
+
+/** Weighted sum of main's values and the workers' blocks: out = sum_r share_r * value_r. */
+function weightedSum(own: Float32Array, others: Float32Array[], shares: number[]): Float32Array {
+  const out = new Float32Array(own.length);
+  for (let i = 0; i < own.length; i++) out[i] = own[i] * shares[0];
+  others.forEach((o, r) => {
+    const w = shares[r + 1];
+    for (let i = 0; i < out.length; i++) out[i] += o[i] * w;
+  });
+  return out;
+}
+
+function concatAll(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/** Folds the workers' results into main's slice result: averaged gradients (as tensors), stats set on the model. */
+function combine(model: tf.LayersModel, s: Shared, own: SliceGradients, sizes: number[]): { grads: tf.Tensor[]; result: StepResult } {
+  const n = sizes.reduce((a, b) => a + b, 0), shares = sizes.map((k) => k / n);
+  const blocks = sizes.slice(1).map((_, i) => replicaBlock(s.buffer, s.layout, i + 1));
+  const ownGrads = concatAll(own.grads.map((g) => g.dataSync() as Float32Array));
+  tf.dispose(own.grads);
+  const grads = weightedSum(ownGrads, blocks.map((b) => b.grads), shares);
+  const ownStats = concatAll(model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array));
+  unpackInto(model.nonTrainableWeights, weightedSum(ownStats, blocks.map((b) => b.stats), shares));
+  let at = 0;
+  const tensors = model.trainableWeights.map((w, i) => {
+    const size = s.layout.trainableSizes[i];
+    const t = tf.tensor(grads.subarray(at, at + size), w.shape as number[]);
+    at += size;
+    return t;
+  });
+  const loss = blocks.reduce((sum, b, i) => sum + b.loss[0] * shares[i + 1], own.loss * shares[0]);
+  const probabilities = concatAll([own.probabilities, ...blocks.map((b, i) => b.probabilities.slice(0, sizes[i + 1]))]);
+  return { grads: tensors, result: { loss, probabilities } };
+}
+
+async function parallelStep(model: tf.LayersModel, variables: tf.Variable[], s: Shared, classWeights: ClassWeights | undefined,
+  data: LabeledImages, indices: readonly number[], seed: number): Promise<{ grads: tf.Tensor[]; result: StepResult }> {
+  const sizes = sliceSizes(indices.length, s.layout.replicas);
+  const starts = sizes.map((_, r) => sizes.slice(0, r).reduce((a, b) => a + b, 0));
+  const requests = new Map<number, StepRequest>();
+  for (let r = 1; r < sizes.length; r++) {
+    const slice = gather(data, indices.slice(starts[r], starts[r] + sizes[r]));
+    requests.set(r, { type: "step", ...slice, seed: replicaSeed(seed, r) });
+  }
+  const waiting = s.pool && sizes.length > 1 ? s.pool.runStep(requests) : Promise.resolve([]);
+  waiting.catch(() => undefined); // awaited below; avoids an unhandled rejection while main computes
+  const mine = gather(data, indices.slice(0, sizes[0]));
+  const t = sliceTensors(mine.images, mine.labels, data.size);
+  const own = sliceGradients(model, variables, t.x, t.y, seed, classWeights);
+  try {
+    await waiting;
+  } catch (e) {
+    tf.dispose(own.grads);
+    throw e;
+  }
+  if (sizes.length === 1) return { grads: own.grads, result: { loss: own.loss, probabilities: own.probabilities } };
+  return combine(model, s, own, sizes);
+}
+
+async function startShared(model: tf.LayersModel, threads: number, opts: StepperOptions): Promise<Shared> {
+  const info = engineInfo() ?? await initEngine({ quiet: true });
+  const layout = layoutFor(model, threads, Math.ceil(opts.maxBatch / threads));
+  const buffer = new SharedArrayBuffer(sharedBytes(layout));
+  const controlBuffer = new SharedArrayBuffer(4);
+  const topology = model.toJSON(null, false);
+  const imageSize = model.inputs[0].shape[1] as number;
+  const pool = await ReplicaPool.start(threads - 1, (replica) => ({
+    role: REPLICA_ROLE, replica, backend: info.backend, topology, layout, buffer, control: controlBuffer, imageSize,
+    classWeights: opts.classWeights,
+  }));
+  const shared = { pool, layout, buffer, control: new Int32Array(controlBuffer) };
+  publishWeights(model, shared);
+  return shared;
+}
+
+/** Starts the replicas (if more than one thread); falls back to one thread, saying why, when they cannot start. */
+export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
+  opts: StepperOptions): Promise<TrainStepper> {
+  const info = engineInfo() ?? await initEngine({ quiet: true });
+  let threads = Math.min(opts.threads ?? (await planThreads(info.backend)).threads, Math.max(1, opts.maxBatch));
+  let shared: Shared | null = null;
+  if (threads > 1) {
+    try {
+      shared = await startShared(model, threads, opts);
+    } catch (e) {
+      console.warn(`Treino em 1 thread: os workers de treino não iniciaram (${e instanceof Error ? e.message : String(e)}).`);
+      threads = 1;
+    }
+  }
+  const state: Shared = shared ?? { pool: null, layout: layoutFor(model, 1, opts.maxBatch), buffer: new SharedArrayBuffer(0), control: new Int32Array(1) };
+  return {
+    threads,
+    get interrupted() { return shared?.pool?.interrupted ?? false; },
+    async step(data, indices, seed) {
+      const { grads, result } = await parallelStep(model, variables, state, opts.classWeights, data, indices, seed);
+      optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[i] })));
+      tf.dispose(grads);
+      if (shared) publishWeights(model, shared);
+      return result;
+    },
+    workerTensors: () => shared?.pool?.workerTensors() ?? [],
+    close: async () => { await shared?.pool?.close(); },
+  };
+}

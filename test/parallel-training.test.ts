@@ -1,0 +1,227 @@
+// Data-parallel training (lib/pneumonia/training/parallel-*.ts): a step on two threads equals
+// the one-thread step where the math says it must (no BatchNorm, no dropout), BatchNorm moving
+// statistics are the slice-weighted mean of the replicas', same seed + same threads repeat
+// exactly, no tensors leak in the main thread or the workers, a replica that fails names itself,
+// a model the workers cannot rebuild falls back to one thread, Ctrl-C stops every worker, and on
+// the real X-rays 1 and 2 threads agree within a stated tolerance.
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import * as path from "path";
+import * as tf from "@tensorflow/tfjs";
+import { initEngine } from "../lib/engine";
+import { withSeededMathRandom } from "../lib/pneumonia/model";
+import { seededRandom } from "../lib/common/random";
+import { createTrainStepper, LabeledImages, trainModel, TrainOptions } from "../lib/pneumonia/training";
+import { ReplicaPool } from "../lib/pneumonia/training/parallel-pool";
+import { REPLICA_ROLE } from "../lib/pneumonia/training/parallel-replica";
+import { layoutFor } from "../lib/pneumonia/training/parallel-layout";
+import { buildModel } from "../lib/pneumonia/model";
+import { loadXrayData, trainOptionsFor } from "../lib/pneumonia/training/pipeline";
+import { PRESETS } from "../lib/pneumonia/training/presets";
+import { describeWithXrayData } from "./helpers/data";
+
+const SIZE = 8;
+
+function images(count: number, seed: number): LabeledImages {
+  const rng = seededRandom(seed), px = SIZE * SIZE * 3;
+  const data = new Uint8Array(count * px), labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = rng() < 0.6 ? 1 : 0;
+    for (let k = 0; k < px; k++) data[i * px + k] = Math.round((labels[i] ? 150 : 100) + (rng() - 0.5) * 160);
+  }
+  return { images: data, labels, size: SIZE, count };
+}
+
+function model(seed: number, opts: { batchNorm: boolean; dropout: boolean }): tf.LayersModel {
+  return withSeededMathRandom(seed, () => {
+    const inputs = tf.input({ shape: [SIZE, SIZE, 3] });
+    let x = tf.layers.rescaling({ scale: 1 / 255 }).apply(inputs) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu" }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+    x = tf.layers.dense({ units: 8, activation: "relu" }).apply(x) as tf.SymbolicTensor;
+    if (opts.batchNorm) x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
+    if (opts.dropout) x = tf.layers.dropout({ rate: 0.3 }).apply(x) as tf.SymbolicTensor;
+    const outputs = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as tf.SymbolicTensor;
+    return tf.model({ inputs, outputs });
+  });
+}
+
+const variablesOf = (m: tf.LayersModel): tf.Variable[] => m.trainableWeights.map((w) => w.read() as tf.Variable);
+const flatWeights = (m: tf.LayersModel): number[] => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+describe("data-parallel training on worker threads", function () {
+  const data = images(40, 3);
+  before(async () => { await initEngine({ backend: "wasm", quiet: true }); });
+
+  it("takes the same SGD step on 2 threads as on 1 when nothing depends on the slicing", async () => {
+    const results = [];
+    for (const threads of [1, 2]) {
+      const m = model(4, { batchNorm: false, dropout: false });
+      const opt = tf.train.sgd(0.5);
+      const stepper = await createTrainStepper(m, opt, variablesOf(m), { threads, maxBatch: 11, classWeights: { 0: 1.5, 1: 0.7 } });
+      assert.equal(stepper.threads, threads);
+      const losses = [];
+      for (let s = 0; s < 3; s++) losses.push((await stepper.step(data, range(11).map((i) => i + 11 * s), s + 1)).loss);
+      await stepper.close();
+      results.push({ losses, weights: flatWeights(m) });
+      m.dispose();
+      opt.dispose();
+    }
+    const [one, two] = results;
+    one.losses.forEach((l, i) => assert.ok(Math.abs(l - two.losses[i]) < 1e-6, `loss ${i}: ${l} vs ${two.losses[i]}`));
+    const worst = one.weights.reduce((w, v, i) => Math.max(w, Math.abs(v - two.weights[i]) / Math.max(1e-3, Math.abs(v))), 0);
+    assert.ok(worst < 1e-4, `max relative weight difference ${worst}`);
+  });
+
+  it("keeps the BatchNorm moving statistics at the slice-weighted mean of the replicas'", async () => {
+    const m = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [SIZE, SIZE, 3] }), tf.layers.batchNormalization(), tf.layers.dense({ units: 1, activation: "sigmoid" })] });
+    const opt = tf.train.sgd(0.1);
+    const stepper = await createTrainStepper(m, opt, variablesOf(m), { threads: 2, maxBatch: 9 });
+    await stepper.step(data, range(9), 1); // slices of 4 (main) and 5 (worker)
+    await stepper.close();
+    const px = SIZE * SIZE * 3, feature = (img: number, k: number): number => data.images[img * px + k];
+    const stats = (imgs: number[], k: number): [number, number] => {
+      const mean = imgs.reduce((s, i) => s + feature(i, k), 0) / imgs.length;
+      return [mean, imgs.reduce((s, i) => s + (feature(i, k) - mean) ** 2, 0) / imgs.length];
+    };
+    const [movingMean, movingVar] = m.nonTrainableWeights.map((w) => w.read().dataSync());
+    for (const k of [0, 7, 100, px - 1]) {
+      const a = stats(range(4), k), b = stats([4, 5, 6, 7, 8], k);
+      const mean = 0.01 * (4 * a[0] + 5 * b[0]) / 9, variance = 0.99 + 0.01 * (4 * a[1] + 5 * b[1]) / 9;
+      assert.ok(Math.abs(movingMean[k] - mean) < 1e-4 * Math.abs(mean) + 1e-5, `moving mean ${k}: ${movingMean[k]} vs ${mean}`);
+      assert.ok(Math.abs(movingVar[k] - variance) < 1e-4 * variance, `moving variance ${k}: ${movingVar[k]} vs ${variance}`);
+    }
+    m.dispose();
+    opt.dispose();
+  });
+
+  it("repeats exactly with the same seed and thread count, and leaks no tensors in any thread", async () => {
+    const val = images(12, 9);
+    const opts: TrainOptions = { epochs: 3, batchSize: 10, seed: 7, threads: 2, showProgress: false, classWeights: { 0: 1.2, 1: 0.8 } };
+    const runs = [];
+    for (let r = 0; r < 2; r++) {
+      const m = model(5, { batchNorm: true, dropout: true });
+      const before = tf.memory().numTensors;
+      const result = await trainModel(m, data, val, opts);
+      result.optimizer.dispose();
+      assert.equal(tf.memory().numTensors, before, "tensors left behind on the main thread");
+      runs.push(result.history.map((h) => h.loss));
+      m.dispose();
+    }
+    assert.deepEqual(runs[0], runs[1]);
+    const m = model(6, { batchNorm: true, dropout: true }), opt = tf.train.adam(1e-2);
+    const stepper = await createTrainStepper(m, opt, variablesOf(m), { threads: 2, maxBatch: 10 });
+    const counts: number[][] = [];
+    for (let s = 0; s < 12; s++) {
+      await stepper.step(data, range(10).map((i) => (i + 10 * s) % 40), s);
+      if (s >= 2) counts.push([tf.memory().numTensors, ...stepper.workerTensors()]);
+    }
+    await stepper.close();
+    assert.equal(new Set(counts.map((c) => c.join())).size, 1, `tensors per step (main, worker): ${JSON.stringify(counts)}`);
+    m.dispose();
+    opt.dispose();
+  });
+});
+
+interface Child { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number }
+
+/** Runs the fixture; sends SIGINT once it printed "epoch 1"; records how long the child took to end after it. */
+function interruptedChild(mode: "plain" | "listener"): Promise<Child> {
+  const script = path.join(__dirname, "fixtures", "parallel-sigint.ts");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), script, mode], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "", sentAt = 0;
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (!sentAt && /epoch 1\n/.test(stdout)) { sentAt = Date.now(); child.kill("SIGINT"); }
+    });
+    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (Date.now() - sentAt) / 1000 }));
+  });
+}
+
+describe("data-parallel training: failures and interruptions", function () {
+  before(async () => { await initEngine({ backend: "wasm", quiet: true }); });
+
+  it("names the replica and the cause when a worker fails", async () => {
+    const m = model(1, { batchNorm: false, dropout: false });
+    const layout = layoutFor(m, 2, 4);
+    const pool = ReplicaPool.start(1, (replica) => ({
+      role: REPLICA_ROLE, replica, backend: "wasm", topology: { class_name: "NoSuchModel", config: {} }, layout,
+      buffer: new SharedArrayBuffer(4), control: new SharedArrayBuffer(4), imageSize: SIZE,
+    }));
+    await assert.rejects(pool, /o worker de treino 1 falhou: não iniciou: .*NoSuchModel/);
+    m.dispose();
+  });
+
+  it("falls back to one thread, saying why, when the workers cannot rebuild the model", async () => {
+    class Doubling extends tf.layers.Layer {
+      static className = "DoublingNotRegistered";
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor { return tf.mul(Array.isArray(inputs) ? inputs[0] : inputs, 2); }
+    }
+    const inputs = tf.input({ shape: [SIZE, SIZE, 3] });
+    const x = tf.layers.flatten().apply(new Doubling({}).apply(inputs)) as tf.SymbolicTensor;
+    const m = tf.model({ inputs, outputs: tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as tf.SymbolicTensor });
+    const warnings: string[] = [], warn = console.warn;
+    console.warn = (msg: string) => { warnings.push(msg); };
+    const opt = tf.train.sgd(0.1);
+    try {
+      const stepper = await createTrainStepper(m, opt, variablesOf(m), { threads: 2, maxBatch: 8 });
+      assert.equal(stepper.threads, 1);
+      assert.ok(Number.isFinite((await stepper.step(images(8, 1), range(8), 1)).loss));
+      await stepper.close();
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /Treino em 1 thread: os workers de treino não iniciaram \(o worker de treino 1 falhou: não iniciou: .*DoublingNotRegistered/);
+    m.dispose();
+    opt.dispose();
+  });
+
+  it("ends a script on Ctrl-C while training on workers", async () => {
+    const run = await interruptedChild("plain");
+    assert.equal(run.signal, "SIGINT", `exit ${run.code}; stderr: ${run.stderr}`);
+    assert.ok(run.seconds < 30, `took ${run.seconds} s to exit`);
+  });
+
+  it("stops training and every worker on a kernel interrupt (SIGINT with a listener)", async () => {
+    const run = await interruptedChild("listener");
+    assert.equal(run.code, 0, run.stderr);
+    const last = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { interrupted: boolean; threadsBefore: number; threadsAfter: number };
+    assert.equal(last.interrupted, true);
+    assert.ok(last.threadsAfter <= last.threadsBefore, `threads before ${last.threadsBefore}, after ${last.threadsAfter}`);
+  });
+});
+
+// Across thread counts the runs differ by design: BatchNorm normalizes each replica's slice (12 and
+// 13 images instead of 25) and each replica draws its own dropout masks. This tiny run (200 images,
+// 8 steps per epoch, learning rate 0.015) is chaotic after its first epoch: with one thread, seeds
+// 42, 43 and 44 gave epoch-2 losses 0.589, 0.805, 0.809 and epoch-3 losses 0.559, 0.782, 0.679
+// (this test with trainOptionsFor(smoke, { epochs: 3, seed })). So the first epoch must agree within 5% (measured 1.6%),
+// epochs 2 and 3 within that seed-to-seed spread (45%; measured 41% and 24%), and 2 threads must learn.
+const FIRST_EPOCH_TOLERANCE = 0.05, LATER_TOLERANCE = 0.45;
+
+describeWithXrayData("data-parallel training on the real X-rays (smoke preset, 48x48)", () => {
+  it("agrees with one thread over the first 3 epochs as closely as two seeds do", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const preset = PRESETS.smoke;
+    const data = await loadXrayData(preset);
+    const losses: number[][] = [];
+    for (const threads of [1, 2]) {
+      const m = buildModel(preset.imageSize, { seed: preset.seed });
+      const result = await trainModel(m, data.train, data.val, trainOptionsFor(preset, data.train, { epochs: 3, threads, showProgress: false }));
+      losses.push(result.history.map((h) => h.loss));
+      result.optimizer.dispose();
+      m.dispose();
+    }
+    console.log(`      losses, 1 thread: ${losses[0].map((l) => l.toFixed(4)).join(", ")}; 2 threads: ${losses[1].map((l) => l.toFixed(4)).join(", ")}`);
+    losses[0].forEach((l, i) => {
+      const tolerance = i === 0 ? FIRST_EPOCH_TOLERANCE : LATER_TOLERANCE;
+      assert.ok(Math.abs(l - losses[1][i]) <= tolerance * l, `epoch ${i + 1}: ${l} vs ${losses[1][i]} (tolerance ${tolerance * 100}%)`);
+    });
+    assert.ok(losses[1][2] < losses[1][0], `2 threads did not learn: ${losses[1]}`);
+  });
+});
