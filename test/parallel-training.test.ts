@@ -9,7 +9,6 @@ import { spawn } from "child_process";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
-import { withSeededMathRandom } from "../lib/pneumonia/model";
 import { seededRandom } from "../lib/common/random";
 import { createTrainStepper, LabeledImages, trainModel, TrainOptions } from "../lib/pneumonia/training";
 import { ReplicaPool } from "../lib/pneumonia/training/parallel-pool";
@@ -19,8 +18,9 @@ import { buildModel } from "../lib/pneumonia/model";
 import { loadXrayData, trainOptionsFor } from "../lib/pneumonia/training/pipeline";
 import { PRESETS } from "../lib/pneumonia/training/presets";
 import { describeWithXrayData } from "./helpers/data";
+import { tinyModel, TINY_SIZE } from "./helpers/tiny-model";
 
-const SIZE = 8;
+const SIZE = TINY_SIZE;
 
 function images(count: number, seed: number): LabeledImages {
   const rng = seededRandom(seed), px = SIZE * SIZE * 3;
@@ -32,19 +32,7 @@ function images(count: number, seed: number): LabeledImages {
   return { images: data, labels, size: SIZE, count };
 }
 
-function model(seed: number, opts: { batchNorm: boolean; dropout: boolean }): tf.LayersModel {
-  return withSeededMathRandom(seed, () => {
-    const inputs = tf.input({ shape: [SIZE, SIZE, 3] });
-    let x = tf.layers.rescaling({ scale: 1 / 255 }).apply(inputs) as tf.SymbolicTensor;
-    x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu" }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
-    x = tf.layers.dense({ units: 8, activation: "relu" }).apply(x) as tf.SymbolicTensor;
-    if (opts.batchNorm) x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
-    if (opts.dropout) x = tf.layers.dropout({ rate: 0.3 }).apply(x) as tf.SymbolicTensor;
-    const outputs = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as tf.SymbolicTensor;
-    return tf.model({ inputs, outputs });
-  });
-}
+const model = (seed: number, opts: { batchNorm: boolean; dropout: boolean }): tf.LayersModel => tinyModel(seed, opts);
 
 const variablesOf = (m: tf.LayersModel): tf.Variable[] => m.trainableWeights.map((w) => w.read() as tf.Variable);
 const flatWeights = (m: tf.LayersModel): number[] => m.getWeights().flatMap((w) => Array.from(w.dataSync()));

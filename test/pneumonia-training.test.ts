@@ -9,30 +9,16 @@ import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
-import { withSeededMathRandom } from "../lib/pneumonia/model";
 import { seededRandom } from "../lib/common/random";
+import { tinyModel, TINY_SIZE } from "./helpers/tiny-model";
 import {
   accumulateCounts, bestCheckpointDir, confusionMatrix, emptyCounts, evaluateModel, exponentialDecay, findCheckpoint,
   formatPrediction, KERAS_EXAMPLE_SCHEDULE, LabeledImages, lastCheckpointDir, loadCheckpoint, metricsFromCounts,
   predictImage, saveCheckpoint, ScheduledAdam, trainModel, TrainOptions, TrainResult, weightedBinaryCrossentropy, writeDirAtomic,
 } from "../lib/pneumonia/training";
 
-const SIZE = 8;
+const SIZE = TINY_SIZE;
 
-/** A small network with the ingredients that matter (conv, batch norm, dropout, sigmoid). */
-function tinyModel(seed = 1): tf.LayersModel {
-  return withSeededMathRandom(seed, () => {
-    const inputs = tf.input({ shape: [SIZE, SIZE, 3] });
-    let x = tf.layers.rescaling({ scale: 1 / 255 }).apply(inputs) as tf.SymbolicTensor;
-    x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu" }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
-    x = tf.layers.dense({ units: 8, activation: "relu" }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
-    x = tf.layers.dropout({ rate: 0.3 }).apply(x) as tf.SymbolicTensor;
-    const outputs = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as tf.SymbolicTensor;
-    return tf.model({ inputs, outputs });
-  });
-}
 
 /** Brighter images are PNEUMONIA (1), darker NORMAL (0), with overlapping noise. */
 function syntheticImages(count: number, seed: number, invertLabels = false): LabeledImages {
