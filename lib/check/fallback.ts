@@ -28,17 +28,18 @@ export function exerciseReference(exerciseId: string): { reference: AnyFunction;
 }
 
 function announce(label: string, own: string, err: unknown): void {
-  if (announced.has(label)) return;
-  announced.add(label);
   const stub = unfinishedStub(err);
   const helper = stub !== "" && stub !== label && stub !== own;
   const what = helper ? `${label} chama ${stub}, que ainda não foi feito` : `${label} ainda não foi feito`;
+  // Once per reason: the same stub is said once, but a new reason (another helper) is said again.
+  if (announced.has(what)) return;
+  announced.add(what);
   console.log(`ℹ️ ${what}: esta célula usa a implementação de referência do curso. Complete o exercício e rode de novo para ver a sua.`);
 }
 
 /**
  * Wraps the student's `submission`: each call runs it; if it is still `todo()` (or calls a
- * helper that is), the call runs the reference instead and says so (once per label).
+ * helper that is), the call runs the reference instead and says so (once per reason).
  * Real errors are not hidden. Two forms:
  *  - `studentOrReference(convolve, "convolve")`: the reference of that exercise id;
  *  - `studentOrReference(fn, reference, label)`: an explicit reference (for code that is not an exercise).
