@@ -58,8 +58,10 @@ async function renderNotebook(nb: PageNotebook, trusted: boolean): Promise<numbe
     host.appendChild(box);
     Widget.attach(area, box);
     model.fromJSON(outputs);
+    // The model merges consecutive stream outputs (as JupyterLab does), so widget i is the
+    // model's item i, not the notebook's output i.
     area.widgets.forEach((w, i) => {
-      const out = outputs[i];
+      const out = model.get(i).toJSON();
       const html = htmlOf(out);
       w.node.classList.add("test-output");
       w.node.dataset.cell = String(cellIndex);
