@@ -23,7 +23,7 @@ const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")
   --data     chest X-ray folder (default: CNN_COURSE_DATA, else .cache/data/chest_xray, else data/chest-xray-sample)
   --seeds    run once per seed (1-5, 1,2,3), print the table of test metrics and write it to
              docs/results/<preset>[-<changes>]-seeds-<date>.json (or --table FILE)
-  --image-size N, --epochs N, --lr X, --warmup STEPS
+  --image-size N, --epochs N, --batch-size N, --lr X, --warmup STEPS
              change the preset (experiments; recorded in the report and the table's name)`;
 
 function numberArg(flag: string, v: string): number {
@@ -50,6 +50,7 @@ export function parseTrainArgs(argv: string[]): Args {
     else if (a === "--table") args.table = path.resolve(value());
     else if (a === "--image-size") args.overrides.imageSize = numberArg(a, value());
     else if (a === "--epochs") args.overrides.epochs = numberArg(a, value());
+    else if (a === "--batch-size") args.overrides.batchSize = numberArg(a, value());
     else if (a === "--lr") args.overrides.learningRate = numberArg(a, value());
     else if (a === "--warmup") args.overrides.warmupSteps = numberArg(a, value());
     else if (a === "--help" || a === "-h") {
@@ -66,6 +67,7 @@ export function parseTrainArgs(argv: string[]): Args {
 export function overridesTag(o: PresetOverrides): string {
   return [
     o.imageSize !== undefined ? `${o.imageSize}px` : "", o.epochs !== undefined ? `${o.epochs}ep` : "",
+    o.batchSize !== undefined ? `batch${o.batchSize}` : "",
     o.learningRate !== undefined ? `lr${o.learningRate}` : "", o.warmupSteps !== undefined ? `warm${o.warmupSteps}` : "",
   ].filter(Boolean).join("-");
 }

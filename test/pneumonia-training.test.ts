@@ -242,6 +242,25 @@ describe("pneumonia training (lib/pneumonia/training)", function () {
       [straight, cut, resumed].forEach((r) => r.optimizer.dispose());
     });
 
+    it("refuses to resume on other data or another batch size, and leaves the checkpoint as it was", async () => {
+      const dir = tmpDir("resume-other-data");
+      const model = tinyModel(11);
+      const first = await trainModel(model, train, val, { ...BASE, epochs: 1, checkpointDir: dir });
+      const stateFile = path.join(lastCheckpointDir(dir), "state.json");
+      const before = fs.readFileSync(stateFile, "utf8");
+      const fewer = { ...train, count: 40, images: train.images.slice(0, 40 * SIZE * SIZE * 3), labels: train.labels.slice(0, 40) };
+      const other = tinyModel(12);
+      await assert.rejects(trainModel(other, fewer, val, { ...BASE, epochs: 3, checkpointDir: dir, resume: true }),
+        /Não dá para continuar .*train: 80 no checkpoint, 40 agora.*Nada foi alterado/s);
+      await assert.rejects(trainModel(other, train, val, { ...BASE, batchSize: 8, epochs: 3, checkpointDir: dir, resume: true }),
+        /lotes de 16 no checkpoint, 8 agora/);
+      assert.equal(fs.readFileSync(stateFile, "utf8"), before);
+      const resumed = await trainModel(other, train, val, { ...BASE, epochs: 2, checkpointDir: dir, resume: true });
+      assert.equal(resumed.resumedFromEpoch, 1);
+      [model, other].forEach((m) => m.dispose());
+      [first, resumed].forEach((r) => r.optimizer.dispose());
+    });
+
     it("keeps the number of tensors stable across epochs and leaves none behind", async () => {
       const model = tinyModel(10);
       const before = tf.memory().numTensors;

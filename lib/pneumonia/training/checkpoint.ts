@@ -147,6 +147,12 @@ export function findCheckpoint(dir: string): string | null {
   return null;
 }
 
+/** Only the state.json of the checkpoint at `dir` (cheap: no model is built), else null. */
+export function readCheckpointState<S extends CheckpointState>(dir: string): S | null {
+  const found = findCheckpoint(dir);
+  return found ? JSON.parse(fs.readFileSync(path.join(found, STATE_JSON), "utf8")) as S : null;
+}
+
 function readBuffer(file: string): ArrayBuffer {
   const b = fs.readFileSync(file);
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
@@ -173,7 +179,7 @@ export async function loadCheckpoint<S extends CheckpointState>(dir: string): Pr
     const map = tf.io.decodeWeights(readBuffer(path.join(found, OPTIMIZER_BIN)), specs);
     optimizerWeights = specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
   }
-  const state = JSON.parse(fs.readFileSync(path.join(found, STATE_JSON), "utf8")) as S;
+  const state = readCheckpointState<S>(found) as S;
   return { dir: found, model, optimizerWeights, state };
 }
 

@@ -9,7 +9,7 @@ import { createProgress, Progress } from "../../view/progress";
 import { EpochRecord } from "../../common/history";
 import { seededRandom, shuffled } from "../../common/random";
 import { assertLabeledImages, LabeledImages, yieldToEventLoop } from "./batches";
-import { copyWeights, findCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { copyWeights, findCheckpoint, loadCheckpoint, readCheckpointState, saveCheckpoint } from "./checkpoint";
 import { evaluateModel } from "./evaluate";
 import { ClassWeights } from "./loss";
 import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
@@ -112,12 +112,48 @@ export function checkTrainInputs(model: tf.LayersModel, train: LabeledImages, va
   if (!(opts.batchSize >= 1) || !(opts.epochs >= 1)) throw new Error(`trainModel: batchSize e epochs devem ser >= 1 (recebi ${opts.batchSize}, ${opts.epochs}).`);
 }
 
+/** What a checkpoint records of the data it was trained on, to refuse resuming on other data. */
+export interface TrainingDataSignature {
+  imageSize: number;
+  train: number;
+  trainPneumonia: number;
+  val: number;
+  valPneumonia: number;
+}
+
+export function dataSignature(train: LabeledImages, val: LabeledImages): TrainingDataSignature {
+  const positives = (labels: Uint8Array): number => labels.reduce((a, b) => a + b, 0);
+  return { imageSize: train.size, train: train.count, trainPneumonia: positives(train.labels), val: val.count, valPneumonia: positives(val.labels) };
+}
+
+/**
+ * Throws when `saved` (a `last` checkpoint) was trained on other data or another batch size than
+ * this call: resuming would silently mix two runs and then overwrite the checkpoint.
+ */
+export function assertResumable(saved: TrainingState, data: TrainingDataSignature, batchSize: number, dir: string): void {
+  const had = saved.meta.data as TrainingDataSignature | undefined;
+  const problems: string[] = [];
+  if (saved.batchSize !== batchSize) problems.push(`lotes de ${saved.batchSize} no checkpoint, ${batchSize} agora`);
+  if (had) {
+    for (const key of Object.keys(data) as (keyof TrainingDataSignature)[]) {
+      if (had[key] !== data[key]) problems.push(`${key}: ${had[key]} no checkpoint, ${data[key]} agora`);
+    }
+  } else if (saved.meta.imageSize !== undefined && saved.meta.imageSize !== data.imageSize) {
+    problems.push(`imagens ${saved.meta.imageSize}px no checkpoint, ${data.imageSize}px agora`);
+  }
+  if (problems.length === 0) return;
+  throw new Error(`Não dá para continuar (--resume) o treino de ${dir}: ele foi feito com outros dados ou ajustes (${problems.join("; ")}). ` +
+    "Nada foi alterado. Aponte para os mesmos dados (--data ou CNN_COURSE_DATA) e o mesmo preset, ou use outra pasta (--out) para um treino novo.");
+}
+
 /** Where a run starts: a fresh state, or (resume) the `last` checkpoint's weights, Adam slots and counters, and the `best` weights. */
-async function startingState(model: tf.LayersModel, optimizer: ScheduledAdam, opts: TrainOptions): Promise<{ state: TrainingState; bestWeights: tf.Tensor[] | null }> {
+async function startingState(model: tf.LayersModel, optimizer: ScheduledAdam, opts: TrainOptions, data: TrainingDataSignature): Promise<{ state: TrainingState; bestWeights: tf.Tensor[] | null }> {
   const fresh: TrainingState = {
-    epochsDone: 0, history: [], bestEpoch: 0, bestValLoss: Infinity, wait: 0, seed: opts.seed ?? 42, batchSize: opts.batchSize, meta: opts.meta ?? {},
+    epochsDone: 0, history: [], bestEpoch: 0, bestValLoss: Infinity, wait: 0, seed: opts.seed ?? 42, batchSize: opts.batchSize, meta: { ...(opts.meta ?? {}), data },
   };
   if (!opts.resume || !opts.checkpointDir || !findCheckpoint(lastCheckpointDir(opts.checkpointDir))) return { state: fresh, bestWeights: null };
+  const savedState = readCheckpointState<TrainingState>(lastCheckpointDir(opts.checkpointDir));
+  if (savedState) assertResumable(savedState, data, opts.batchSize, opts.checkpointDir);
   const last = await loadCheckpoint<TrainingState>(lastCheckpointDir(opts.checkpointDir));
   copyWeights(last.model, model, `checkpoint ${last.dir}`);
   last.model.dispose();
@@ -126,7 +162,7 @@ async function startingState(model: tf.LayersModel, optimizer: ScheduledAdam, op
     await optimizer.setWeights(last.optimizerWeights);
     last.optimizerWeights.forEach((w) => w.tensor.dispose());
   }
-  const state = { ...last.state, meta: { ...last.state.meta, ...(opts.meta ?? {}) } };
+  const state = { ...last.state, meta: { ...last.state.meta, ...(opts.meta ?? {}), data } };
   let bestWeights: tf.Tensor[] | null = null;
   if (findCheckpoint(bestCheckpointDir(opts.checkpointDir))) {
     const best = await loadCheckpoint<TrainingState>(bestCheckpointDir(opts.checkpointDir));
@@ -209,7 +245,7 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
   const patience = opts.patience ?? 10;
   const optimizer = new ScheduledAdam(opts.schedule ?? KERAS_EXAMPLE_SCHEDULE);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const start = await startingState(model, optimizer, opts);
+  const start = await startingState(model, optimizer, opts, dataSignature(train, val));
   const state = start.state;
   let bestWeights = start.bestWeights;
   const resumedFromEpoch = state.epochsDone;

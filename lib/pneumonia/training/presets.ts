@@ -84,6 +84,8 @@ export function presetFromEnv(): TrainingPreset {
 export interface PresetOverrides {
   imageSize?: number;
   epochs?: number;
+  /** The global batch (split across the data-parallel replicas). */
+  batchSize?: number;
   learningRate?: number;
   warmupSteps?: number;
   seed?: number;
@@ -98,6 +100,7 @@ export function withOverrides(preset: TrainingPreset, overrides: PresetOverrides
   };
   positive(overrides.imageSize, "imageSize", true);
   positive(overrides.epochs, "epochs", true);
+  positive(overrides.batchSize, "batchSize", true);
   positive(overrides.learningRate, "learningRate", false);
   if (overrides.warmupSteps !== undefined && !(Number.isInteger(overrides.warmupSteps) && overrides.warmupSteps >= 0)) {
     throw new Error(`warmupSteps deve ser um inteiro >= 0 (recebi ${overrides.warmupSteps}).`);
@@ -111,6 +114,7 @@ export function withOverrides(preset: TrainingPreset, overrides: PresetOverrides
     ...preset,
     imageSize: overrides.imageSize ?? preset.imageSize,
     epochs: overrides.epochs ?? preset.epochs,
+    batchSize: overrides.batchSize ?? preset.batchSize,
     seed: overrides.seed ?? preset.seed,
     schedule,
   };
@@ -121,6 +125,7 @@ export function deviationsFromKeras(preset: TrainingPreset): string[] {
   const keras = PRESETS.full, out: string[] = [];
   if (preset.imageSize !== keras.imageSize) out.push(`imagens ${preset.imageSize}x${preset.imageSize} (Keras: 180x180)`);
   if (preset.epochs !== keras.epochs) out.push(`no máximo ${preset.epochs} épocas (Keras: 100 com parada antecipada)`);
+  if (preset.batchSize !== keras.batchSize) out.push(`lotes de ${preset.batchSize} (Keras: 25 por réplica, ou seja 25 × o número de réplicas)`);
   if (preset.limit) out.push(`subconjunto de ${preset.limit.train}/${preset.limit.val}/${preset.limit.test} imagens`);
   const s = preset.schedule, k = keras.schedule;
   if (s.initialLearningRate !== k.initialLearningRate) out.push(`taxa de aprendizado inicial ${s.initialLearningRate} (Keras: ${k.initialLearningRate})`);
