@@ -23,6 +23,10 @@ const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")
   --data     chest X-ray folder (default: CNN_COURSE_DATA, else .cache/data/chest_xray, else data/chest-xray-sample)
   --seeds    run once per seed (1-5, 1,2,3), print the table of test metrics and write it to
              docs/results/<preset>[-<changes>]-seeds-<date>.json (or --table FILE)
+  --replicas sync|replica
+             with several threads: BatchNorm statistics and dropout masks of the whole batch
+             (sync, default: the same training on any number of cores) or of each thread's
+             slice (replica, as Keras on 8 TPU replicas)
   --image-size N, --epochs N, --batch-size N, --lr X, --warmup STEPS
              change the preset (experiments; recorded in the report and the table's name)`;
 
@@ -51,6 +55,11 @@ export function parseTrainArgs(argv: string[]): Args {
     else if (a === "--image-size") args.overrides.imageSize = numberArg(a, value());
     else if (a === "--epochs") args.overrides.epochs = numberArg(a, value());
     else if (a === "--batch-size") args.overrides.batchSize = numberArg(a, value());
+    else if (a === "--replicas") {
+      const v = value();
+      if (v !== "sync" && v !== "replica") throw new Error(`--replicas is sync or replica, got "${v}"\n${USAGE}`);
+      args.overrides.replicaMode = v;
+    }
     else if (a === "--lr") args.overrides.learningRate = numberArg(a, value());
     else if (a === "--warmup") args.overrides.warmupSteps = numberArg(a, value());
     else if (a === "--help" || a === "-h") {
@@ -67,7 +76,7 @@ export function parseTrainArgs(argv: string[]): Args {
 export function overridesTag(o: PresetOverrides): string {
   return [
     o.imageSize !== undefined ? `${o.imageSize}px` : "", o.epochs !== undefined ? `${o.epochs}ep` : "",
-    o.batchSize !== undefined ? `batch${o.batchSize}` : "",
+    o.batchSize !== undefined ? `batch${o.batchSize}` : "", o.replicaMode === "replica" ? "perreplica" : "",
     o.learningRate !== undefined ? `lr${o.learningRate}` : "", o.warmupSteps !== undefined ? `warm${o.warmupSteps}` : "",
   ].filter(Boolean).join("-");
 }

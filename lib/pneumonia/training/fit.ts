@@ -15,6 +15,7 @@ import { ClassWeights } from "./loss";
 import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
 import { createTrainStepper, TrainStepper } from "./parallel-trainer";
+import { ReplicaMode } from "./replica-mode";
 
 /** One epoch's numbers, as Keras' history (train on the epoch, val at its end). */
 export interface EpochLogs extends EpochRecord {
@@ -55,6 +56,8 @@ export interface TrainOptions {
   meta?: { [key: string]: unknown };
   /** Threads (data-parallel replicas); default CNN_COURSE_THREADS, else one per core. */
   threads?: number;
+  /** With several threads: BatchNorm over the whole batch ("sync", default: same training on any core count) or per replica. */
+  replicaMode?: ReplicaMode;
 }
 
 export interface TrainResult {
@@ -251,7 +254,7 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
   const resumedFromEpoch = state.epochsDone;
   // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
   // and does not restart after an early stop it already made.
-  const stepper = await createTrainStepper(model, optimizer, variables, { threads: opts.threads, classWeights: opts.classWeights, maxBatch: opts.batchSize });
+  const stepper = await createTrainStepper(model, optimizer, variables, { threads: opts.threads, classWeights: opts.classWeights, maxBatch: opts.batchSize, replicaMode: opts.replicaMode });
   const ctx: EpochContext = { model, optimizer, stepper, train, opts, runSeed: state.seed };
   const steps = Math.ceil(train.count / opts.batchSize);
   let stoppedEarly = state.wait >= patience, interrupted = false;

@@ -8,6 +8,8 @@ import { EngineBackend, initEngine } from "../../engine";
 import { ClassWeights } from "./loss";
 import { ParallelLayout, orderedWeights, packTensors, replicaBlock, unpackInto, weightsView } from "./parallel-layout";
 import { sliceGradients, sliceTensors } from "./replica-step";
+import { GatherLayout, SharedGather } from "./shared-gather";
+import { SyncReplica } from "./sync-replica";
 
 export const REPLICA_ROLE = "cnn-course-training-replica";
 
@@ -23,21 +25,25 @@ export interface ReplicaInit {
   control: SharedArrayBuffer;
   imageSize: number;
   classWeights?: ClassWeights;
+  /** Shared memory of whole-batch BatchNorm (replicaMode "sync"); null: each replica keeps to its slice. */
+  sync: { buffer: SharedArrayBuffer; layout: GatherLayout } | null;
 }
 
-export interface StepRequest { type: "step"; images: Uint8Array; labels: Uint8Array; seed: number }
+/** `sizes`: every participant's slice of the batch, replica order. */
+export interface StepRequest { type: "step"; images: Uint8Array; labels: Uint8Array; seed: number; sizes: number[] }
 export type ReplicaReply =
   | { type: "ready" }
   | { type: "done"; numTensors: number }
   | { type: "error"; message: string };
 
-interface Replica { model: tf.LayersModel; variables: tf.Variable[]; init: ReplicaInit }
+interface Replica { model: tf.LayersModel; variables: tf.Variable[]; init: ReplicaInit; sync: SyncReplica | null }
 
 async function startReplica(init: ReplicaInit): Promise<Replica> {
   await initEngine({ backend: init.backend, quiet: true });
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology as tf.io.ModelArtifacts["modelTopology"] as never });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return { model, variables, init };
+  const sync = init.sync ? new SyncReplica(new SharedGather(init.sync.buffer, init.sync.layout, init.replica)).install(model) : null;
+  return { model, variables, init, sync };
 }
 
 function runStep(rep: Replica, req: StepRequest): void {
@@ -45,7 +51,15 @@ function runStep(rep: Replica, req: StepRequest): void {
   Atomics.load(new Int32Array(init.control), 0); // pairs with the main thread's Atomics.add after writing
   unpackInto(orderedWeights(model), weightsView(init.buffer, init.layout));
   const { x, y } = sliceTensors(req.images, req.labels, init.imageSize);
-  const out = sliceGradients(model, variables, x, y, req.seed, init.classWeights);
+  rep.sync?.gather.joinStep();
+  rep.sync?.setStep(req.sizes);
+  let out: ReturnType<typeof sliceGradients>;
+  try {
+    out = sliceGradients(model, variables, x, y, req.seed, init.classWeights);
+  } catch (e) {
+    rep.sync?.gather.abort(); // the other replicas stop waiting at the next BatchNorm
+    throw e;
+  }
   const block = replicaBlock(init.buffer, init.layout, init.replica);
   packTensors(out.grads, block.grads);
   tf.dispose(out.grads);

@@ -1,7 +1,9 @@
 // Training steps on every core: data-parallel replicas, as the Keras example trains on 8 TPU
 // replicas. The batch is split into one slice per thread; the main thread is replica 0 and each
 // worker thread (own wasm engine, own copy of the model) is another. Each replica computes the
-// gradients of its slice with BatchNorm over its own slice (Keras on TPU does the same). The
+// gradients of its slice. By default BatchNorm uses the whole batch's statistics and dropout the
+// whole batch's masks, so the result does not depend on the core count; replicaMode "replica"
+// keeps both per slice, as Keras on 8 TPU replicas (see replica-mode.ts). The
 // gradients are averaged, weighted by slice size, through shared memory, and the main thread
 // takes ONE optimizer step (its Adam state is the only one; checkpoints save it). The moving
 // BatchNorm statistics are averaged the same way after every step, so every replica starts the
@@ -15,6 +17,10 @@ import { ParallelLayout, layoutFor, orderedWeights, packTensors, replicaBlock, s
 import { ReplicaPool } from "./parallel-pool";
 import { REPLICA_ROLE, StepRequest } from "./parallel-replica";
 import { SliceGradients, replicaSeed, sliceGradients, sliceSizes, sliceTensors } from "./replica-step";
+import { gatherBytes, SharedGather } from "./shared-gather";
+import { ReplicaMode } from "./replica-mode";
+import { syncGatherWidth } from "./sync-batchnorm";
+import { SyncReplica } from "./sync-replica";
 
 export interface StepResult { loss: number; probabilities: Float32Array }
 
@@ -37,9 +43,15 @@ export interface StepperOptions {
   classWeights?: ClassWeights;
   /** Largest batch step() will get. */
   maxBatch: number;
+  /** BatchNorm over the whole batch ("sync", default) or each replica's slice ("replica"). */
+  replicaMode?: ReplicaMode;
 }
 
-interface Shared { pool: ReplicaPool | null; layout: ParallelLayout; buffer: SharedArrayBuffer; control: Int32Array }
+interface Shared {
+  pool: ReplicaPool | null; layout: ParallelLayout; buffer: SharedArrayBuffer; control: Int32Array;
+  /** Whole-batch BatchNorm and dropout (null: replicaMode "replica", or one thread). */
+  sync: SyncReplica | null;
+}
 
 /** The bytes and labels of images `indices` (one slice). */
 function gather(data: LabeledImages, indices: readonly number[]): { images: Uint8Array; labels: Uint8Array } {
@@ -100,16 +112,26 @@ async function parallelStep(model: tf.LayersModel, variables: tf.Variable[], s: 
   data: LabeledImages, indices: readonly number[], seed: number): Promise<{ grads: tf.Tensor[]; result: StepResult }> {
   const sizes = sliceSizes(indices.length, s.layout.replicas);
   const starts = sizes.map((_, r) => sizes.slice(0, r).reduce((a, b) => a + b, 0));
+  s.sync?.gather.beginStep(sizes.length);
+  s.sync?.setStep(sizes);
   const requests = new Map<number, StepRequest>();
   for (let r = 1; r < sizes.length; r++) {
     const slice = gather(data, indices.slice(starts[r], starts[r] + sizes[r]));
-    requests.set(r, { type: "step", ...slice, seed: replicaSeed(seed, r) });
+    // sync: every replica draws the whole batch's masks from the step's own seed
+    requests.set(r, { type: "step", ...slice, seed: s.sync ? seed : replicaSeed(seed, r), sizes });
   }
   const waiting = s.pool && sizes.length > 1 ? s.pool.runStep(requests) : Promise.resolve([]);
   waiting.catch(() => undefined); // awaited below; avoids an unhandled rejection while main computes
   const mine = gather(data, indices.slice(0, sizes[0]));
   const t = sliceTensors(mine.images, mine.labels, data.size);
-  const own = sliceGradients(model, variables, t.x, t.y, seed, classWeights);
+  let own: SliceGradients;
+  try {
+    own = sliceGradients(model, variables, t.x, t.y, seed, classWeights);
+  } catch (e) {
+    s.sync?.gather.abort(); // workers waiting at a BatchNorm barrier fail instead of waiting forever
+    await waiting.catch(() => undefined);
+    throw e;
+  }
   try {
     await waiting;
   } catch (e) {
@@ -127,11 +149,14 @@ async function startShared(model: tf.LayersModel, threads: number, opts: Stepper
   const controlBuffer = new SharedArrayBuffer(4);
   const topology = model.toJSON(null, false);
   const imageSize = model.inputs[0].shape[1] as number;
+  const syncLayout = { replicas: threads, width: syncGatherWidth(model) };
+  const syncBuffer = (opts.replicaMode ?? "sync") === "sync" ? new SharedArrayBuffer(gatherBytes(syncLayout)) : null;
   const pool = await ReplicaPool.start(threads - 1, (replica) => ({
     role: REPLICA_ROLE, replica, backend: info.backend, topology, layout, buffer, control: controlBuffer, imageSize,
-    classWeights: opts.classWeights,
+    classWeights: opts.classWeights, sync: syncBuffer ? { buffer: syncBuffer, layout: syncLayout } : null,
   }));
-  const shared = { pool, layout, buffer, control: new Int32Array(controlBuffer) };
+  const sync = syncBuffer ? new SyncReplica(new SharedGather(syncBuffer, syncLayout, 0)).install(model) : null;
+  const shared = { pool, layout, buffer, control: new Int32Array(controlBuffer), sync };
   publishWeights(model, shared);
   return shared;
 }
@@ -150,7 +175,7 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
       threads = 1;
     }
   }
-  const state: Shared = shared ?? { pool: null, layout: layoutFor(model, 1, opts.maxBatch), buffer: new SharedArrayBuffer(0), control: new Int32Array(1) };
+  const state: Shared = shared ?? { pool: null, layout: layoutFor(model, 1, opts.maxBatch), buffer: new SharedArrayBuffer(0), control: new Int32Array(1), sync: null };
   return {
     threads,
     get interrupted() { return shared?.pool?.interrupted ?? false; },

@@ -54,7 +54,7 @@ export async function loadXrayData(preset: TrainingPreset, files: TrainValSplit<
 /** fit() settings of a preset, with Keras' class weights computed from the training labels. */
 export function trainOptionsFor(preset: TrainingPreset, train: ImageBatch, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
-    epochs: preset.epochs, batchSize: preset.batchSize, patience: preset.patience, seed: preset.seed, schedule: preset.schedule,
+    epochs: preset.epochs, batchSize: preset.batchSize, patience: preset.patience, seed: preset.seed, schedule: preset.schedule, replicaMode: preset.replicaMode,
     classWeights: classWeights(train.labels), meta: { preset: preset.name, imageSize: preset.imageSize }, ...extra,
   };
 }

@@ -4,6 +4,7 @@
 // full copy is configured). The notebook and `npm run train` read the same presets.
 import { xrayReadDir } from "../../common/config";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE } from "./schedule";
+import { ReplicaMode } from "./replica-mode";
 
 export type PresetName = "full" | "classroom" | "smoke" | "sample";
 
@@ -20,6 +21,8 @@ export interface TrainingPreset {
   seed: number;
   /** At most this many images of each part (after the seeded shuffle); null: all of them. */
   limit: { train: number; val: number; test: number } | null;
+  /** On several threads: whole-batch BatchNorm and dropout (sync, default) or per replica (Keras on TPU). */
+  replicaMode?: ReplicaMode;
   /** Adam's learning-rate schedule (the Keras example: ExponentialDecay(0.015, 100000, 0.96, staircase)). */
   schedule: ExponentialDecayConfig;
   /** Why these settings, in Portuguese (shown in the notebook and by the command line). */
@@ -89,6 +92,7 @@ export interface PresetOverrides {
   learningRate?: number;
   warmupSteps?: number;
   seed?: number;
+  replicaMode?: ReplicaMode;
 }
 
 /** `preset` with `overrides` applied; the name stays, the report records the values used. */
@@ -115,6 +119,7 @@ export function withOverrides(preset: TrainingPreset, overrides: PresetOverrides
     imageSize: overrides.imageSize ?? preset.imageSize,
     epochs: overrides.epochs ?? preset.epochs,
     batchSize: overrides.batchSize ?? preset.batchSize,
+    replicaMode: overrides.replicaMode ?? preset.replicaMode,
     seed: overrides.seed ?? preset.seed,
     schedule,
   };
@@ -126,6 +131,7 @@ export function deviationsFromKeras(preset: TrainingPreset): string[] {
   if (preset.imageSize !== keras.imageSize) out.push(`imagens ${preset.imageSize}x${preset.imageSize} (Keras: 180x180)`);
   if (preset.epochs !== keras.epochs) out.push(`no máximo ${preset.epochs} épocas (Keras: 100 com parada antecipada)`);
   if (preset.batchSize !== keras.batchSize) out.push(`lotes de ${preset.batchSize} (Keras: 25 por réplica, ou seja 25 × o número de réplicas)`);
+  if (preset.replicaMode === "replica") out.push("BatchNorm e dropout por réplica (cada thread normaliza a sua fatia do lote e sorteia as suas máscaras, como o Keras nos 8 núcleos do TPU)");
   if (preset.limit) out.push(`subconjunto de ${preset.limit.train}/${preset.limit.val}/${preset.limit.test} imagens`);
   const s = preset.schedule, k = keras.schedule;
   if (s.initialLearningRate !== k.initialLearningRate) out.push(`taxa de aprendizado inicial ${s.initialLearningRate} (Keras: ${k.initialLearningRate})`);
