@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
 import { seededRandom } from "../lib/common/random";
 import { withSeededMathRandom } from "../lib/pneumonia/model/seeding";
-import { createTrainStepper, LabeledImages, trainModel, TrainOptions } from "../lib/pneumonia/training";
+import { batchTensors, createTrainStepper, LabeledImages, trainModel, TrainOptions } from "../lib/pneumonia/training";
 import { ReplicaPool } from "../lib/pneumonia/training/parallel-pool";
 import { REPLICA_ROLE } from "../lib/pneumonia/training/parallel-replica";
 import { layoutFor } from "../lib/pneumonia/training/parallel-layout";
@@ -98,6 +98,21 @@ describe("data-parallel training on worker threads", function () {
     // Float32 rounding only: |difference| <= 1e-5 + 1e-4 |w| (per-replica BatchNorm misses this by orders of magnitude).
     const worst = one.weights.reduce((w, v, i) => Math.max(w, Math.abs(v - two.weights[i]) / (1e-5 + 1e-4 * Math.abs(v))), 0);
     assert.ok(worst < 1, `weight difference ${worst.toFixed(2)} x the tolerance (BatchNorm moving statistics included)`);
+  });
+
+  it("predicts on every thread what the model predicts on one, in rounds of any size, with the weights of the last step", async () => {
+    const m = batchNormDropoutModel(3), opt = tf.train.sgd(0.1);
+    const stepper = await createTrainStepper(m, opt, variablesOf(m), { threads: 2, maxBatch: 10, predictBatch: 8 });
+    await stepper.step(data, range(10), 1); // the workers must predict with the updated weights
+    const indices = range(37).map((i) => 39 - i); // 5 rounds of 8 (4 + 4 per replica), the last one short
+    const parallel = await stepper.predict(data, indices);
+    await stepper.close();
+    const here = tf.tidy(() => (m.predict(batchTensors(data, indices).x) as tf.Tensor).dataSync());
+    assert.equal(parallel.length, 37);
+    parallel.forEach((p, i) => assert.ok(Math.abs(p - here[i]) < 1e-5, `image ${indices[i]}: ${p} vs ${here[i]}`));
+    assert.ok(new Set(Array.from(parallel, (p) => p.toFixed(3))).size > 5, "predictions should differ between images");
+    m.dispose();
+    opt.dispose();
   });
 
   it("with per-replica BatchNorm, keeps the moving statistics at the slice-weighted mean of the replicas'", async () => {

@@ -128,16 +128,12 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   const indices = Array.from({ length: opts.batch }, (_, i) => i);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(1e-3);
-  const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, threads: opts.threads });
+  const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, predictBatch: opts.batch, threads: opts.threads });
   log(`bench: ${stepper.threads} thread(s)`);
   let stepCount = 0;
   const trainStep = () => stepper.step(data, indices, ++stepCount);
-  const { x: xs, y: ys } = batchTensors(data, indices);
-  const predict = async () => {
-    const out = model.predict(xs) as tf.Tensor;
-    await out.data();
-    out.dispose();
-  };
+  // As validation predicts in training: the batch split over the replicas (one thread: model.predict).
+  const predict = async () => { await stepper.predict(data, indices); };
   const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
   if (opts.profile) await profileStep(trainStep, log);
   const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep, stepper) : undefined;
@@ -164,12 +160,11 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   await stepper.close();
   optimizer.dispose();
   model.dispose();
-  xs.dispose();
-  ys.dispose();
   if (opts.torch) {
     const torch = runTorch(opts); // after ours, so the two never compete for the cores
     result.pytorch = torch;
     if ("trainStepMs" in torch) result.ratio = Math.round((trainStepMs / torch.trainStepMs) * 100) / 100;
+    if ("predictMs" in torch) result.predictRatio = Math.round((median(predictMs) / torch.predictMs) * 100) / 100;
   }
   return result;
 }

@@ -18,6 +18,18 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Label of the progress display; null for none. */
   progressLabel?: string | null;
+  /** Computes P(PNEUMONIA) of a batch (default: model.predict here; training passes its replicas' predict). */
+  predict?: (data: LabeledImages, indices: number[]) => Promise<Float32Array>;
+}
+
+/** P(PNEUMONIA) of the images at `indices`, on this thread. */
+async function predictHere(model: tf.LayersModel, data: LabeledImages, indices: number[]): Promise<Float32Array> {
+  return tf.tidy(() => (model.predict(batchTensors(data, indices).x) as tf.Tensor).dataSync() as Float32Array);
+}
+
+/** Keras' unweighted binary cross-entropy of labels `y` and probabilities `p`. */
+function meanLoss(labels: Uint8Array, probs: Float32Array): number {
+  return tf.tidy(() => weightedBinaryCrossentropy(tf.tensor2d(Float32Array.from(labels), [labels.length, 1]), tf.tensor2d(probs, [probs.length, 1])).dataSync()[0]);
 }
 
 /** Loss, accuracy, precision, recall and confusion counts of `model` on `data` (inference mode). */
@@ -32,11 +44,8 @@ export async function evaluateModel(model: tf.LayersModel, data: LabeledImages, 
   for (let s = 0; s < steps; s++) {
     const from = s * batchSize, to = Math.min(data.count, from + batchSize);
     const indices = Array.from({ length: to - from }, (_, i) => from + i);
-    const [probs, loss] = tf.tidy(() => {
-      const { x, y } = batchTensors(data, indices);
-      const p = model.predict(x) as tf.Tensor;
-      return [p.dataSync() as Float32Array, weightedBinaryCrossentropy(y, p).dataSync()[0]];
-    });
+    const probs = await (opts.predict ?? ((d, i) => predictHere(model, d, i)))(data, indices);
+    const loss = meanLoss(data.labels.subarray(from, to), probs);
     probabilities.set(probs, from);
     accumulateCounts(counts, data.labels.subarray(from, to), probs);
     lossSum += loss * (to - from);

@@ -211,7 +211,7 @@ async function trainEpoch(ctx: EpochContext, epoch: number, progress: Progress |
 /** The epoch's Keras-style numbers: the training ones gathered during the epoch, validation measured at its end. */
 async function epochLogs(ctx: EpochContext, val: LabeledImages, epoch: number, trained: { loss: number; counts: ConfusionCounts }, started: number): Promise<EpochLogs> {
   const t = metricsFromCounts(trained.counts);
-  const v = await evaluateModel(ctx.model, val, { batchSize: ctx.opts.evalBatchSize ?? 50, progressLabel: null });
+  const v = await evaluateModel(ctx.model, val, { batchSize: ctx.opts.evalBatchSize ?? 50, progressLabel: null, predict: (d, i) => ctx.stepper.predict(d, i) });
   return {
     epoch: epoch + 1, loss: trained.loss, binaryAccuracy: t.accuracy, precision: t.precision, recall: t.recall,
     valLoss: v.loss, valBinaryAccuracy: v.accuracy, valPrecision: v.precision, valRecall: v.recall,
@@ -254,7 +254,7 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
   const resumedFromEpoch = state.epochsDone;
   // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
   // and does not restart after an early stop it already made.
-  const stepper = await createTrainStepper(model, optimizer, variables, { threads: opts.threads, classWeights: opts.classWeights, maxBatch: opts.batchSize, replicaMode: opts.replicaMode });
+  const stepper = await createTrainStepper(model, optimizer, variables, { threads: opts.threads, classWeights: opts.classWeights, maxBatch: opts.batchSize, predictBatch: opts.evalBatchSize ?? 50, replicaMode: opts.replicaMode });
   const ctx: EpochContext = { model, optimizer, stepper, train, opts, runSeed: state.seed };
   const steps = Math.ceil(train.count / opts.batchSize);
   let stoppedEarly = state.wait >= patience, interrupted = false;

@@ -4,7 +4,7 @@
 import * as path from "path";
 import { Worker } from "worker_threads";
 import { startModuleWorker } from "../../common/workers";
-import { ReplicaInit, ReplicaReply, StepRequest } from "./parallel-replica";
+import { ReplicaInit, ReplicaReply, ReplicaRequest } from "./parallel-replica";
 
 const REPLICA_MODULE = path.join(__dirname, `parallel-replica${path.extname(__filename)}`);
 
@@ -73,8 +73,8 @@ export class ReplicaPool {
     if (process.listenerCount("SIGINT") === 0) process.kill(process.pid, "SIGINT");
   }
 
-  /** Sends replica r (1-based) its slice; resolves when its block in shared memory is written. */
-  runStep(requests: ReadonlyMap<number, StepRequest>): Promise<number[]> {
+  /** Sends replica r (1-based) its slice (a step or a prediction); resolves when its block in shared memory is written. */
+  runStep(requests: ReadonlyMap<number, ReplicaRequest>): Promise<number[]> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new Error("os workers de treino já foram encerrados" + (this.interrupted ? " (interrupção)." : ".")));
     this.busy = true;

@@ -2,6 +2,8 @@
 // the model. Per step it loads the broadcast weights from shared memory, runs forward and
 // backward on its slice of the batch, and writes its gradients, BatchNorm moving statistics,
 // loss and predictions into its block (see parallel-layout.ts). The main thread averages them.
+// Per prediction request it loads the weights and writes P(PNEUMONIA) of its slice (inference
+// mode), so validation also runs on every core.
 import { isMainThread, parentPort, workerData } from "worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { EngineBackend, initEngine } from "../../engine";
@@ -31,6 +33,8 @@ export interface ReplicaInit {
 
 /** `sizes`: every participant's slice of the batch, replica order. */
 export interface StepRequest { type: "step"; images: Uint8Array; labels: Uint8Array; seed: number; sizes: number[] }
+export interface PredictRequest { type: "predict"; images: Uint8Array; labels: Uint8Array }
+export type ReplicaRequest = StepRequest | PredictRequest;
 export type ReplicaReply =
   | { type: "ready" }
   | { type: "done"; numTensors: number }
@@ -46,10 +50,22 @@ async function startReplica(init: ReplicaInit): Promise<Replica> {
   return { model, variables, init, sync };
 }
 
-function runStep(rep: Replica, req: StepRequest): void {
-  const { init, model, variables } = rep;
+function loadWeights({ init, model }: Replica): void {
   Atomics.load(new Int32Array(init.control), 0); // pairs with the main thread's Atomics.add after writing
   unpackInto(orderedWeights(model), weightsView(init.buffer, init.layout));
+}
+
+function runPredict(rep: Replica, req: PredictRequest): void {
+  loadWeights(rep);
+  const { x, y } = sliceTensors(req.images, req.labels, rep.init.imageSize);
+  const p = tf.tidy(() => (rep.model.predict(x) as tf.Tensor).dataSync() as Float32Array);
+  tf.dispose([x, y]);
+  replicaBlock(rep.init.buffer, rep.init.layout, rep.init.replica).probabilities.set(p);
+}
+
+function runStep(rep: Replica, req: StepRequest): void {
+  const { init, model, variables } = rep;
+  loadWeights(rep);
   const { x, y } = sliceTensors(req.images, req.labels, init.imageSize);
   rep.sync?.gather.joinStep();
   rep.sync?.setStep(req.sizes);
@@ -74,9 +90,10 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === REPLICA_
   const port = parentPort;
   const init = workerData as ReplicaInit;
   startReplica(init).then((rep) => {
-    port.on("message", (req: StepRequest) => {
+    port.on("message", (req: ReplicaRequest) => {
       try {
-        runStep(rep, req);
+        if (req.type === "predict") runPredict(rep, req);
+        else runStep(rep, req);
         port.postMessage({ type: "done", numTensors: tf.memory().numTensors } satisfies ReplicaReply);
       } catch (e) {
         port.postMessage({ type: "error", message: describe(e) } satisfies ReplicaReply);

@@ -15,7 +15,7 @@ import { LabeledImages } from "./batches";
 import { ClassWeights } from "./loss";
 import { ParallelLayout, layoutFor, orderedWeights, packTensors, replicaBlock, sharedBytes, unpackInto, weightsView } from "./parallel-layout";
 import { ReplicaPool } from "./parallel-pool";
-import { REPLICA_ROLE, StepRequest } from "./parallel-replica";
+import { PredictRequest, REPLICA_ROLE, StepRequest } from "./parallel-replica";
 import { SliceGradients, replicaSeed, sliceGradients, sliceSizes, sliceTensors } from "./replica-step";
 import { gatherBytes, SharedGather } from "./shared-gather";
 import { ReplicaMode } from "./replica-mode";
@@ -31,6 +31,8 @@ export interface TrainStepper {
   readonly interrupted: boolean;
   /** One optimizer step on the images at `indices`; dropout masks seeded by `seed`. */
   step(data: LabeledImages, indices: readonly number[], seed: number): Promise<StepResult>;
+  /** P(PNEUMONIA) of the images at `indices` (inference mode), split over the replicas; current weights. */
+  predict(data: LabeledImages, indices: readonly number[]): Promise<Float32Array>;
   /** Tensors alive in each worker (empty with one thread). */
   workerTensors(): number[];
   /** Stops the workers. */
@@ -43,6 +45,8 @@ export interface StepperOptions {
   classWeights?: ClassWeights;
   /** Largest batch step() will get. */
   maxBatch: number;
+  /** Images per predict() round over all replicas (default 50; predict() takes any number, in rounds). */
+  predictBatch?: number;
   /** BatchNorm over the whole batch ("sync", default) or each replica's slice ("replica"). */
   replicaMode?: ReplicaMode;
 }
@@ -142,9 +146,32 @@ async function parallelStep(model: tf.LayersModel, variables: tf.Variable[], s: 
   return combine(model, s, own, sizes);
 }
 
+/** The images at `indices` in inference mode, main and workers each predicting a slice. */
+async function parallelPredict(model: tf.LayersModel, s: Shared, data: LabeledImages, indices: readonly number[]): Promise<Float32Array> {
+  const out = new Float32Array(indices.length);
+  const round = s.pool ? s.layout.maxSlice * s.layout.replicas : Math.max(1, indices.length);
+  for (let from = 0; from < indices.length; from += round) {
+    const part = indices.slice(from, from + round);
+    const sizes = sliceSizes(part.length, s.pool ? s.layout.replicas : 1);
+    const starts = sizes.map((_, r) => sizes.slice(0, r).reduce((a, b) => a + b, 0));
+    const requests = new Map<number, PredictRequest>();
+    for (let r = 1; r < sizes.length; r++) requests.set(r, { type: "predict", ...gather(data, part.slice(starts[r], starts[r] + sizes[r])) });
+    const waiting = s.pool && sizes.length > 1 ? s.pool.runStep(requests) : Promise.resolve([]);
+    waiting.catch(() => undefined); // awaited below
+    const mine = gather(data, part.slice(0, sizes[0]));
+    const t = sliceTensors(mine.images, mine.labels, data.size);
+    const own = tf.tidy(() => (model.predict(t.x) as tf.Tensor).dataSync() as Float32Array);
+    tf.dispose([t.x, t.y]);
+    await waiting;
+    out.set(own, from);
+    for (let r = 1; r < sizes.length; r++) out.set(replicaBlock(s.buffer, s.layout, r).probabilities.subarray(0, sizes[r]), from + starts[r]);
+  }
+  return out;
+}
+
 async function startShared(model: tf.LayersModel, threads: number, opts: StepperOptions): Promise<Shared> {
   const info = engineInfo() ?? await initEngine({ quiet: true });
-  const layout = layoutFor(model, threads, Math.ceil(opts.maxBatch / threads));
+  const layout = layoutFor(model, threads, Math.ceil(Math.max(opts.maxBatch, opts.predictBatch ?? 50) / threads));
   const buffer = new SharedArrayBuffer(sharedBytes(layout));
   const controlBuffer = new SharedArrayBuffer(4);
   const topology = model.toJSON(null, false);
@@ -186,6 +213,7 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
       if (shared) publishWeights(model, shared);
       return result;
     },
+    predict: (data, indices) => parallelPredict(model, state, data, indices),
     workerTensors: () => shared?.pool?.workerTensors() ?? [],
     close: async () => { await shared?.pool?.close(); },
   };
