@@ -93,19 +93,21 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.throws(() => parseSeeds("1,1"), /repetida/);
     assert.throws(() => parseSeeds("a"), /use números inteiros/);
     assert.deepEqual(summarizeSeeds([0.8, 0.7, 0.9, 0.76]), { min: 0.7, median: 0.78, max: 0.9 });
-    const row = (seed: number, accuracy: number, recall: number, cpuSeconds: number | null) => ({
+    const row = (seed: number, accuracy: number, recall: number, cpuSeconds: number | null, threads = 1) => ({
       seed, epochsRun: 8, bestEpoch: 5, accuracy, precision: 0.7, recall, loss: 1, confusionMatrix: [[1, 2], [3, 4]],
-      seconds: 700, cpuSeconds, reused: false, code: null, meetsTarget: meetsTarget({ accuracy, recall, cpuSeconds }),
+      seconds: 700, cpuSeconds, threads, reused: false, code: null, meetsTarget: meetsTarget({ accuracy, recall, cpuSeconds, threads }),
     });
     const rows = [row(1, 0.8, 0.97, 250), row(2, 0.74, 0.99, 250), row(3, 0.8, 0.97, 601), row(4, 0.9, 0.94, null)];
     assert.deepEqual(rows.map((r) => r.meetsTarget), [true, false, false, false]);
+    // Two threads: 1,100 s of CPU is 9:10 alone on the machine (in time); 1,300 s is 10:50 (too long).
+    assert.deepEqual([row(5, 0.8, 0.97, 1100, 2), row(6, 0.8, 0.97, 1300, 2)].map((r) => r.meetsTarget), [true, false]);
     const table = seedTable(PRESETS.classroom, rows, { command: "x", engine: null, startedAt: "" });
     assert.equal(table.allMeetTarget, false);
     assert.equal(table.summary.cpuSeconds, null);
     const text = formatSeedTable(table);
     assert.match(text, /\| \*\*min\*\* \| \| 0\.740 \|/);
     assert.match(text, /\| \*\*median\*\* \| \| 0\.800 \|/);
-    assert.match(text, /\| 3 \| 8 \(5\) \| 0\.800 .* \| 10:01 \| 11:40 \| no \|/);
+    assert.match(text, /\| 3 \| 8 \(5\) \| 0\.800 .* \| 1 \| 10:01 \| 11:40 \| no \|/);
     assert.deepEqual(table.deviationsFromKeras, ["imagens 40x40 (Keras: 180x180)", "no máximo 8 épocas (Keras: 100 com parada antecipada)"]);
   });
 

@@ -71,6 +71,8 @@ export interface TrainResult {
   /** Epochs already done when this call started (from the resumed checkpoint). */
   resumedFromEpoch: number;
   optimizer: ScheduledAdam;
+  /** Threads (data-parallel replicas) the steps ran on. */
+  threads: number;
 }
 
 /** What the `last` checkpoint remembers to resume. */
@@ -284,6 +286,6 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
   if (bestWeights) tf.dispose(bestWeights);
   return {
     history: state.history, bestEpoch: state.bestEpoch, bestValLoss: state.bestValLoss, stoppedEarly, interrupted,
-    resumedFromEpoch, optimizer,
+    resumedFromEpoch, optimizer, threads: stepper.threads,
   };
 }

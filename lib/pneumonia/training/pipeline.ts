@@ -16,6 +16,7 @@ import { EpochLogs, trainModel, TrainOptions, TrainResult } from "./fit";
 import { ClassWeights } from "./loss";
 import { confusionMatrix } from "./metrics";
 import { TrainingPreset } from "./presets";
+import { ReplicaMode } from "./replica-mode";
 import { KerasHistory, toKerasHistory } from "../../common/history";
 
 /** The preset's subset of a split (the smoke preset's few images); the split itself when it has no limit. */
@@ -83,6 +84,9 @@ export function testMetrics(e: Evaluation): TestMetrics {
 export interface TrainingReport {
   preset: TrainingPreset;
   engine: EngineInfo;
+  /** Training threads and what the replicas shared (absent in reports written before them: 1 thread). */
+  threads?: number;
+  replicaMode?: ReplicaMode;
   /** Where it ran (absent in reports written before this field existed). */
   machine?: MachineInfo;
   /** The course's git commit the run used ("-dirty": with uncommitted changes); null outside git or in older reports. */
@@ -162,7 +166,7 @@ export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOpti
   result.optimizer.dispose();
   model.dispose();
   const report: TrainingReport = {
-    preset, engine, machine: machineInfo(), code: codeAtStart, dataDir,
+    preset, engine, threads: result.threads, replicaMode: preset.replicaMode ?? "sync", machine: machineInfo(), code: codeAtStart, dataDir,
     counts: { train: countLabels(data.train.labels), val: countLabels(data.val.labels), test: countLabels(data.test.labels) },
     skippedFiles: [...data.train.skipped, ...data.val.skipped, ...data.test.skipped].map((s) => `${s.file}: ${s.reason}`),
     classWeights: classWeights(data.train.labels), initialBias: initialBias(data.train.labels),
