@@ -18,6 +18,15 @@ describe("figure builders", () => {
     assert.deepEqual(fig.layout.title, { text: "mapa" });
   });
 
+  it("heatmap is wide enough for its x title (a 2x2 confusion matrix cut 'previsto' to 'evisto')", () => {
+    const xTitle = "previsto (0 = NORMAL, 1 = PNEUMONIA)";
+    const narrow = heatmap([[1, 2], [3, 4]]).layout as { width: number };
+    const titled = heatmap([[1, 2], [3, 4]], { xTitle }).layout as { width: number; margin: { l: number; r: number } };
+    assert.equal(narrow.width, 260);
+    assert.ok(titled.width >= xTitle.length * 7 + 120, `width ${titled.width}`);
+    assert.equal((heatmap([[1, 2], [3, 4]], { xTitle, width: 200 }).layout as { width: number }).width, 200, "an explicit width wins");
+  });
+
   it("lineChart numbers epochs from 1 when x is not given", () => {
     const fig = lineChart([{ name: "loss", y: [0.9, 0.5, 0.3] }]);
     assert.deepEqual(fig.data[0].x, [1, 2, 3]);

@@ -79,7 +79,8 @@ export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
     data: [trace],
     layout: {
       title: opts.title ? { text: opts.title } : undefined,
-      width: opts.width ?? cols * cell + 160, height: opts.height ?? rows * cell + 110 + (opts.xTitle ? 20 : 0),
+      // wide enough for the x title too (about 7 px per character at 12 px), or it is cut at the left
+      width: opts.width ?? Math.max(cols * cell + 160, (opts.xTitle?.length ?? 0) * 7 + 120), height: opts.height ?? rows * cell + 110 + (opts.xTitle ? 20 : 0),
       yaxis: { autorange: "reversed", scaleanchor: "x", constrain: "domain", title: { text: opts.yTitle ?? "" } },
       xaxis: { constrain: "domain", title: { text: opts.xTitle ?? "" } },
       margin: { l: opts.yTitle ? 60 : 40, r: 40, t: opts.title ? 50 : 20, b: opts.xTitle ? 60 : 40 },
