@@ -10,7 +10,8 @@ import { initEngine } from "../lib/engine";
 import { machineInfo, simdFlags } from "../lib/common/machine";
 import { buildModel } from "../lib/pneumonia/model";
 import {
-  compareBatchNormStatistics, evaluateModel, formatSeedTable, LabeledImages, meetsTarget, parseSeeds, PRESETS, seedTable, summarizeSeeds, testMetrics,
+  compareBatchNormStatistics, evaluateModel, formatSeedTable, LabeledImages, latestResultsFile, meetsTarget, parseSeeds, PRESETS, seedTable,
+  showClassroomSeeds, summarizeSeeds, testMetrics,
   trainModel, TrainingReport, writeJsonAtomic,
 } from "../lib/pneumonia/training";
 import { seededRandom } from "../lib/common/random";
@@ -109,6 +110,21 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.match(text, /\| \*\*median\*\* \| \| 0\.800 \|/);
     assert.match(text, /\| 3 \| 8 \(5\) \| 0\.800 .* \| 1 \| 10:01 \| 11:40 \| no \|/);
     assert.deepEqual(table.deviationsFromKeras, ["imagens 40x40 (Keras: 180x180)", "no máximo 8 épocas (Keras: 100 com parada antecipada)"]);
+    // The notebook's cell: the newest classroom-seeds-<date>.json as a table, with its command and threads.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seeds-"));
+    fs.writeFileSync(path.join(dir, "classroom-seeds-2026-01-02.json"), JSON.stringify({ ...table, rows: [row(5, 0.8, 0.97, 1100, 2)] }));
+    fs.writeFileSync(path.join(dir, "classroom-seeds-2025-12-31.json"), JSON.stringify(table));
+    const printed: string[] = [], log = console.log;
+    console.log = (line: string) => { printed.push(line); };
+    try {
+      assert.equal(showClassroomSeeds(latestResultsFile("classroom-seeds", dir))?.rows[0].seed, 5);
+      assert.equal(showClassroomSeeds(latestResultsFile("classroom-seeds", path.join(dir, "none"))), null);
+    } finally {
+      console.log = log;
+    }
+    assert.match(printed[0], /classroom-seeds-2026-01-02\.json.*gerado por `x`; 2 thread\(s\)/);
+    assert.match(printed[0], /\| 5 \| 8 \(5\) \| 0\.800 .* \| 2 \| 18:20 \| 11:40 \| yes \|/);
+    assert.match(printed[1], /Ainda não há tabela do preset classroom/);
   });
 
   it("lists the SIMD extensions of /proc/cpuinfo", () => {

@@ -8,6 +8,9 @@ import { EngineInfo } from "../../engine";
 import { runPneumoniaTraining, RunOptions, TrainingReport, writeJsonAtomic } from "./pipeline";
 import { deviationsFromKeras, TrainingPreset } from "./presets";
 import { KERAS_EXAMPLE_SCHEDULE } from "./schedule";
+import { projectRoot } from "../../common/config";
+import { displayBundle } from "../../view/display";
+import { latestResultsFile } from "./results";
 
 /** The band the full Keras recipe reaches on this data (issue 15): recall >= 0.95 with accuracy >= 0.75. */
 export const CLASSROOM_TARGET = { recall: 0.95, accuracy: 0.75, minutes: 10 } as const;
@@ -128,6 +131,24 @@ export function formatSeedTable(table: SeedTable): string {
     lines.push(`| **${key}** | | ${f(s.accuracy[key])} | ${f(s.precision[key])} | ${f(s.recall[key])} | | | ${mmss(s.cpuSeconds?.[key])} | ${mmss(s.seconds[key])} | |`);
   }
   return lines.join("\n");
+}
+
+/**
+ * The notebook's "the classroom preset, seed by seed": the newest
+ * docs/results/classroom-seeds-<date>.json as a table; a hint when there is none yet.
+ */
+export function showClassroomSeeds(file: string | null = latestResultsFile("classroom-seeds")): SeedTable | null {
+  if (!file) {
+    console.log("Ainda não há tabela do preset classroom em docs/results/. Para gerá-la: npm run train -- --preset classroom --seeds 1-5.");
+    return null;
+  }
+  const table = JSON.parse(fs.readFileSync(file, "utf8")) as SeedTable;
+  const threads = [...new Set(table.rows.map((r) => r.threads ?? 1))].join(", ");
+  const md = `\`${path.relative(projectRoot(), file)}\` (gerado por \`${table.command}\`; ${threads} thread(s), ` +
+    `${table.machine.cpuModel}, ${table.machine.cores} núcleos)\n\n${formatSeedTable(table)}\n\n` +
+    (table.allMeetTarget ? "Todas as sementes ficam na faixa (revocação ≥ 0,95, acurácia ≥ 0,75, ≤ 10 min)." : "Nem todas as sementes ficam na faixa.");
+  if (!displayBundle({ "text/markdown": md, "text/plain": md })) console.log(md);
+  return table;
 }
 
 export interface SeedRunOptions extends Omit<RunOptions, "outDir"> {
