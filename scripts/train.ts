@@ -27,7 +27,7 @@ const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")
              with several threads: BatchNorm statistics and dropout masks of the whole batch
              (sync, default: the same training on any number of cores) or of each thread's
              slice (replica, as Keras on 8 TPU replicas)
-  --image-size N, --epochs N, --batch-size N, --lr X, --warmup STEPS
+  --image-size N, --epochs N, --patience N, --batch-size N, --lr X, --warmup STEPS
              change the preset (experiments; recorded in the report and the table's name)`;
 
 function numberArg(flag: string, v: string): number {
@@ -54,6 +54,7 @@ export function parseTrainArgs(argv: string[]): Args {
     else if (a === "--table") args.table = path.resolve(value());
     else if (a === "--image-size") args.overrides.imageSize = numberArg(a, value());
     else if (a === "--epochs") args.overrides.epochs = numberArg(a, value());
+    else if (a === "--patience") args.overrides.patience = numberArg(a, value());
     else if (a === "--batch-size") args.overrides.batchSize = numberArg(a, value());
     else if (a === "--replicas") {
       const v = value();
@@ -75,7 +76,7 @@ export function parseTrainArgs(argv: string[]): Args {
 /** "64px-lr0.005-warm200" for the changed settings, "" for the preset as it is. */
 export function overridesTag(o: PresetOverrides): string {
   return [
-    o.imageSize !== undefined ? `${o.imageSize}px` : "", o.epochs !== undefined ? `${o.epochs}ep` : "",
+    o.imageSize !== undefined ? `${o.imageSize}px` : "", o.epochs !== undefined ? `${o.epochs}ep` : "", o.patience !== undefined ? `pat${o.patience}` : "",
     o.batchSize !== undefined ? `batch${o.batchSize}` : "", o.replicaMode === "replica" ? "perreplica" : "",
     o.learningRate !== undefined ? `lr${o.learningRate}` : "", o.warmupSteps !== undefined ? `warm${o.warmupSteps}` : "",
   ].filter(Boolean).join("-");

@@ -11,6 +11,8 @@ import { xrayDataDir, xrayReadDir, xraySampleDir } from "../lib/common/config";
 import { xraySampleNotice } from "../lib/pneumonia/data/sample-notice";
 import { listXrayFiles } from "../lib/pneumonia/data/xray-files";
 import { presetFromEnv } from "../lib/pneumonia/training/presets";
+import { latestResultsFile } from "../lib/pneumonia/training/results";
+import { SeedTable } from "../lib/pneumonia/training/seeds";
 import { buildXraySample, SAMPLE_DEFAULTS } from "../tools/data/xray-sample";
 import { describeWithXrayData } from "./helpers/data";
 
@@ -58,7 +60,12 @@ describe("the X-ray sample in data/", () => {
       assert.equal(listXrayFiles().length, 400);
       const notice = xraySampleNotice() ?? "";
       assert.match(notice, /amostra de radiografias que vem com o curso/);
-      assert.match(notice, /acurácia no teste fica em 0,76/);
+      // The figures it quotes are those of the newest sample-seeds table in docs/results.
+      const table = JSON.parse(fs.readFileSync(latestResultsFile("sample-seeds") ?? "missing table", "utf8")) as SeedTable;
+      const br = (v: number): string => v.toFixed(2).replace(".", ",");
+      const { accuracy, recall } = table.summary;
+      assert.ok(notice.includes(`acurácia vai de ${br(accuracy.min)} a ${br(accuracy.max)} (mediana ${br(accuracy.median)})`), notice);
+      assert.ok(notice.includes(`revocação de ${br(recall.min)} a ${br(recall.max)}`), notice);
       assert.match(notice, /npm run download/);
     });
   });
