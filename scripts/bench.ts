@@ -1,5 +1,5 @@
 // npm run bench [-- --image-size 180 --batch 25 --steps 5 [--backend wasm|cpu|tensorflow] [--threads N]
-//                  [--no-torch] [--torch-script PATH] [--profile] [--leak-steps N]]
+//                  [--replicas sync|replica] [--no-torch] [--torch-script PATH] [--profile] [--leak-steps N]]
 //
 // Trains the Keras pneumonia architecture on random data (after one warm-up step) with the same
 // step as trainModel (data-parallel on every core; CNN_COURSE_THREADS or --threads to choose) and
@@ -14,6 +14,7 @@ import { parseArgs } from "util";
 import { projectRoot } from "../lib/common/config";
 import { EngineBackend } from "../lib/engine";
 import { BenchOptions, benchTrainStep } from "../tools/bench/train-step";
+import { ReplicaMode } from "../lib/pneumonia/training/replica-mode";
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value == null) return fallback;
@@ -35,12 +36,15 @@ function parseOptions(argv: string[]): BenchOptions {
       profile: { type: "boolean" },
       "leak-steps": { type: "string" },
       threads: { type: "string" },
+      replicas: { type: "string" },
     },
   });
   const backend = values.backend;
   if (backend != null && !["wasm", "cpu", "tensorflow"].includes(backend)) {
     throw new Error(`--backend must be wasm, cpu or tensorflow, got '${backend}'.`);
   }
+  const replicas = values.replicas;
+  if (replicas != null && replicas !== "sync" && replicas !== "replica") throw new Error(`--replicas must be sync or replica, got '${replicas}'.`);
   const imageSize = positiveInt("image-size", values["image-size"], 180);
   if (imageSize < 32) throw new Error(`--image-size must be at least 32 (the model halves it five times), got ${imageSize}.`);
   return {
@@ -53,6 +57,7 @@ function parseOptions(argv: string[]): BenchOptions {
     profile: values.profile ?? false,
     leakSteps: values["leak-steps"] == null ? 0 : positiveInt("leak-steps", values["leak-steps"], 0),
     threads: values.threads == null ? undefined : positiveInt("threads", values.threads, 1),
+    replicaMode: replicas as ReplicaMode | undefined,
   };
 }
 

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
 import { EngineBackend, initEngine } from "../../lib/engine";
+import { ReplicaMode } from "../../lib/pneumonia/training/replica-mode";
 import { buildModel } from "../../lib/pneumonia/model";
 import { batchTensors, createTrainStepper, LabeledImages, TrainStepper } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
@@ -27,6 +28,8 @@ export interface BenchOptions {
   leakSteps: number;
   /** Training threads (default: CNN_COURSE_THREADS, else one per core). */
   threads?: number;
+  /** What the replicas share (default sync: whole-batch BatchNorm and dropout). */
+  replicaMode?: ReplicaMode;
 }
 
 export interface TorchResult { trainStepMs: number; predictMs: number; threads: number; [key: string]: unknown }
@@ -128,7 +131,7 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   const indices = Array.from({ length: opts.batch }, (_, i) => i);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(1e-3);
-  const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, predictBatch: opts.batch, threads: opts.threads });
+  const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, predictBatch: opts.batch, threads: opts.threads, replicaMode: opts.replicaMode });
   log(`bench: ${stepper.threads} thread(s)`);
   let stepCount = 0;
   const trainStep = () => stepper.step(data, indices, ++stepCount);
@@ -142,6 +145,7 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
     engine: "tfjs",
     backend: engine.backend,
     threads: stepper.threads,
+    replicaMode: stepper.threads > 1 ? opts.replicaMode ?? "sync" : null,
     imageSize: opts.imageSize,
     batch: opts.batch,
     steps: opts.steps,
