@@ -11,7 +11,7 @@ import { machineInfo, simdFlags } from "../lib/common/machine";
 import { buildModel } from "../lib/pneumonia/model";
 import {
   compareBatchNormStatistics, evaluateModel, formatSeedTable, LabeledImages, latestResultsFile, meetsTarget, parseSeeds, PRESETS, seedTable,
-  showClassroomSeeds, summarizeSeeds, testMetrics,
+  completedReport, showClassroomSeeds, summarizeSeeds, testMetrics,
   trainModel, TrainingReport, writeJsonAtomic,
 } from "../lib/pneumonia/training";
 import { seededRandom } from "../lib/common/random";
@@ -126,6 +126,14 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.match(printed[0], /classroom-seeds-2026-01-02\.json.*gerado por `x`; 2 thread\(s\)/);
     assert.match(printed[0], /\| 5 \| 8 \(5\) \| 0\.800 .* \| 2 \| 18:20 \| 11:40 \| yes \|/);
     assert.match(printed[1], /Ainda não há tabela do preset classroom/);
+    // A seed's finished run is reused only for the same recipe (learning rate and replica mode included).
+    const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));
+    const preset = { ...PRESETS.classroom, seed: 3 };
+    fs.writeFileSync(path.join(seedDir, "report.json"), JSON.stringify({ preset, test: { accuracy: 0.8 }, interrupted: false }));
+    assert.ok(completedReport(seedDir, preset));
+    assert.equal(completedReport(seedDir, { ...preset, replicaMode: "replica" }), null);
+    assert.equal(completedReport(seedDir, { ...preset, schedule: { ...preset.schedule, initialLearningRate: 0.015 } }), null);
+    assert.equal(completedReport(seedDir, { ...preset, seed: 4 }), null);
   });
 
   it("lists the SIMD extensions of /proc/cpuinfo", () => {

@@ -164,7 +164,7 @@ export interface SeedRunOptions extends Omit<RunOptions, "outDir"> {
 /** The settings that decide a run's result (two reports with equal keys ran the same recipe). */
 function recipeKey(p: TrainingPreset): string {
   const { imageSize, batchSize, epochs, patience, seed, limit, schedule } = p;
-  return JSON.stringify({ imageSize, batchSize, epochs, patience, seed, limit, schedule: { warmupSteps: 0, ...schedule } });
+  return JSON.stringify({ imageSize, batchSize, epochs, patience, seed, limit, schedule: { warmupSteps: 0, ...schedule }, replicaMode: p.replicaMode ?? "sync" });
 }
 
 /** A finished report.json in `dir` for exactly this recipe and seed, else null (then it is trained). */
