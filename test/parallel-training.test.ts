@@ -89,6 +89,8 @@ describe("data-parallel training on worker threads", function () {
       // 11 images: slices of 5 and 6; the last step has 3 images (slices of 1 and 2).
       for (let s = 0; s < 4; s++) losses.push((await stepper.step(data, range(s === 3 ? 3 : 11).map((i) => i + 11 * s), s + 1)).loss);
       await stepper.close();
+      // Closing gives the model back its own layers: training it again on one thread must not wait for a replica.
+      assert.deepEqual(m.layers.filter((l) => Object.prototype.hasOwnProperty.call(l, "call")).map((l) => l.name), []);
       results.push({ losses, weights: flatWeights(m) });
       m.dispose();
       opt.dispose();

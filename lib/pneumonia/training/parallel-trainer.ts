@@ -215,6 +215,9 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
     },
     predict: (data, indices) => parallelPredict(model, state, data, indices),
     workerTensors: () => shared?.pool?.workerTensors() ?? [],
-    close: async () => { await shared?.pool?.close(); },
+    close: async () => {
+      shared?.sync?.uninstall(); // the main thread's model is the caller's: leave it as it came
+      await shared?.pool?.close();
+    },
   };
 }

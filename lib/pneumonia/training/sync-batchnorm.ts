@@ -62,6 +62,7 @@ function weightedSums(rows: Float64Array[], shares: readonly number[], offset: n
 export class SyncBatchNorm {
   /** Each participant's share of the batch (n_r / n), set before every step. */
   private shares: number[] = [1];
+  private readonly installed: BatchNormInternals[] = [];
 
   constructor(private readonly gather: SharedGather) {}
 
@@ -77,7 +78,13 @@ export class SyncBatchNorm {
       if (!bn.gamma || !bn.beta) throw new Error(`BatchNorm sincronizada: ${layer.name} precisa de scale e center.`);
       const original = bn.call.bind(layer);
       bn.call = (inputs, kwargs) => (kwargs?.training ? this.forward(bn, Array.isArray(inputs) ? inputs[0] : inputs) : original(inputs, kwargs));
+      this.installed.push(bn);
     }
+  }
+
+  /** Gives the layers back their own call (the model may train again on one thread). */
+  uninstall(): void {
+    for (const bn of this.installed.splice(0)) delete (bn as Partial<BatchNormInternals>).call;
   }
 
   private wholeBatchMoments(x: tf.Tensor, axes: number[], channels: number): { mean: tf.Tensor1D; variance: tf.Tensor1D } {

@@ -19,6 +19,7 @@ interface DropoutInternals {
 export class SyncDropout {
   private start = 0;
   private total = 0;
+  private readonly installed: DropoutInternals[] = [];
 
   /** This replica's rows in the step's batch. */
   setRows(start: number, total: number): void {
@@ -36,7 +37,13 @@ export class SyncDropout {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
         return kwargs?.training && d.rate > 0 && d.rate < 1 ? this.forward(x, d.rate, d.seed) : original(inputs, kwargs);
       };
+      this.installed.push(d);
     }
+  }
+
+  /** Gives the layers back their own call. */
+  uninstall(): void {
+    for (const d of this.installed.splice(0)) delete (d as Partial<DropoutInternals>).call;
   }
 
   private forward(x: tf.Tensor, rate: number, seed: number | undefined): tf.Tensor {

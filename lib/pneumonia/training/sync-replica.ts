@@ -20,6 +20,12 @@ export class SyncReplica {
     return this;
   }
 
+  /** Restores the model's own BatchNorm and Dropout (after training: later steps may run on one thread). */
+  uninstall(): void {
+    this.batchNorm.uninstall();
+    this.dropout.uninstall();
+  }
+
   /** `sizes`: every participant's slice, replica order; this replica is `gather.replica`. */
   setStep(sizes: readonly number[]): void {
     const total = sizes.reduce((a, b) => a + b, 0);
