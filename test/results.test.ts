@@ -72,7 +72,10 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.equal(r.status, "complete");
     assert.deepEqual(r.test, t);
     assert.equal(t.confusionMatrix.flat().reduce((a, b) => a + b, 0), test.count);
-    assert.equal(r.threads, 1);
+    assert.equal(r.threads, 1, "a report without threads (older runs) ran on one wasm thread");
+    writeJsonAtomic(path.join(runDir, "report.json"), { ...report, threads: 2 });
+    assert.equal(runResults(runDir, "test").threads, 2, "the threads the run recorded");
+    writeJsonAtomic(path.join(runDir, "report.json"), report);
     assert.equal(r.machineSource, "run");
     const written = writeRunResults(r, outDir, "full");
     assert.equal(path.basename(written.json), "full-2026-01-02.json");

@@ -38,7 +38,7 @@ function fromReport(runDir: string, report: TrainingReport): Omit<FullRunResults
     ...base, statusText: statusText({ ...base, maxEpochs: report.preset.epochs }), runDir, preset: report.preset,
     history: historyFromLogs(report.history),
     epochDetails: report.history.map((l) => ({ epoch: l.epoch, learningRate: l.learningRate, seconds: l.seconds })),
-    test: report.test, engine: report.engine, threads: engineThreads(report.engine),
+    test: report.test, engine: report.engine, threads: report.threads ?? engineThreads(report.engine),
     wallSeconds: report.seconds.total, cpuSeconds: report.seconds.cpu ?? null,
     code: report.code ?? null, machine: report.machine ?? machineInfo(), machineSource: report.machine ? "run" : "results command",
     startedAt: report.startedAt, finishedAt: report.finishedAt,
