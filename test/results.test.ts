@@ -50,7 +50,7 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
   it("reads a run without report.json (still going or stopped) as partial, saying the epoch", () => {
     const r = runResults(runDir, "test");
     assert.equal(r.status, "partial");
-    assert.match(r.statusText, /^interrompida na época 2 \(de até 100\)/);
+    assert.match(r.statusText, /^parada ou ainda em andamento na época 2 \(de até 100\)/);
     assert.equal(r.history.val_loss.length, 2);
     assert.equal(r.test, null);
     const written = writeRunResults(r, outDir, "full");

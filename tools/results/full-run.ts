@@ -26,7 +26,7 @@ export function engineThreads(engine: EngineInfo | null): number | null {
 function statusText(r: Pick<FullRunResults, "status" | "epochs" | "bestEpoch" | "stoppedEarly"> & { maxEpochs: number | null }): string {
   const best = `melhor val_loss na época ${r.bestEpoch}`;
   if (r.status === "partial") {
-    return `interrompida na época ${r.epochs}${r.maxEpochs ? ` (de até ${r.maxEpochs})` : ""}, ${best}; sem avaliação no teste`;
+    return `parada ou ainda em andamento na época ${r.epochs}${r.maxEpochs ? ` (de até ${r.maxEpochs})` : ""}, ${best}; sem avaliação no teste`;
   }
   return `${r.epochs} épocas${r.stoppedEarly ? " (parada antecipada)" : ""}, ${best}, pesos dessa época restaurados`;
 }

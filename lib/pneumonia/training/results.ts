@@ -31,7 +31,7 @@ export interface FullRunResults {
   kind: "pneumonia-run-results";
   /** "complete": trained and evaluated on test; "partial": stopped or still running (no test metrics). */
   status: "complete" | "partial";
-  /** In Portuguese, e.g. "interrompida na época 3 (de até 100): sem avaliação no teste". */
+  /** In Portuguese, e.g. "parada ou ainda em andamento na época 3 (de até 100), ...; sem avaliação no teste". */
   statusText: string;
   runDir: string;
   preset: TrainingPreset | null;
