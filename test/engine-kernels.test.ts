@@ -2,7 +2,8 @@
 // cpu backend gives, over ranks, offsets, dtypes and broadcast patterns.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { initEngine } from "../lib/engine";
+import { directMatMul, initEngine } from "../lib/engine";
+import { matMulPlan } from "../lib/engine/matmul-kernel";
 import { seededRandom } from "../lib/common/random";
 
 async function on<T>(backend: string, fn: () => T): Promise<T> {
@@ -128,5 +129,53 @@ describe("engine: faster Slice, Tile, Sum, Mean, Identity and MaxPoolGrad kernel
     await assertSameOnBothBackends("slice bool", () => tf.slice(tf.tensor([true, false, true, true], [2, 2], "bool"), [1, 0], [1, 2]));
     await assertSameOnBothBackends("tile bool", () => tf.tile(tf.tensor([true, false], [2], "bool"), [3]));
     await assertSameOnBothBackends("sum int32", () => tf.sum(tf.tensor(values([3, 4, 5], "int32", 1), [3, 4, 5], "int32"), [0, 1]));
+  });
+});
+
+describe("engine: BatchMatMul arranged so XNNPACK packs the smaller operand (wasm)", function () {
+  before(async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+  });
+
+  /** op(A) [M, K] and op(B) [K, N] for every transpose flag; the Dense layers' three products included. */
+  const cases: Array<{ m: number; k: number; n: number; batch?: number; expect: "swap" | "plain" | "as-is" }> = [
+    // the pneumonia Dense layer's three products, at a tenth of its 6400 inputs
+    { m: 13, k: 640, n: 512, expect: "swap" }, // forward x·W
+    { m: 13, k: 512, n: 640, expect: "swap" }, // dx = dy·Wᵀ
+    { m: 640, k: 13, n: 512, expect: "as-is" }, // dW = xᵀ·dy (with transposeA: "plain")
+    { m: 7, k: 5, n: 3, expect: "as-is" },
+    { m: 2, k: 9, n: 40, batch: 3, expect: "swap" },
+  ];
+
+  for (const c of cases) {
+    for (const transposeA of [false, true]) {
+      for (const transposeB of [false, true]) {
+        it(`[${c.m}x${c.k}]·[${c.k}x${c.n}]${c.batch ? ` x${c.batch}` : ""}, transposeA=${transposeA}, transposeB=${transposeB}: the cpu backend's product`, async () => {
+          const lead = c.batch ? [c.batch] : [];
+          const aShape = [...lead, ...(transposeA ? [c.k, c.m] : [c.m, c.k])];
+          const bShape = [...lead, ...(transposeB ? [c.n, c.k] : [c.k, c.n])];
+          const expectedPlan = c.expect === "as-is" && transposeA ? "plain" : c.expect;
+          assert.equal(matMulPlan(aShape, bShape, { transposeA, transposeB }), expectedPlan);
+          const run = () => tf.tidy(() => {
+            const a = tf.tensor(values(aShape, "float32", 1), aShape);
+            const b = tf.tensor(values(bShape, "float32", 2), bShape);
+            const t = tf.matMul(a, b, transposeA, transposeB);
+            return { shape: t.shape, data: t.dataSync() as Float32Array };
+          });
+          const expected = await on("cpu", run);
+          const actual = await on("wasm", run);
+          assert.deepEqual(actual.shape, expected.shape);
+          const scale = expected.data.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+          const err = actual.data.reduce((s, v, i) => Math.max(s, Math.abs(v - expected.data[i])), 0) / scale;
+          assert.ok(err < 1e-5, `max error relative to the largest value ${err.toExponential(2)} (limit 1e-5)`);
+        });
+      }
+    }
+  }
+
+  it("directMatMul keeps tfjs's arrangement (the filter gradients reuse one packed b)", () => {
+    assert.equal(matMulPlan([13, 6400], [6400, 512], { transposeA: false, transposeB: false }), "swap");
+    assert.equal(directMatMul(() => matMulPlan([13, 6400], [6400, 512], { transposeA: false, transposeB: false })), "as-is");
+    assert.equal(directMatMul(() => matMulPlan([6400, 13], [6400, 512], { transposeA: true, transposeB: false })), "plain");
   });
 });

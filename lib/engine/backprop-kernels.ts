@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, filterGradientWindows,
 } from "./conv-geometry";
+import { directMatMul } from "./matmul-kernel";
 
 type Shape4 = [number, number, number, number];
 
@@ -74,8 +75,8 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
 /**
  * dW of y = conv2d(x, w): for each filter tap (i, j), the window of x that the tap saw, as
  * [Ci, rows], times dy as [rows, Co] (see filterGradientWindows). dy is the same matMul
- * operand for every tap, so XNNPACK packs it once
- * (wasm's matMul with a transposed first operand is a slow loop, so we never ask for one).
+ * operand for every tap, so XNNPACK packs it once (directMatMul keeps it the packed operand;
+ * wasm's matMul with a transposed first operand is a slow loop, so we never ask for one).
  */
 export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
   return tf.tidy(() => {
@@ -86,9 +87,11 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
     const windows = filterGradientWindows(xNHWC, g);
     const dy2d = windows.align(dyNHWC).reshape([windows.rows, co]) as tf.Tensor2D;
     const taps: tf.Tensor2D[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) taps.push(tf.matMul(windows.window(i, j), dy2d));
-    }
+    directMatMul(() => {
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) taps.push(tf.matMul(windows.window(i, j), dy2d));
+      }
+    });
     return (taps.length === 1 ? taps[0] : tf.stack(taps)).reshape([kh, kw, ci, co]) as tf.Tensor4D;
   });
 }

@@ -5,6 +5,7 @@ import { isMainThread } from "worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { registerGradientKernels } from "./backprop-kernels";
 import { registerHeapKernels } from "./heap-kernels";
+import { registerMatMulKernel } from "./matmul-kernel";
 import { planThreads } from "./threads";
 
 export type EngineBackend = "tensorflow" | "wasm" | "cpu";
@@ -73,6 +74,7 @@ async function tryWasm(): Promise<{ ok: true; detail: string } | { ok: false; wh
     require("@tensorflow/tfjs-backend-wasm");
     registerGradientKernels("wasm");
     registerHeapKernels("wasm");
+    registerMatMulKernel("wasm");
     if (!(await tf.setBackend("wasm"))) return { ok: false, why: "o backend wasm não inicializou" };
     await tf.ready();
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
