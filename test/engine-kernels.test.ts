@@ -90,6 +90,23 @@ describe("engine: faster Slice, Tile, Sum, Mean, Identity and MaxPoolGrad kernel
     }
   });
 
+  it("sums a BatchNorm-sized gradient (13x90x90 positions) and a 2D one like the cpu backend (float32 sums: 2e-5 of the largest)", async () => {
+    for (const [shape, axes] of [[[13, 90, 90, 8], [0, 1, 2]], [[5000, 3], [0]]] as Array<[number[], number[]]>) {
+      const run = (mean: boolean) => tf.tidy(() => {
+        const x = tf.tensor(values(shape, "float32", 4), shape).add(0.25); // a mean away from 0, as activations have
+        return Array.from((mean ? tf.mean(x, axes) : tf.sum(x, axes)).dataSync());
+      });
+      for (const mean of [false, true]) {
+        const expected = await on("cpu", () => run(mean));
+        const actual = await on("wasm", () => run(mean));
+        const scale = Math.max(...expected.map(Math.abs));
+        const err = Math.max(...actual.map((v, i) => Math.abs(v - expected[i]))) / scale;
+        assert.equal(actual.length, shape[shape.length - 1]);
+        assert.ok(err < 2e-5, `${mean ? "mean" : "sum"} of [${shape}]: error ${err.toExponential(2)} of the largest`);
+      }
+    }
+  });
+
   it("max-pool gradients match the cpu backend, ties (ReLU zeros) included", async () => {
     const cases: Array<{ pool: number | [number, number]; stride: number | [number, number]; pad: "valid" | "same" }> = [
       { pool: 2, stride: 2, pad: "valid" },

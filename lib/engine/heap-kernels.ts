@@ -129,24 +129,28 @@ function tileKernel(fallback: Fallback): Fallback {
 
 /**
  * Sum or Mean over the leading axes ([0, 1, 2] of an NHWC tensor: bias and BatchNorm gradients,
- * BatchNorm statistics). wasm transposes the whole 4D tensor to put those axes last; as a 2D
- * [outer, inner] transpose followed by an innermost-axis sum, the same work takes about a third.
+ * BatchNorm statistics). wasm transposes the whole 4D tensor to put those axes last and then sums
+ * with a scalar loop. Seen as [1, outer, 1, inner], the same reduction is ONE average-pooling
+ * window over all `outer` rows, which XNNPACK runs with SIMD across the channels: 0.5 ms instead
+ * of 5.1 ms for a [13, 90, 90, 32] BatchNorm gradient (a 2D transpose and an innermost sum, the
+ * previous version here). Sum is that mean times the row count; both accumulate in float32, as
+ * wasm's own Sum does, so values agree with the cpu backend to ~1e-5 of the largest.
  */
 function leadingAxesReduceKernel(fallback: Fallback, mean: boolean): Fallback {
   return (args) => {
     const x = args.inputs.x as tf.TensorInfo;
-    if (x.dtype !== "float32" || x.shape.length < 3 || !(x instanceof tf.Tensor)) return fallback(args);
+    if (x.dtype !== "float32" || x.shape.length < 2 || !(x instanceof tf.Tensor)) return fallback(args);
     const attrs = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const shape: number[] = x.shape;
     const axes = tf.util.parseAxisParam(attrs.axis, shape).sort((p, q) => p - q);
     if (!axes.every((a, i) => a === i) || axes.length === shape.length) return fallback(args);
     const outer = axes.reduce((n, a) => n * shape[a], 1);
     const inner = shape.slice(axes.length).reduce((n, d) => n * d, 1);
+    if (outer === 0 || inner === 0) return fallback(args);
     const outShape = attrs.keepDims ? shape.map((d, i) => (i < axes.length ? 1 : d)) : shape.slice(axes.length);
     return tf.tidy(() => {
-      const columns = tf.transpose(x.reshape([outer, inner])); // [inner, outer]
-      const reduced = mean ? tf.mean(columns, -1) : tf.sum(columns, -1);
-      return reduced.reshape(outShape);
+      const average = tf.avgPool(x.reshape([1, outer, 1, inner]) as tf.Tensor4D, [outer, 1], [outer, 1], "valid");
+      return (mean ? average : tf.mul(average, outer)).reshape(outShape);
     });
   };
 }
