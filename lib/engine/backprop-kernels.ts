@@ -4,7 +4,7 @@
 // a conv net fails without them), and its Conv2DBackpropInput is a plain scalar loop.
 import * as tf from "@tensorflow/tfjs";
 import {
-  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, filterGradientWindows,
+  ConvGeometry, PadAttr, RoundingAttr, asPair, channelsLastTapWindows, convGeometry, dyForInputGradient, filterGradientWindows,
 } from "./conv-geometry";
 import { directMatMul } from "./matmul-kernel";
 
@@ -126,22 +126,23 @@ export function depthwiseBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, att
 
 /**
  * dW of y = depthwiseConv2d(x, w): for each tap, the window of x it saw times dy, summed over
- * batch and space per channel (and multiplier). Both are moved to channels-first once, so each
- * window is one slice and each sum runs over the innermost axis (wasm's Sum transposes otherwise).
+ * batch and space per channel (and multiplier). Both stay channels-last: the product is
+ * [rows, C] (or [rows, C, m]) and its sum over the rows is a leading-axis Sum, which the wasm
+ * engine runs as one average-pooling window (heap-kernels.ts); no transposes.
  */
 export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: DepthwiseBackpropFilterAttrs): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, c, m] = attrs.filterShape;
     const g = depthwiseGeometry(x.shape, attrs.filterShape, attrs);
-    const windows = filterGradientWindows(x, g);
+    const windows = channelsLastTapWindows(x, g);
     const rows = windows.rows;
-    // dy's channel c*m + k becomes row (c, k) of a [C, m, rows] matrix
-    const dyT = tf.transpose(windows.align(dy).reshape([rows, c * m])).reshape(m === 1 ? [c, rows] : [c, m, rows]);
+    // dy's channel c*m + k is column (c, k)
+    const dy2d = windows.align(dy).reshape(m === 1 ? [rows, c] : [rows, c, m]);
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const window = m === 1 ? windows.window(i, j) : windows.window(i, j).reshape([c, 1, rows]);
-        taps.push(tf.mul(window, dyT).sum(-1));
+        const window = m === 1 ? windows.window(i, j) : windows.window(i, j).reshape([rows, c, 1]);
+        taps.push(tf.mul(window, dy2d).sum(0));
       }
     }
     return tf.stack(taps).reshape([kh, kw, c, m]) as tf.Tensor4D;

@@ -131,7 +131,7 @@ function xForFilterGradient(x: tf.Tensor4D, g: ConvGeometry, extraRows: number):
 export interface TapWindows {
   /** Output positions the windows and dy run over. */
   rows: number;
-  /** The window of x seen by filter tap (i, j), channels first: [C, rows]. */
+  /** The window of x seen by filter tap (i, j): [C, rows] (channels first), or [rows, C] from channelsLastTapWindows. */
   window(i: number, j: number): tf.Tensor2D;
   /** dy [N, outH, outW, K] laid out over the same `rows` positions: [N, ?, ?, K]. */
   align(dy: tf.Tensor4D): tf.Tensor4D;
@@ -170,6 +170,43 @@ export function filterGradientWindows(x: tf.Tensor4D, g: ConvGeometry): TapWindo
       return tf.stridedSlice(cnhw, [0, 0, top, left],
         [channels, g.batch, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1],
         [1, 1, g.strideHeight, g.strideWidth]).reshape([channels, rows]) as tf.Tensor2D;
+    },
+    align: (dy) => dy,
+  };
+}
+
+/**
+ * The same windows kept channels-last, [rows, C]: for the depthwise filter gradient, which
+ * multiplies each window by dy channel by channel and sums over the rows (a leading-axis sum,
+ * see heap-kernels.ts), so neither x nor dy is ever transposed.
+ */
+export function channelsLastTapWindows(x: tf.Tensor4D, g: ConvGeometry): TapWindows {
+  const channels = x.shape[3];
+  if (g.strideHeight === 1 && g.strideWidth === 1) {
+    const reachW = effectiveSize(g.filterWidth, g.dilationWidth);
+    const padded = xForFilterGradient(x, g, reachW > 1 ? 1 : 0); // one spare row for the last shifts
+    const [n, hp, wp] = padded.shape;
+    const flat = padded.reshape([n, hp * wp, channels]) as tf.Tensor3D;
+    const length = g.outHeight * wp;
+    return {
+      rows: n * length,
+      window: (i, j) => {
+        const shift = i * g.dilationHeight * wp + j * g.dilationWidth;
+        return tf.slice(flat, [0, shift, 0], [n, length, channels]).reshape([n * length, channels]) as tf.Tensor2D;
+      },
+      align: (dy) => (wp === g.outWidth ? dy : tf.pad(dy, [[0, 0], [0, 0], [0, wp - g.outWidth], [0, 0]])),
+    };
+  }
+  const xp = xForFilterGradient(x, g, 0);
+  const rows = g.batch * g.outHeight * g.outWidth;
+  return {
+    rows,
+    window: (i, j) => {
+      const top = i * g.dilationHeight;
+      const left = j * g.dilationWidth;
+      return tf.stridedSlice(xp, [0, top, left, 0],
+        [g.batch, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1, channels],
+        [1, g.strideHeight, g.strideWidth, 1]).reshape([rows, channels]) as tf.Tensor2D;
     },
     align: (dy) => dy,
   };
