@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
+import { FILTER_GRADIENT_CHUNK_ROWS } from "../lib/engine/backprop-kernels";
 import { seededRandom } from "../lib/common/random";
 
 const TOLERANCE = 1e-4;
@@ -119,6 +120,17 @@ describe("engine: gradients on wasm match the cpu backend", function () {
       await assertGradParity(`conv2d ${JSON.stringify(c)}`,
         (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad),
         [arg([c.batch, H, W, 3], 1), arg([c.k, c.k, 3, 4], 2)]);
+    }
+  });
+
+  it("conv2d filter gradient summed over chunks of whole images (images larger than FILTER_GRADIENT_CHUNK_ROWS / batch)", async () => {
+    // 13,000+ output rows per image, so 2 images a chunk: 3 images at stride 1 (100x130) and
+    // 5 at stride 2 (200x260) make 2 and 3 chunks
+    assert.ok(Math.floor(FILTER_GRADIENT_CHUNK_ROWS / (100 * 130)) === 2, "the cases must split the batch");
+    for (const [stride, batch, h, w] of [[1, 3, 100, 130], [2, 5, 200, 260]] as const) {
+      await assertGradParity(`conv2d stride ${stride}, ${batch} images of ${h}x${w}`,
+        (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, "same"),
+        [arg([batch, h, w, 2], 21), arg([3, 3, 2, 3], 22)]);
     }
   });
 

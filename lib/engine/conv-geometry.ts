@@ -131,8 +131,13 @@ function xForFilterGradient(x: tf.Tensor4D, g: ConvGeometry, extraRows: number):
 export interface TapWindows {
   /** Output positions the windows and dy run over. */
   rows: number;
-  /** The window of x seen by filter tap (i, j): [C, rows] (channels first), or [rows, C] from channelsLastTapWindows. */
-  window(i: number, j: number): tf.Tensor2D;
+  /** The same per image (rows = batch * imageRows). */
+  imageRows: number;
+  /**
+   * The window of x seen by filter tap (i, j): [C, rows] (channels first), or [rows, C] from
+   * channelsLastTapWindows. With `images` = [first, count], only those images' rows.
+   */
+  window(i: number, j: number, images?: [number, number]): tf.Tensor2D;
   /** dy [N, outH, outW, K] laid out over the same `rows` positions: [N, ?, ?, K]. */
   align(dy: tf.Tensor4D): tf.Tensor4D;
 }
@@ -153,23 +158,25 @@ export function filterGradientWindows(x: tf.Tensor4D, g: ConvGeometry): TapWindo
     const length = g.outHeight * wp;
     return {
       rows: n * length,
-      window: (i, j) => {
+      imageRows: length,
+      window: (i, j, [first, count] = [0, n]) => {
         const shift = i * g.dilationHeight * wp + j * g.dilationWidth;
-        return tf.slice(flat, [0, 0, shift], [channels, n, length]).reshape([channels, n * length]) as tf.Tensor2D;
+        return tf.slice(flat, [0, first, shift], [channels, count, length]).reshape([channels, count * length]) as tf.Tensor2D;
       },
       align: (dy) => (wp === g.outWidth ? dy : tf.pad(dy, [[0, 0], [0, 0], [0, wp - g.outWidth], [0, 0]])),
     };
   }
   const cnhw = tf.transpose(xForFilterGradient(x, g, 0), [3, 0, 1, 2]) as tf.Tensor4D;
-  const rows = g.batch * g.outHeight * g.outWidth;
+  const imageRows = g.outHeight * g.outWidth;
   return {
-    rows,
-    window: (i, j) => {
+    rows: g.batch * imageRows,
+    imageRows,
+    window: (i, j, [first, count] = [0, g.batch]) => {
       const top = i * g.dilationHeight;
       const left = j * g.dilationWidth;
-      return tf.stridedSlice(cnhw, [0, 0, top, left],
-        [channels, g.batch, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1],
-        [1, 1, g.strideHeight, g.strideWidth]).reshape([channels, rows]) as tf.Tensor2D;
+      return tf.stridedSlice(cnhw, [0, first, top, left],
+        [channels, first + count, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1],
+        [1, 1, g.strideHeight, g.strideWidth]).reshape([channels, count * imageRows]) as tf.Tensor2D;
     },
     align: (dy) => dy,
   };
@@ -190,23 +197,25 @@ export function channelsLastTapWindows(x: tf.Tensor4D, g: ConvGeometry): TapWind
     const length = g.outHeight * wp;
     return {
       rows: n * length,
-      window: (i, j) => {
+      imageRows: length,
+      window: (i, j, [first, count] = [0, n]) => {
         const shift = i * g.dilationHeight * wp + j * g.dilationWidth;
-        return tf.slice(flat, [0, shift, 0], [n, length, channels]).reshape([n * length, channels]) as tf.Tensor2D;
+        return tf.slice(flat, [first, shift, 0], [count, length, channels]).reshape([count * length, channels]) as tf.Tensor2D;
       },
       align: (dy) => (wp === g.outWidth ? dy : tf.pad(dy, [[0, 0], [0, 0], [0, wp - g.outWidth], [0, 0]])),
     };
   }
   const xp = xForFilterGradient(x, g, 0);
-  const rows = g.batch * g.outHeight * g.outWidth;
+  const imageRows = g.outHeight * g.outWidth;
   return {
-    rows,
-    window: (i, j) => {
+    rows: g.batch * imageRows,
+    imageRows,
+    window: (i, j, [first, count] = [0, g.batch]) => {
       const top = i * g.dilationHeight;
       const left = j * g.dilationWidth;
-      return tf.stridedSlice(xp, [0, top, left, 0],
-        [g.batch, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1, channels],
-        [1, g.strideHeight, g.strideWidth, 1]).reshape([rows, channels]) as tf.Tensor2D;
+      return tf.stridedSlice(xp, [first, top, left, 0],
+        [first + count, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1, channels],
+        [1, g.strideHeight, g.strideWidth, 1]).reshape([count * imageRows, channels]) as tf.Tensor2D;
     },
     align: (dy) => dy,
   };

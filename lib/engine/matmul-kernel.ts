@@ -1,12 +1,12 @@
 // BatchMatMul for wasm, arranged so XNNPACK packs the smaller operand. tfjs-backend-wasm 4.x
 // hands its second operand (b) to XNNPACK as the "weights" of a fully-connected operator, which
 // packs them on every call with a new b (~5 ns a float here, against <1 ns for a transpose),
-// and runs a transposed first operand (transposeA) as a scalar loop. The Dense layers of the
+// and runs everything else (transposeA, transposeB, a batch dimension) as a scalar loop. The Dense layers of the
 // pneumonia model hit both: forward x·W packs the 6400x512 W each step, dW = xᵀ·dy takes the
 // slow loop and dx = dy·Wᵀ packs W again (124 ms of a 1.4 s step at batch 13, 180x180).
 //
 // So, for C = op(A)·op(B) with op(A) [M, K] and op(B) [K, N]:
-//   - a transposed A is materialized first (one Transpose, never the scalar loop);
+//   - a transposed operand is materialized first (one Transpose, never the scalar loop);
 //   - when op(B) is at least SWAP_RATIO times wider than op(A) is tall (N >= 4M), we compute
 //     Cᵀ = op(B)ᵀ·op(A)ᵀ instead: XNNPACK packs the small op(A)ᵀ [K, M], and the big operand
 //     is read once as a plain row-major input.
@@ -41,12 +41,17 @@ function swapLast(t: tf.Tensor): tf.Tensor {
   return tf.transpose(t, perm);
 }
 
-/** The arrangement we run: "swap" computes Cᵀ = op(B)ᵀ·op(A)ᵀ; "plain" materializes a transposed A. */
+/**
+ * The arrangement we run: "swap" computes Cᵀ = op(B)ᵀ·op(A)ᵀ; "plain" materializes the transposed
+ * operand(s); "as-is" is tfjs's own call (no transposes, or a batch dimension: a loop either way).
+ */
 export function matMulPlan(aShape: readonly number[], bShape: readonly number[], attrs: MatMulAttrs): "swap" | "plain" | "as-is" {
+  const batch = (shape: readonly number[]) => shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  if (batch(aShape) !== 1 || batch(bShape) !== 1) return "as-is";
   const m = attrs.transposeA ? aShape[aShape.length - 1] : aShape[aShape.length - 2];
   const n = attrs.transposeB ? bShape[bShape.length - 2] : bShape[bShape.length - 1];
   if (direct === 0 && n >= SWAP_RATIO * m) return "swap";
-  return attrs.transposeA ? "plain" : "as-is";
+  return attrs.transposeA || attrs.transposeB ? "plain" : "as-is";
 }
 
 function batchMatMulKernel(fallback: Fallback): Fallback {
@@ -57,7 +62,9 @@ function batchMatMulKernel(fallback: Fallback): Fallback {
     const plan = matMulPlan(a.shape, b.shape, attrs);
     if (plan === "as-is") return fallback(args);
     return tf.tidy(() => {
-      if (plan === "plain") return tf.matMul(swapLast(a), b, false, attrs.transposeB);
+      const opA = attrs.transposeA ? swapLast(a) : a;
+      const opB = attrs.transposeB ? swapLast(b) : b;
+      if (plan === "plain") return directMatMul(() => tf.matMul(opA, opB));
       // Cᵀ = op(B)ᵀ · op(A)ᵀ; op(B)ᵀ is b itself when transposeB, op(A)ᵀ is a itself when transposeA
       const left = attrs.transposeB ? b : swapLast(b);
       const right = attrs.transposeA ? a : swapLast(a);
