@@ -91,25 +91,28 @@ function concatAll(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-/** Folds the workers' results into main's slice result: averaged gradients (as tensors), stats set on the model. */
+/**
+ * Folds the workers' results into main's slice result: gradients averaged (weighted by slice size)
+ * on the engine, where main's own gradients already are (one upload per worker block, no copies
+ * through JavaScript arrays); BatchNorm statistics set on the model.
+ */
 function combine(model: tf.LayersModel, s: Shared, own: SliceGradients, sizes: number[]): { grads: tf.Tensor[]; result: StepResult } {
   const n = sizes.reduce((a, b) => a + b, 0), shares = sizes.map((k) => k / n);
   const blocks = sizes.slice(1).map((_, i) => replicaBlock(s.buffer, s.layout, i + 1));
-  const ownGrads = concatAll(own.grads.map((g) => g.dataSync() as Float32Array));
+  let at = 0;
+  const grads = model.trainableWeights.map((w, i) => {
+    const size = s.layout.trainableSizes[i], from = at;
+    at += size;
+    return tf.tidy(() => blocks.reduce((sum, b, r) =>
+      tf.add(sum, tf.mul(tf.tensor(b.grads.slice(from, from + size), w.shape as number[]), shares[r + 1])),
+    tf.mul(own.grads[i], shares[0])));
+  });
   tf.dispose(own.grads);
-  const grads = weightedSum(ownGrads, blocks.map((b) => b.grads), shares);
   const ownStats = concatAll(model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array));
   unpackInto(model.nonTrainableWeights, weightedSum(ownStats, blocks.map((b) => b.stats), shares));
-  let at = 0;
-  const tensors = model.trainableWeights.map((w, i) => {
-    const size = s.layout.trainableSizes[i];
-    const t = tf.tensor(grads.subarray(at, at + size), w.shape as number[]);
-    at += size;
-    return t;
-  });
   const loss = blocks.reduce((sum, b, i) => sum + b.loss[0] * shares[i + 1], own.loss * shares[0]);
   const probabilities = concatAll([own.probabilities, ...blocks.map((b, i) => b.probabilities.slice(0, sizes[i + 1]))]);
-  return { grads: tensors, result: { loss, probabilities } };
+  return { grads, result: { loss, probabilities } };
 }
 
 async function parallelStep(model: tf.LayersModel, variables: tf.Variable[], s: Shared, classWeights: ClassWeights | undefined,
