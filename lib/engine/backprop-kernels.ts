@@ -77,6 +77,9 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
  * ~33k rows at 23 (9 taps, 16->16 channels, 13 images: 170 → 121 ms). */
 export const FILTER_GRADIENT_CHUNK_ROWS = 32768;
 
+/** Below this many input channels (the RGB input), all taps' windows go into one product. */
+const FEW_INPUT_CHANNELS = 8;
+
 /**
  * dW of y = conv2d(x, w): for each filter tap (i, j), the window of x that the tap saw, as
  * [Ci, rows], times dy as [rows, Co] (see filterGradientWindows), summed over chunks of whole
@@ -99,10 +102,17 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
         const count = Math.min(perChunk, g.batch - first);
         const dyChunk = count === g.batch ? dy2d : tf.slice(dy2d, [first * windows.imageRows, 0], [count * windows.imageRows, co]);
         const taps: tf.Tensor2D[] = [];
-        for (let i = 0; i < kh; i++) {
-          for (let j = 0; j < kw; j++) taps.push(tf.matMul(windows.window(i, j, [first, count]), dyChunk));
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(windows.window(i, j, [first, count]));
+        if (ci < FEW_INPUT_CHANNELS && taps.length > 1) {
+          // [kh*kw*Ci, rows] in one product: a 3-row window alone would fill 3 of a microkernel's rows
+          chunks.push(tf.matMul(tf.concat(taps, 0), dyChunk));
+          tf.dispose(taps);
+        } else {
+          // each window freed once multiplied: the chunk's windows, not the whole batch's, are alive at once
+          const products = taps.map((w) => { const p = tf.matMul(w, dyChunk); w.dispose(); return p; });
+          chunks.push(products.length === 1 ? products[0] : tf.stack(products));
         }
-        chunks.push(taps.length === 1 ? taps[0] : tf.stack(taps));
+        if (dyChunk !== dy2d) dyChunk.dispose();
       }
     });
     return (chunks.length === 1 ? chunks[0] : tf.addN(chunks)).reshape([kh, kw, ci, co]) as tf.Tensor4D;
