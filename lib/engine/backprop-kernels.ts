@@ -4,7 +4,7 @@
 // a conv net fails without them), and its Conv2DBackpropInput is a plain scalar loop.
 import * as tf from "@tensorflow/tfjs";
 import {
-  ConvGeometry, PadAttr, RoundingAttr, asPair, channelsLastTapWindows, convGeometry, dyForInputGradient, filterGradientWindows,
+  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, filterGradientWindows,
 } from "./conv-geometry";
 import { directMatMul } from "./matmul-kernel";
 
@@ -157,7 +157,7 @@ export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
   return tf.tidy(() => {
     const [kh, kw, c, m] = attrs.filterShape;
     const g = depthwiseGeometry(x.shape, attrs.filterShape, attrs);
-    const windows = channelsLastTapWindows(x, g);
+    const windows = filterGradientWindows(x, g, "channelsLast");
     const rows = windows.rows;
     // dy's channel c*m + k is column (c, k)
     const dy2d = windows.align(dy).reshape(m === 1 ? [rows, c] : [rows, c, m]);

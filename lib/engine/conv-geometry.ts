@@ -134,88 +134,57 @@ export interface TapWindows {
   /** The same per image (rows = batch * imageRows). */
   imageRows: number;
   /**
-   * The window of x seen by filter tap (i, j): [C, rows] (channels first), or [rows, C] from
-   * channelsLastTapWindows. With `images` = [first, count], only those images' rows.
+   * The window of x seen by filter tap (i, j): [C, rows] ("channelsFirst") or [rows, C]
+   * ("channelsLast"). With `images` = [first, count], only those images' rows.
    */
   window(i: number, j: number, images?: [number, number]): tf.Tensor2D;
   /** dy [N, outH, outW, K] laid out over the same `rows` positions: [N, ?, ?, K]. */
   align(dy: tf.Tensor4D): tf.Tensor4D;
 }
 
-/**
- * Filter-tap windows of an NHWC x, moved to channels-first once. For stride 1 the output grid
- * is widened to the padded width, so each window is a single shift of the flattened padded
- * image (one long copy per image and channel instead of one per output row); the extra columns
- * meet the zero columns that `align` adds to dy. Strided convolutions slice with strides.
- */
-export function filterGradientWindows(x: tf.Tensor4D, g: ConvGeometry): TapWindows {
-  const channels = x.shape[3];
-  if (g.strideHeight === 1 && g.strideWidth === 1) {
-    const reachW = effectiveSize(g.filterWidth, g.dilationWidth);
-    const padded = xForFilterGradient(x, g, reachW > 1 ? 1 : 0); // one spare row for the last shifts
-    const [n, hp, wp] = padded.shape;
-    const flat = tf.transpose(padded, [3, 0, 1, 2]).reshape([channels, n, hp * wp]) as tf.Tensor3D;
-    const length = g.outHeight * wp;
-    return {
-      rows: n * length,
-      imageRows: length,
-      window: (i, j, [first, count] = [0, n]) => {
-        const shift = i * g.dilationHeight * wp + j * g.dilationWidth;
-        return tf.slice(flat, [0, first, shift], [channels, count, length]).reshape([channels, count * length]) as tf.Tensor2D;
-      },
-      align: (dy) => (wp === g.outWidth ? dy : tf.pad(dy, [[0, 0], [0, 0], [0, wp - g.outWidth], [0, 0]])),
-    };
-  }
-  const cnhw = tf.transpose(xForFilterGradient(x, g, 0), [3, 0, 1, 2]) as tf.Tensor4D;
-  const imageRows = g.outHeight * g.outWidth;
-  return {
-    rows: g.batch * imageRows,
-    imageRows,
-    window: (i, j, [first, count] = [0, g.batch]) => {
-      const top = i * g.dilationHeight;
-      const left = j * g.dilationWidth;
-      return tf.stridedSlice(cnhw, [0, first, top, left],
-        [channels, first + count, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1],
-        [1, 1, g.strideHeight, g.strideWidth]).reshape([channels, count * imageRows]) as tf.Tensor2D;
-    },
-    align: (dy) => dy,
-  };
-}
+/** Windows [C, rows] for the conv2d filter gradient (a matMul operand), [rows, C] for the depthwise one. */
+export type WindowLayout = "channelsFirst" | "channelsLast";
 
 /**
- * The same windows kept channels-last, [rows, C]: for the depthwise filter gradient, which
- * multiplies each window by dy channel by channel and sums over the rows (a leading-axis sum,
- * see heap-kernels.ts), so neither x nor dy is ever transposed.
+ * Filter-tap windows of an NHWC x (moved to channels-first once for "channelsFirst"). For stride 1
+ * the output grid is widened to the padded width, so each window is a single shift of the
+ * flattened padded image (one long copy per image and channel instead of one per output row); the
+ * extra columns meet the zero columns that `align` adds to dy. Strided convolutions slice with strides.
  */
-export function channelsLastTapWindows(x: tf.Tensor4D, g: ConvGeometry): TapWindows {
+export function filterGradientWindows(x: tf.Tensor4D, g: ConvGeometry, layout: WindowLayout = "channelsFirst"): TapWindows {
   const channels = x.shape[3];
+  const first = layout === "channelsFirst";
+  // begin/size/strides given as [image, ...position axes, channel], in the source's axis order
+  const order = <T>(v: T[]): T[] => (first ? [v[v.length - 1], ...v.slice(0, -1)] : v);
+  const as2d = (t: tf.Tensor, rows: number): tf.Tensor2D => t.reshape(first ? [channels, rows] : [rows, channels]) as tf.Tensor2D;
   if (g.strideHeight === 1 && g.strideWidth === 1) {
     const reachW = effectiveSize(g.filterWidth, g.dilationWidth);
     const padded = xForFilterGradient(x, g, reachW > 1 ? 1 : 0); // one spare row for the last shifts
     const [n, hp, wp] = padded.shape;
-    const flat = padded.reshape([n, hp * wp, channels]) as tf.Tensor3D;
+    const source = (first ? tf.transpose(padded, [3, 0, 1, 2]) : padded).reshape(order([n, hp * wp, channels])) as tf.Tensor3D;
     const length = g.outHeight * wp;
     return {
       rows: n * length,
       imageRows: length,
-      window: (i, j, [first, count] = [0, n]) => {
+      window: (i, j, [from, count] = [0, n]) => {
         const shift = i * g.dilationHeight * wp + j * g.dilationWidth;
-        return tf.slice(flat, [first, shift, 0], [count, length, channels]).reshape([count * length, channels]) as tf.Tensor2D;
+        return as2d(tf.slice(source, order([from, shift, 0]), order([count, length, channels])), count * length);
       },
       align: (dy) => (wp === g.outWidth ? dy : tf.pad(dy, [[0, 0], [0, 0], [0, wp - g.outWidth], [0, 0]])),
     };
   }
-  const xp = xForFilterGradient(x, g, 0);
+  const padded = xForFilterGradient(x, g, 0);
+  const source = first ? tf.transpose(padded, [3, 0, 1, 2]) as tf.Tensor4D : padded;
   const imageRows = g.outHeight * g.outWidth;
   return {
     rows: g.batch * imageRows,
     imageRows,
-    window: (i, j, [first, count] = [0, g.batch]) => {
+    window: (i, j, [from, count] = [0, g.batch]) => {
       const top = i * g.dilationHeight;
       const left = j * g.dilationWidth;
-      return tf.stridedSlice(xp, [first, top, left, 0],
-        [first + count, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1, channels],
-        [1, g.strideHeight, g.strideWidth, 1]).reshape([count * imageRows, channels]) as tf.Tensor2D;
+      const end = [from + count, top + g.strideHeight * (g.outHeight - 1) + 1, left + g.strideWidth * (g.outWidth - 1) + 1, channels];
+      return as2d(tf.stridedSlice(source, order([from, top, left, 0]), order(end), order([1, g.strideHeight, g.strideWidth, 1])),
+        count * imageRows);
     },
     align: (dy) => dy,
   };
