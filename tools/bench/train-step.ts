@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { EngineBackend, initEngine } from "../../lib/engine";
 import { ReplicaMode } from "../../lib/pneumonia/training/replica-mode";
 import { buildModel } from "../../lib/pneumonia/model";
-import { batchTensors, createTrainStepper, LabeledImages, TrainStepper } from "../../lib/pneumonia/training";
+import { batchTensors, createTrainStepper, LabeledImages, StepPhases, TrainStepper } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
 import { timeKernels } from "./kernel-timing";
 
@@ -50,6 +50,12 @@ function randomBatch(size: number, batch: number): LabeledImages {
   const images = Uint8Array.from({ length: batch * size * size * 3 }, () => Math.floor(rng() * 256));
   const labels = Uint8Array.from({ length: batch }, () => (rng() < 0.5 ? 1 : 0));
   return { images, labels, size, count: batch };
+}
+
+function medianPhases(phases: StepPhases[]): Record<string, number> | null {
+  if (phases.length === 0) return null;
+  const keys = Object.keys(phases[0]) as Array<keyof StepPhases>;
+  return Object.fromEntries(keys.map((k) => [k.replace(/Ms$/, ""), round1(median(phases.map((p) => p[k])))]));
 }
 
 /** Wall ms of one call; its CPU ms (this process only) go to `cpu` when given. */
@@ -134,10 +140,16 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, predictBatch: opts.batch, threads: opts.threads, replicaMode: opts.replicaMode });
   log(`bench: ${stepper.threads} thread(s)`);
   let stepCount = 0;
-  const trainStep = () => stepper.step(data, indices, ++stepCount);
+  const phases: StepPhases[] = [];
+  const trainStep = async () => {
+    const result = await stepper.step(data, indices, ++stepCount);
+    if (stepper.lastPhases) phases.push(stepper.lastPhases);
+    return result;
+  };
   // As validation predicts in training: the batch split over the replicas (one thread: model.predict).
   const predict = async () => { await stepper.predict(data, indices); };
   const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
+  const timedPhases = phases.slice(1, 1 + opts.steps); // after the warm-up step
   if (opts.profile) await profileStep(trainStep, log);
   const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep, stepper) : undefined;
   const trainStepMs = median(stepMs);
@@ -159,6 +171,9 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
     peakRssMb: peakRssMb(),
     loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
     params: model.countParams(),
+    // median ms of each part of a step on the main thread (see StepPhases): only ownMs and waitMs
+    // overlap the workers' computation, the rest is serial
+    phasesMs: medianPhases(timedPhases),
   };
   if (leak) result.leak = leak;
   await stepper.close();

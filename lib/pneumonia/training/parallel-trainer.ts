@@ -24,6 +24,13 @@ import { SyncReplica } from "./sync-replica";
 
 export interface StepResult { loss: number; probabilities: Float32Array }
 
+/**
+ * Where the wall time of the last step went, on the main thread (ms): its own slice's gradients,
+ * waiting for the workers after that, averaging their gradients, the optimizer step, and sharing
+ * the new weights. Only the first two run while the workers compute.
+ */
+export interface StepPhases { ownMs: number; waitMs: number; combineMs: number; optimizerMs: number; publishMs: number }
+
 export interface TrainStepper {
   /** Replicas in use (1 = this thread only). */
   readonly threads: number;
@@ -35,6 +42,8 @@ export interface TrainStepper {
   predict(data: LabeledImages, indices: readonly number[]): Promise<Float32Array>;
   /** Tensors alive in each worker (empty with one thread). */
   workerTensors(): number[];
+  /** The phases of the last step (null before the first). */
+  readonly lastPhases: StepPhases | null;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -116,7 +125,7 @@ function combine(model: tf.LayersModel, s: Shared, own: SliceGradients, sizes: n
 }
 
 async function parallelStep(model: tf.LayersModel, variables: tf.Variable[], s: Shared, classWeights: ClassWeights | undefined,
-  data: LabeledImages, indices: readonly number[], seed: number): Promise<{ grads: tf.Tensor[]; result: StepResult }> {
+  data: LabeledImages, indices: readonly number[], seed: number): Promise<{ grads: tf.Tensor[]; result: StepResult; phases: StepPhases }> {
   const sizes = sliceSizes(indices.length, s.layout.replicas);
   const starts = sizes.map((_, r) => sizes.slice(0, r).reduce((a, b) => a + b, 0));
   s.sync?.gather.beginStep(sizes.length);
@@ -132,6 +141,7 @@ async function parallelStep(model: tf.LayersModel, variables: tf.Variable[], s: 
   const mine = gather(data, indices.slice(0, sizes[0]));
   const t = sliceTensors(mine.images, mine.labels, data.size);
   let own: SliceGradients;
+  const started = performance.now();
   try {
     own = sliceGradients(model, variables, t.x, t.y, seed, classWeights);
   } catch (e) {
@@ -139,14 +149,18 @@ async function parallelStep(model: tf.LayersModel, variables: tf.Variable[], s: 
     await waiting.catch(() => undefined);
     throw e;
   }
+  const computed = performance.now();
   try {
     await waiting;
   } catch (e) {
     tf.dispose(own.grads);
     throw e;
   }
-  if (sizes.length === 1) return { grads: own.grads, result: { loss: own.loss, probabilities: own.probabilities } };
-  return combine(model, s, own, sizes);
+  const waited = performance.now();
+  const phases = { ownMs: computed - started, waitMs: waited - computed, combineMs: 0, optimizerMs: 0, publishMs: 0 };
+  if (sizes.length === 1) return { grads: own.grads, result: { loss: own.loss, probabilities: own.probabilities }, phases };
+  const combined = combine(model, s, own, sizes);
+  return { ...combined, phases: { ...phases, combineMs: performance.now() - waited } };
 }
 
 /** The images at `indices` in inference mode, main and workers each predicting a slice. */
@@ -206,14 +220,19 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
     }
   }
   const state: Shared = shared ?? { pool: null, layout: layoutFor(model, 1, opts.maxBatch), buffer: new SharedArrayBuffer(0), control: new Int32Array(1), sync: null };
+  let lastPhases: StepPhases | null = null;
   return {
     threads,
     get interrupted() { return shared?.pool?.interrupted ?? false; },
+    get lastPhases() { return lastPhases; },
     async step(data, indices, seed) {
-      const { grads, result } = await parallelStep(model, variables, state, opts.classWeights, data, indices, seed);
+      const { grads, result, phases } = await parallelStep(model, variables, state, opts.classWeights, data, indices, seed);
+      const combined = performance.now();
       optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[i] })));
       tf.dispose(grads);
+      const stepped = performance.now();
       if (shared) publishWeights(model, shared);
+      lastPhases = { ...phases, optimizerMs: stepped - combined, publishMs: performance.now() - stepped };
       return result;
     },
     predict: (data, indices) => parallelPredict(model, state, data, indices),
