@@ -11,7 +11,7 @@ import { machineInfo, simdFlags } from "../lib/common/machine";
 import { buildModel } from "../lib/pneumonia/model";
 import {
   compareBatchNormStatistics, evaluateModel, formatSeedTable, LabeledImages, latestResultsFile, meetsTarget, parseSeeds, PRESETS, seedTable,
-  completedReport, showClassroomSeeds, summarizeSeeds, testMetrics,
+  completedReport, epochSecondsTotal, showClassroomSeeds, summarizeSeeds, testMetrics, wasResumed,
   trainModel, TrainingReport, writeJsonAtomic,
 } from "../lib/pneumonia/training";
 import { seededRandom } from "../lib/common/random";
@@ -88,6 +88,12 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.ok(text.includes("| Keras example (published) | 0.79–0.81 | 0.75–0.78 | 0.98–0.99 |"), text);
     assert.ok(!text.includes("old") && text.startsWith("a\n") && text.endsWith("b\n"));
     assert.throws(() => replaceReadmeBlock("classroom", "x", readme), /não tem os marcadores <!-- results:classroom -->/);
+    // A resumed run: its report times the last process only; the block gives the epochs' sum too.
+    const epochs = r.epochDetails.reduce((sum, e) => sum + e.seconds, 0);
+    assert.equal(epochSecondsTotal(r), epochs);
+    const resumed = { ...r, wallSeconds: epochs / 4 };
+    assert.ok(wasResumed(resumed) && !wasResumed({ ...r, wallSeconds: epochs + 10 }));
+    assert.match(fullRunBlock(resumed, written), new RegExp(`training time ${(epochs / 3600).toFixed(1)} h \\(the sum of the ${r.epochs} epochs over resumed runs; the last run took ${(epochs / 4 / 3600).toFixed(1)} h\\)`));
   });
 
   it("parses seed lists and summarizes a table with its minimum and median", () => {

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
-import { FullRunResults, formatComparison, statusInEnglish } from "../../lib/pneumonia/training/results";
+import { epochSecondsTotal, FullRunResults, formatComparison, statusInEnglish, wasResumed } from "../../lib/pneumonia/training/results";
 import { formatSeedTable, SeedTable } from "../../lib/pneumonia/training/seeds";
 
 /** Replaces the text between `<!-- results:NAME -->` and `<!-- /results:NAME -->` in `file`. */
@@ -27,7 +27,10 @@ export function fullRunBlock(r: FullRunResults, files: { json: string; curves: s
   const m = r.machine, hours = (s: number): string => `${(s / 3600).toFixed(1)} h`;
   return [
     `From \`${relative(files.json)}\` (\`${r.command}\`): ${r.status === "complete" ? statusInEnglish(r) : `**${statusInEnglish(r)}**`}.`,
-    `Engine ${r.engine?.backend ?? "unknown"}${r.threads ? `, ${r.threads} thread(s)` : ""}, wall time ${hours(r.wallSeconds)}, ` +
+    `Engine ${r.engine?.backend ?? "unknown"}${r.threads ? `, ${r.threads} thread(s)` : ""}, ` +
+      (wasResumed(r)
+        ? `training time ${hours(epochSecondsTotal(r))} (the sum of the ${r.epochs} epochs over resumed runs; the last run took ${hours(r.wallSeconds)}), `
+        : `wall time ${hours(r.wallSeconds)}, `) +
       `${m.cpuModel} (${m.cores} cores, ${m.simd.includes("avx512f") ? "AVX-512" : m.simd.includes("avx2") ? "AVX2" : "no AVX2"}), Node ${m.node}.`,
     "",
     formatComparison(r, "en"),

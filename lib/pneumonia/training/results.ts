@@ -46,7 +46,10 @@ export interface FullRunResults {
   engine: EngineInfo | null;
   /** Threads the engine computed with (wasm in Node: 1); null when unknown. */
   threads: number | null;
-  /** Wall time: the whole run when complete; the sum of the finished epochs when partial. */
+  /**
+   * Wall time: of the process that finished the run when complete (only the last segment of a
+   * resumed run: see epochSecondsTotal); the sum of the finished epochs when partial.
+   */
   wallSeconds: number;
   cpuSeconds: number | null;
   machine: MachineInfo;
@@ -136,12 +139,28 @@ export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: 
   return { curves, confusion };
 }
 
+/**
+ * The whole run's training time: the sum of its epochs' wall times. A resumed run's report times
+ * only its last process (wallSeconds), so it says less than this when the run was resumed.
+ */
+export function epochSecondsTotal(r: Pick<FullRunResults, "epochDetails">): number {
+  return r.epochDetails.reduce((s, e) => s + e.seconds, 0);
+}
+
+/** True when the run's epochs took clearly longer than its last process: it was resumed. */
+export function wasResumed(r: Pick<FullRunResults, "epochDetails" | "wallSeconds">): boolean {
+  return epochSecondsTotal(r) > 1.05 * r.wallSeconds;
+}
+
 function describeRun(r: FullRunResults): string[] {
   const minutes = (s: number): string => `${(s / 60).toFixed(0)} min`;
   const m = r.machine;
+  const time = wasResumed(r)
+    ? `treino ${minutes(epochSecondsTotal(r))} (soma das épocas, em execuções retomadas; a última levou ${minutes(r.wallSeconds)})`
+    : `tempo de parede ${minutes(r.wallSeconds)}`;
   return [
     `Execução: ${r.statusText}.`,
-    `Motor ${r.engine?.backend ?? "desconhecido (a execução ainda não gravou report.json)"}${r.threads ? ` com ${r.threads} thread(s)` : ""}; tempo de parede ${minutes(r.wallSeconds)}` +
+    `Motor ${r.engine?.backend ?? "desconhecido (a execução ainda não gravou report.json)"}${r.threads ? ` com ${r.threads} thread(s)` : ""}; ${time}` +
       `${r.cpuSeconds !== null ? ` (CPU ${minutes(r.cpuSeconds)})` : ""}; máquina: ${m.cpuModel}, ${m.cores} núcleos, ` +
       `${m.simd.includes("avx512f") ? "AVX-512" : m.simd.includes("avx2") ? "AVX2" : "sem AVX2"}, Node ${m.node}.`,
   ];
