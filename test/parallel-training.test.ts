@@ -85,7 +85,7 @@ describe("data-parallel training on worker threads", function () {
       const opt = tf.train.sgd(0.1); // Adam's first steps are ~lr * sign(g): float noise in a tiny gradient flips a whole step
       const stepper = await createTrainStepper(m, opt, variablesOf(m), { threads, maxBatch: 11, classWeights: { 0: 1.5, 1: 0.7 } });
       const losses = [];
-      // 11 images: slices of 5 and 6; the last step has 3 images (slices of 1 and 2).
+      // 11 images: slices of 6 and 5; the last step has 3 images (slices of 2 and 1).
       for (let s = 0; s < 4; s++) losses.push((await stepper.step(data, range(s === 3 ? 3 : 11).map((i) => i + 11 * s), s + 1)).loss);
       await stepper.close();
       // Closing gives the model back its own layers: training it again on one thread must not wait for a replica.
@@ -127,7 +127,7 @@ describe("data-parallel training on worker threads", function () {
     const m = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [SIZE, SIZE, 3] }), tf.layers.batchNormalization(), tf.layers.dense({ units: 1, activation: "sigmoid" })] });
     const opt = tf.train.sgd(0.1);
     const stepper = await createTrainStepper(m, opt, variablesOf(m), { threads: 2, maxBatch: 9, replicaMode: "replica" });
-    await stepper.step(data, range(9), 1); // slices of 4 (main) and 5 (worker)
+    await stepper.step(data, range(9), 1); // slices of 5 (main) and 4 (worker)
     await stepper.close();
     const px = SIZE * SIZE * 3, feature = (img: number, k: number): number => data.images[img * px + k];
     const stats = (imgs: number[], k: number): [number, number] => {
@@ -136,8 +136,8 @@ describe("data-parallel training on worker threads", function () {
     };
     const [movingMean, movingVar] = m.nonTrainableWeights.map((w) => w.read().dataSync());
     for (const k of [0, 7, 100, px - 1]) {
-      const a = stats(range(4), k), b = stats([4, 5, 6, 7, 8], k);
-      const mean = 0.01 * (4 * a[0] + 5 * b[0]) / 9, variance = 0.99 + 0.01 * (4 * a[1] + 5 * b[1]) / 9;
+      const a = stats(range(5), k), b = stats([5, 6, 7, 8], k);
+      const mean = 0.01 * (5 * a[0] + 4 * b[0]) / 9, variance = 0.99 + 0.01 * (5 * a[1] + 4 * b[1]) / 9;
       assert.ok(Math.abs(movingMean[k] - mean) < 1e-4 * Math.abs(mean) + 1e-5, `moving mean ${k}: ${movingMean[k]} vs ${mean}`);
       assert.ok(Math.abs(movingVar[k] - variance) < 1e-4 * variance, `moving variance ${k}: ${movingVar[k]} vs ${variance}`);
     }

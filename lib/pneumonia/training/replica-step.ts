@@ -51,9 +51,15 @@ export function replicaSeed(stepSeed: number, replica: number): number {
   return replica === 0 ? stepSeed : deriveSeed(stepSeed, replica);
 }
 
-/** Splits n images over at most `replicas` slices, as even as possible, larger slices last. */
+/**
+ * Splits n images over at most `replicas` slices, as even as possible, larger slices first: the
+ * main thread (slice 0) takes the extra image. The worker finishes its backward pass later anyway
+ * (it also copies its gradients out): with 12 images on main and 13 on the worker, main waited
+ * 40-129 ms per step for it (180x180, batch 25); with 13 and 12, 51-73 ms, and the step went from
+ * 1143-1181 to 1104-1132 ms.
+ */
 export function sliceSizes(n: number, replicas: number): number[] {
   const r = Math.max(1, Math.min(replicas, n));
   const base = Math.floor(n / r), extra = n % r;
-  return Array.from({ length: r }, (_, i) => base + (i >= r - extra ? 1 : 0));
+  return Array.from({ length: r }, (_, i) => base + (i < extra ? 1 : 0));
 }
