@@ -118,8 +118,8 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.match(text, /\| \*\*min\*\* \| \| 0\.740 \|/);
     assert.match(text, /\| \*\*median\*\* \| \| 0\.800 \|/);
     assert.match(text, /\| 3 \| 8 \(5\) \| 0\.800 .* \| 1 \| 10:01 \| 11:40 \| no \|/);
-    assert.deepEqual(table.deviationsFromKeras, ["imagens 40x40 (Keras: 180x180)", "no máximo 8 épocas (Keras: 100 com parada antecipada)",
-      "taxa de aprendizado inicial 0.005 (Keras: 0.015)"]);
+    assert.deepEqual(table.deviationsFromKeras, ["imagens 40x40 (Keras: 180x180)", "no máximo 12 épocas (Keras: 100 com parada antecipada)",
+      "taxa de aprendizado inicial 0.001 (Keras: 0.015)"]);
     // The notebook's cell: the newest classroom-seeds-<date>.json as a table, with its command and threads.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seeds-"));
     fs.writeFileSync(path.join(dir, "classroom-seeds-2026-01-02.json"), JSON.stringify({ ...table, rows: [row(5, 0.8, 0.97, 1100, 2)] }));
