@@ -5,6 +5,7 @@
 // loop; together they took seconds per step (BatchNorm's gradient tiles to the full activation
 // shape; the backprop-filter kernels slice a window per filter tap).
 import * as tf from "@tensorflow/tfjs";
+import { Fallback, replaceKernel } from "./kernel-replace";
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use (see its backend_wasm.d.ts). */
 interface WasmBackendLike {
@@ -13,7 +14,6 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-type Fallback = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[];
 
 function heapFor(backend: WasmBackendLike, dtype: tf.DataType): Float32Array | Int32Array {
   // Fetched after each allocation: growing the wasm memory detaches older views.
@@ -259,13 +259,5 @@ export function registerHeapKernels(backendName = "wasm"): void {
     ["Identity", identityKernel],
     ["MaxPoolGrad", maxPoolGradKernel],
   ];
-  for (const [name, make] of replacements) {
-    const original = tf.getKernel(name, backendName);
-    if (original == null) continue;
-    if ((original.kernelFunc as { courseHeapKernel?: boolean }).courseHeapKernel) continue; // already ours
-    const kernelFunc = make(original.kernelFunc as unknown as Fallback) as unknown as tf.KernelFunc;
-    (kernelFunc as { courseHeapKernel?: boolean }).courseHeapKernel = true;
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel({ ...original, kernelFunc });
-  }
+  for (const [name, make] of replacements) replaceKernel(name, backendName, make);
 }

@@ -1,8 +1,8 @@
 // BatchMatMul for wasm, arranged so XNNPACK packs the smaller operand. tfjs-backend-wasm 4.x
 // hands its second operand (b) to XNNPACK as the "weights" of a fully-connected operator, which
 // packs them on every call with a new b (~5 ns a float here, against <1 ns for a transpose),
-// and runs everything else (transposeA, transposeB, a batch dimension) as a scalar loop. The Dense layers of the
-// pneumonia model hit both: forward x·W packs the 6400x512 W each step, dW = xᵀ·dy takes the
+// and runs everything else (transposeA, transposeB, a batch dimension) as a scalar loop. The
+// Dense layers of the pneumonia model hit both: forward x·W packs the 6400x512 W each step, dW = xᵀ·dy takes the
 // slow loop and dx = dy·Wᵀ packs W again (124 ms of a 1.4 s step at batch 13, 180x180).
 //
 // So, for C = op(A)·op(B) with op(A) [M, K] and op(B) [K, N]:
@@ -13,9 +13,7 @@
 // The course's filter-gradient kernels reuse one b for all nine taps (packed once, see
 // backprop-kernels.ts), so they call `directMatMul`, which keeps b as the packed operand.
 import * as tf from "@tensorflow/tfjs";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+import { Fallback, replaceKernel } from "./kernel-replace";
 
 interface MatMulAttrs { transposeA: boolean; transposeB: boolean }
 
@@ -62,9 +60,10 @@ function batchMatMulKernel(fallback: Fallback): Fallback {
     const plan = matMulPlan(a.shape, b.shape, attrs);
     if (plan === "as-is") return fallback(args);
     return tf.tidy(() => {
-      const opA = attrs.transposeA ? swapLast(a) : a;
-      const opB = attrs.transposeB ? swapLast(b) : b;
-      if (plan === "plain") return directMatMul(() => tf.matMul(opA, opB));
+      if (plan === "plain") {
+        const opA = attrs.transposeA ? swapLast(a) : a, opB = attrs.transposeB ? swapLast(b) : b;
+        return directMatMul(() => tf.matMul(opA, opB));
+      }
       // Cᵀ = op(B)ᵀ · op(A)ᵀ; op(B)ᵀ is b itself when transposeB, op(A)ᵀ is a itself when transposeA
       const left = attrs.transposeB ? b : swapLast(b);
       const right = attrs.transposeA ? a : swapLast(a);
@@ -75,11 +74,5 @@ function batchMatMulKernel(fallback: Fallback): Fallback {
 
 /** Replaces wasm's BatchMatMul with the arrangement above (other dtypes use the original). */
 export function registerMatMulKernel(backendName = "wasm"): void {
-  const original = tf.getKernel("BatchMatMul", backendName);
-  if (original == null) return;
-  if ((original.kernelFunc as { courseMatMul?: boolean }).courseMatMul) return; // already ours
-  const kernelFunc = batchMatMulKernel(original.kernelFunc as unknown as Fallback) as unknown as tf.KernelFunc;
-  (kernelFunc as { courseMatMul?: boolean }).courseMatMul = true;
-  tf.unregisterKernel("BatchMatMul", backendName);
-  tf.registerKernel({ ...original, kernelFunc });
+  replaceKernel("BatchMatMul", backendName, batchMatMulKernel);
 }
