@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
 import { FILTER_GRADIENT_CHUNK_ROWS } from "../lib/engine/backprop-kernels";
+import { setHeapViews } from "../lib/engine/heap-view";
 import { seededRandom } from "../lib/common/random";
 
 const TOLERANCE = 1e-4;
@@ -131,6 +132,45 @@ describe("engine: gradients on wasm match the cpu backend", function () {
       await assertGradParity(`conv2d stride ${stride}, ${batch} images of ${h}x${w}`,
         (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, "same"),
         [arg([batch, h, w, 2], 21), arg([3, 3, 2, 3], 22)]);
+    }
+  });
+
+  it("conv2d filter gradient from zero-copy tap windows (>= 8 input channels, stride 1): one chunk, one image a chunk, two images a chunk", async () => {
+    const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [2, 0], [1, 3], [0, 0]];
+    // [batch, h, w, ci], kernel, padding; 100x130 gives 2 images a chunk (3 images: chunks of 2 and 1), 130x260 one
+    const cases: Array<[number[], number, "same" | "valid" | tf.backend_util.ExplicitPadding]> = [
+      [[2, H, W, 8], 3, "same"], [[3, H, W, 16], 1, "same"], [[2, H, W, 8], 5, "same"], [[2, H, W, 9], 3, "valid"], [[2, H, W, 8], 3, explicit],
+      [[3, 100, 130, 8], 3, "same"], [[3, 130, 260, 8], 3, "same"],
+    ];
+    assert.equal(Math.floor(FILTER_GRADIENT_CHUNK_ROWS / (102 * 132)), 2, "100x130 must make chunks of two images");
+    assert.equal(Math.floor(FILTER_GRADIENT_CHUNK_ROWS / (132 * 262)), 0, "130x260 must make chunks of one image");
+    for (const [xShape, k, pad] of cases) {
+      const label = `Conv2DBackpropFilter ${xShape.join("x")} k${k} ${JSON.stringify(pad)}`;
+      const fShape = [k, k, xShape[3], 4] as [number, number, number, number];
+      const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], fShape, 1, 1, pad);
+      const inputs = { x: arg(xShape, 23), dy: arg([xShape[0], info.outHeight, info.outWidth, 4], 24) };
+      const attrs = { strides: 1, pad, filterShape: fShape, dataFormat: "NHWC" };
+      await tf.setBackend("wasm");
+      const backend = tf.engine().backend as unknown as { dataIdMap: { numDataIds(): number } };
+      const before = { tensors: tf.memory().numTensors, data: backend.dataIdMap.numDataIds() };
+      const actual = await kernelOn("wasm", "Conv2DBackpropFilter", inputs, attrs);
+      assert.deepEqual({ tensors: tf.memory().numTensors, data: backend.dataIdMap.numDataIds() }, before, `${label}: no tensor or view left behind`);
+      const err = relativeError(actual, await kernelOn("cpu", "Conv2DBackpropFilter", inputs, attrs));
+      assert.ok(err < TOLERANCE, `${label}: ${err}`);
+    }
+  });
+
+  it("the zero-copy filter gradient gives the same bits as copying each window (so training results do not move)", async () => {
+    await tf.setBackend("wasm");
+    // 40x40 (the classroom preset, one chunk) and 180x180 (the full preset, one image a chunk), 16 -> 16 channels
+    for (const [n, size] of [[13, 40], [3, 180]]) {
+      const inputs = { x: arg([n, size, size, 16], 25), dy: arg([n, size, size, 16], 26) };
+      const attrs = { strides: 1, pad: "same", filterShape: [3, 3, 16, 16], dataFormat: "NHWC" };
+      const viewed = await kernelOn("wasm", "Conv2DBackpropFilter", inputs, attrs);
+      const was = setHeapViews(false);
+      const copied = await kernelOn("wasm", "Conv2DBackpropFilter", inputs, attrs);
+      setHeapViews(was);
+      assert.deepEqual(Array.from(viewed), Array.from(copied), `${n} images of ${size}x${size}`);
     }
   });
 

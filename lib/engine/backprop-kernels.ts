@@ -4,8 +4,9 @@
 // a conv net fails without them), and its Conv2DBackpropInput is a plain scalar loop.
 import * as tf from "@tensorflow/tfjs";
 import {
-  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, filterGradientWindows,
+  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, filterGradientWindows, shiftedTaps,
 } from "./conv-geometry";
+import { wasmViewBackend, withHeapView } from "./heap-view";
 import { directMatMul } from "./matmul-kernel";
 
 type Shape4 = [number, number, number, number];
@@ -77,6 +78,26 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
  * ~33k rows at 23 (9 taps, 16->16 channels, 13 images: 170 → 121 ms). */
 export const FILTER_GRADIENT_CHUNK_ROWS = 32768;
 
+/**
+ * The stride-1 filter gradient on the wasm heap: each tap's window is a view of one padded,
+ * channels-first copy of x (conv-geometry.ts, shiftedTaps), so no window is copied; dy's chunk is
+ * a view too, packed once by XNNPACK for the nine taps. Per chunk: [kh*kw, Ci, Co], summed over chunks.
+ */
+function filterGradientByViews(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, [kh, kw, ci, co]: Shape4): tf.Tensor4D {
+  const taps = shiftedTaps(x, dy, g, FILTER_GRADIENT_CHUNK_ROWS);
+  const perChunk = taps.chunks.map(({ first, count, offset }) => {
+    const rows = count * taps.plane;
+    return withHeapView(taps.dy, first * taps.plane * co, [rows, co], (dyChunk) => directMatMul(() => {
+      const products: tf.Tensor[] = [];
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) products.push(withHeapView(taps.source, offset + taps.shift(i, j), [ci, rows], (w) => tf.matMul(w, dyChunk)));
+      }
+      return tf.stack(products);
+    }));
+  });
+  return (perChunk.length === 1 ? perChunk[0] : tf.addN(perChunk)).reshape([kh, kw, ci, co]) as tf.Tensor4D;
+}
+
 /** Below this many input channels (the RGB input), all taps' windows go into one product. */
 const FEW_INPUT_CHANNELS = 8;
 
@@ -93,6 +114,9 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
     const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
     const [kh, kw, ci, co] = attrs.filterShape;
     const g = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+    if (g.strideHeight === 1 && g.strideWidth === 1 && ci >= FEW_INPUT_CHANNELS && wasmViewBackend(xNHWC)) {
+      return filterGradientByViews(xNHWC, dyNHWC, g, attrs.filterShape);
+    }
     const windows = filterGradientWindows(xNHWC, g);
     const dy2d = windows.align(dyNHWC).reshape([windows.rows, co]) as tf.Tensor2D;
     const perChunk = Math.max(1, Math.floor(FILTER_GRADIENT_CHUNK_ROWS / windows.imageRows));

@@ -189,3 +189,61 @@ export function filterGradientWindows(x: tf.Tensor4D, g: ConvGeometry, layout: W
     align: (dy) => dy,
   };
 }
+
+/**
+ * The stride-1 filter-gradient operands laid out so that every tap window is a contiguous stretch
+ * of one buffer (a zero-copy view, heap-view.ts), for chunks of whole images:
+ *   - `source`: x padded to [hp, wp] per image, channels first, chunk after chunk: chunk k is
+ *     [Ci, count_k * plane] (plane = hp * wp), followed by zeros;
+ *   - `dy`: [batch * plane, Co], dy at the top-left of each padded plane, zeros elsewhere.
+ * Tap (i, j)'s window of chunk k is `source` from chunk.offset + shift(i, j), read as [Ci, count * plane]:
+ * for an output position q with a nonzero dy row, q + shift stays inside its own plane; the other
+ * columns run into the next row, chunk or the zeros, and meet dy's zero rows.
+ */
+export interface ShiftedTaps {
+  source: tf.Tensor;
+  dy: tf.Tensor2D;
+  plane: number;
+  chunks: { first: number; count: number; offset: number }[];
+  shift(i: number, j: number): number;
+}
+
+/** x [n, H, W, C] cropped where the forward op drops input, then moved to `perm` and zero-padded by `pads`. */
+function croppedTransposedPadded(x: tf.Tensor4D, g: ConvGeometry, perm: number[], pads: Array<[number, number]>): tf.Tensor4D {
+  const cropped = padOrCrop(x, Math.min(g.padTop, 0), 0, Math.min(g.padLeft, 0), 0);
+  return tf.pad(tf.transpose(cropped, perm), pads) as tf.Tensor4D;
+}
+
+/** Chunks of as many whole images as fit in `chunkRows` output positions (at least one). */
+export function shiftedTaps(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, chunkRows: number): ShiftedTaps {
+  if (g.strideHeight !== 1 || g.strideWidth !== 1) throw new Error("shiftedTaps: stride 1 only");
+  const hp = effectiveSize(g.filterHeight, g.dilationHeight) + g.outHeight - 1;
+  const wp = effectiveSize(g.filterWidth, g.dilationWidth) + g.outWidth - 1;
+  const top = Math.max(g.padTop, 0), left = Math.max(g.padLeft, 0);
+  const inH = g.inHeight - Math.max(-g.padTop, 0), inW = g.inWidth - Math.max(-g.padLeft, 0);
+  // bottom/right may be negative (input the forward op never reads): cropped before the transpose
+  const bottom = hp - top - inH, right = wp - left - inW;
+  const xc = bottom < 0 || right < 0 ? padOrCrop(x, 0, Math.min(bottom, 0), 0, Math.min(right, 0)) : x;
+  const [n, , , ci] = x.shape, plane = hp * wp, per = Math.max(1, Math.min(n, Math.floor(chunkRows / plane)));
+  const spatial: Array<[number, number]> = [[top, Math.max(bottom, 0)], [left, Math.max(right, 0)]];
+  let source: tf.Tensor;
+  if (per === n) {
+    // one chunk [Ci, n * plane], then one zero channel as the tail
+    source = croppedTransposedPadded(xc, g, [3, 0, 1, 2], [[0, 1], [0, 0], ...spatial]);
+  } else if (per === 1) {
+    // chunk k = image k [Ci, plane], then one zero image as the tail
+    source = croppedTransposedPadded(xc, g, [0, 3, 1, 2], [[0, 1], [0, 0], ...spatial]);
+  } else {
+    const parts: tf.Tensor[] = [];
+    for (let first = 0; first < n; first += per) {
+      const count = Math.min(per, n - first), last = first + count >= n;
+      const images = tf.slice(xc, [first, 0, 0, 0], [count, -1, -1, -1]);
+      parts.push(croppedTransposedPadded(images, g, [3, 0, 1, 2], [[0, last ? 1 : 0], [0, 0], ...spatial]).reshape([-1]));
+    }
+    source = tf.concat(parts);
+  }
+  const chunks: ShiftedTaps["chunks"] = [];
+  for (let first = 0; first < n; first += per) chunks.push({ first, count: Math.min(per, n - first), offset: first * ci * plane });
+  const aligned = tf.pad(dy, [[0, 0], [0, hp - g.outHeight], [0, wp - g.outWidth], [0, 0]]).reshape([n * plane, dy.shape[3]]) as tf.Tensor2D;
+  return { source, dy: aligned, plane, chunks, shift: (i, j) => i * g.dilationHeight * wp + j * g.dilationWidth };
+}
