@@ -27,7 +27,8 @@ const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")
              with several threads: BatchNorm statistics and dropout masks of the whole batch
              (sync, default: the same training on any number of cores) or of each thread's
              slice (replica, as Keras on 8 TPU replicas)
-  --image-size N, --epochs N, --patience N, --batch-size N, --lr X, --warmup STEPS
+  --image-size N, --epochs N, --patience N, --batch-size N, --lr X, --warmup STEPS,
+  --recompute-bn IMAGES (BatchNorm statistics recomputed after each epoch on IMAGES training images; 0: Keras' moving averages)
              change the preset (experiments; recorded in the report and the table's name)`;
 
 function numberArg(flag: string, v: string): number {
@@ -63,6 +64,7 @@ export function parseTrainArgs(argv: string[]): Args {
     }
     else if (a === "--lr") args.overrides.learningRate = numberArg(a, value());
     else if (a === "--warmup") args.overrides.warmupSteps = numberArg(a, value());
+    else if (a === "--recompute-bn") args.overrides.recomputeBatchNormImages = numberArg(a, value());
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
@@ -79,6 +81,7 @@ export function overridesTag(o: PresetOverrides): string {
     o.imageSize !== undefined ? `${o.imageSize}px` : "", o.epochs !== undefined ? `${o.epochs}ep` : "", o.patience !== undefined ? `pat${o.patience}` : "",
     o.batchSize !== undefined ? `batch${o.batchSize}` : "", o.replicaMode === "replica" ? "perreplica" : "",
     o.learningRate !== undefined ? `lr${o.learningRate}` : "", o.warmupSteps !== undefined ? `warm${o.warmupSteps}` : "",
+    o.recomputeBatchNormImages !== undefined ? `bn${o.recomputeBatchNormImages}` : "",
   ].filter(Boolean).join("-");
 }
 

@@ -119,6 +119,7 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.match(text, /\| \*\*median\*\* \| \| 0\.800 \|/);
     assert.match(text, /\| 3 \| 8 \(5\) \| 0\.800 .* \| 1 \| 10:01 \| 11:40 \| no \|/);
     assert.deepEqual(table.deviationsFromKeras, ["imagens 40x40 (Keras: 180x180)", "no máximo 12 épocas (Keras: 100 com parada antecipada)",
+      "médias da BatchNorm recalculadas ao fim de cada época em 1000 imagens de treino, com os pesos da época (Keras: médias móveis, momento 0,99)",
       "taxa de aprendizado inicial 0.001 (Keras: 0.015)"]);
     // The notebook's cell: the newest classroom-seeds-<date>.json as a table, with its command and threads.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seeds-"));
@@ -135,7 +136,7 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.match(printed[0], /classroom-seeds-2026-01-02\.json.*gerado por `x`; 2 thread\(s\)/);
     assert.match(printed[0], /\| 5 \| 8 \(5\) \| 0\.800 .* \| 2 \| 18:20 \| 11:40 \| yes \|/);
     assert.match(printed[1], /Ainda não há tabela do preset classroom/);
-    // A seed's finished run is reused only for the same recipe (learning rate and replica mode included).
+    // A seed's finished run is reused only for the same recipe (learning rate, replica mode, BatchNorm statistics included).
     const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));
     const preset = { ...PRESETS.classroom, seed: 3 };
     fs.writeFileSync(path.join(seedDir, "report.json"), JSON.stringify({ preset, test: { accuracy: 0.8 }, interrupted: false }));
@@ -143,6 +144,9 @@ describe("results as data (tools/results, lib/pneumonia/training/seeds)", functi
     assert.equal(completedReport(seedDir, { ...preset, replicaMode: "replica" }), null);
     assert.equal(completedReport(seedDir, { ...preset, schedule: { ...preset.schedule, initialLearningRate: 0.015 } }), null);
     assert.equal(completedReport(seedDir, { ...preset, seed: 4 }), null);
+    // ...and the BatchNorm statistics: a run with Keras' moving averages is not reused for recomputed ones.
+    assert.equal(completedReport(seedDir, { ...preset, recomputeBatchNormImages: undefined }), null);
+    assert.equal(completedReport(seedDir, { ...preset, recomputeBatchNormImages: 500 }), null);
   });
 
   it("lists the SIMD extensions of /proc/cpuinfo", () => {

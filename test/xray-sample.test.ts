@@ -67,6 +67,10 @@ describe("the X-ray sample in data/", () => {
       assert.ok(notice.includes(`acurácia vai de ${br(accuracy.min)} a ${br(accuracy.max)} (mediana ${br(accuracy.median)})`), notice);
       assert.ok(notice.includes(`revocação de ${br(recall.min)} a ${br(recall.max)}`), notice);
       assert.match(notice, /npm run download/);
+      // ...and the classroom figures those of the newest classroom-seeds table.
+      const classroom = JSON.parse(fs.readFileSync(latestResultsFile("classroom-seeds") ?? "missing table", "utf8")) as SeedTable;
+      assert.ok(notice.includes(`preset classroom dá acurácia de ${br(classroom.summary.accuracy.min)} a ${br(classroom.summary.accuracy.max)} e revocação de ` +
+        `${br(classroom.summary.recall.min)} a ${br(classroom.summary.recall.max)}`), notice);
     });
   });
 

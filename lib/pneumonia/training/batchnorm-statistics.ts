@@ -29,8 +29,14 @@ function batchNormWeights(layer: tf.layers.Layer): BatchNormWeights {
   return { gamma, beta, movingMean, movingVariance, epsilon: (layer.getConfig().epsilon as number) ?? 1e-3 };
 }
 
-/** Runs the model's chain of layers in inference mode, BatchNormalization on the batch's own statistics. */
-function forwardWithBatchStatistics(model: tf.LayersModel, x: tf.Tensor, seen?: Map<string, { mean: tf.Tensor; variance: tf.Tensor }[]>): tf.Tensor {
+/** One batch's per-channel mean and (biased) variance at a BatchNormalization's input. */
+export interface BatchMoments { mean: tf.Tensor; variance: tf.Tensor }
+
+/**
+ * Runs the model's chain of layers in inference mode (dropout off), BatchNormalization on the
+ * batch's own statistics, as in training; `seen` (by layer name) collects each layer's moments.
+ */
+export function forwardWithBatchStatistics(model: tf.LayersModel, x: tf.Tensor, seen?: Map<string, BatchMoments[]>): tf.Tensor {
   let h = x;
   for (const layer of model.layers) {
     if (layer.getClassName() === "InputLayer") continue;
@@ -47,20 +53,32 @@ function forwardWithBatchStatistics(model: tf.LayersModel, x: tf.Tensor, seen?: 
   return h;
 }
 
-function assertChain(model: tf.LayersModel): void {
+/** Throws unless every layer has one input (forwardWithBatchStatistics runs the layers in order). */
+export function assertSingleInputChain(model: tf.LayersModel, who = "compareBatchNormStatistics"): void {
   for (const layer of model.layers) {
     if (layer.inboundNodes.length !== 1 || layer.inboundNodes[0].inboundLayers.length > 1) {
-      throw new Error(`compareBatchNormStatistics: o modelo precisa ser uma cadeia de camadas (${layer.name} tem várias entradas).`);
+      throw new Error(`${who}: o modelo precisa ser uma cadeia de camadas (${layer.name} tem várias entradas).`);
     }
   }
 }
 
-function drift(layer: tf.layers.Layer, batches: { mean: tf.Tensor; variance: tf.Tensor }[]): BatchNormLayerDrift {
+/**
+ * Mean and variance of the images of all `batches` together, from each batch's moments (law of total
+ * variance; equal-weight batches: the last may be smaller, close enough).
+ */
+export function pooledMoments(batches: readonly BatchMoments[]): { mean: tf.Tensor; variance: tf.Tensor } {
+  if (batches.length === 0) throw new Error("pooledMoments: nenhum lote");
   return tf.tidy(() => {
-    const w = batchNormWeights(layer);
-    // Statistics of the whole split from the batches' (equal-weight batches; the last may be smaller: close enough).
     const mean = tf.mean(tf.stack(batches.map((b) => b.mean)), 0);
     const variance = tf.mean(tf.stack(batches.map((b) => tf.add(b.variance, tf.square(tf.sub(b.mean, mean))))), 0);
+    return { mean, variance };
+  });
+}
+
+function drift(layer: tf.layers.Layer, batches: BatchMoments[]): BatchNormLayerDrift {
+  return tf.tidy(() => {
+    const w = batchNormWeights(layer);
+    const { mean, variance } = pooledMoments(batches);
     const shift = tf.mean(tf.div(tf.abs(tf.sub(w.movingMean, mean)), tf.sqrt(tf.add(variance, w.epsilon)))).dataSync()[0];
     const ratio = tf.mean(tf.div(w.movingVariance, tf.add(variance, w.epsilon))).dataSync()[0];
     return { name: layer.name, meanShift: shift, varianceRatio: ratio };
@@ -70,9 +88,9 @@ function drift(layer: tf.layers.Layer, batches: { mean: tf.Tensor; variance: tf.
 /** Loss and accuracy of `model` on `data` with moving vs batch statistics, and how far each BatchNormalization's moving statistics are. */
 export function compareBatchNormStatistics(model: tf.LayersModel, data: LabeledImages, batchSize = 50): BatchNormStatisticsComparison {
   assertLabeledImages(data, "compareBatchNormStatistics");
-  assertChain(model);
+  assertSingleInputChain(model);
   const bnLayers = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
-  const seen = new Map(bnLayers.map((l) => [l.name, [] as { mean: tf.Tensor; variance: tf.Tensor }[]]));
+  const seen = new Map(bnLayers.map((l) => [l.name, [] as BatchMoments[]]));
   const moving = emptyCounts(), batch = emptyCounts();
   let movingLoss = 0, batchLoss = 0;
   for (let from = 0; from < data.count; from += batchSize) {

@@ -10,12 +10,13 @@ import { EpochRecord } from "../../common/history";
 import { seededRandom, shuffled } from "../../common/random";
 import { assertLabeledImages, LabeledImages, yieldToEventLoop } from "./batches";
 import { copyWeights, findCheckpoint, loadCheckpoint, readCheckpointState, saveCheckpoint } from "./checkpoint";
-import { evaluateModel } from "./evaluate";
+import { evaluateModel, Evaluation } from "./evaluate";
 import { ClassWeights } from "./loss";
 import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
 import { createTrainStepper, TrainStepper } from "./parallel-trainer";
 import { ReplicaMode } from "./replica-mode";
+import { recomputeBatchNormStatistics } from "./recompute-batchnorm";
 
 /** One epoch's numbers, as Keras' history (train on the epoch, val at its end). */
 export interface EpochLogs extends EpochRecord {
@@ -27,6 +28,12 @@ export interface EpochLogs extends EpochRecord {
   valRecall: number;
   learningRate: number;
   seconds: number;
+  /**
+   * With recomputed BatchNorm statistics: validation loss and accuracy with Keras' moving averages,
+   * measured just before they were replaced (what the Keras example would have logged).
+   */
+  valLossMovingAverages?: number;
+  valBinaryAccuracyMovingAverages?: number;
 }
 
 export interface TrainOptions {
@@ -58,6 +65,11 @@ export interface TrainOptions {
   threads?: number;
   /** With several threads: BatchNorm over the whole batch ("sync", default: same training on any core count) or per replica. */
   replicaMode?: ReplicaMode;
+  /**
+   * After each epoch, before validation: replace BatchNorm's moving statistics by those of this many
+   * training images under the epoch's weights (recompute-batchnorm.ts). 0 or absent: Keras' moving averages.
+   */
+  recomputeBatchNormImages?: number;
 }
 
 export interface TrainResult {
@@ -210,14 +222,36 @@ async function trainEpoch(ctx: EpochContext, epoch: number, progress: Progress |
   return { loss: lossSum / seen, counts, interrupted: false };
 }
 
+/** Seed domain of the images recompute-batchnorm.ts measures on (apart from the shuffles' and the masks'). */
+const BATCHNORM_SAMPLE = 0x424e;
+
+function validate(ctx: EpochContext, val: LabeledImages): Promise<Evaluation> {
+  return evaluateModel(ctx.model, val, { batchSize: ctx.opts.evalBatchSize ?? 50, progressLabel: null, predict: (d, i) => ctx.stepper.predict(d, i) });
+}
+
+/**
+ * With `recomputeBatchNormImages`: validation with Keras' moving averages first (for the curves that
+ * compare both), then BatchNorm's statistics measured under the epoch's final weights, shared with the workers.
+ */
+async function recomputeStatistics(ctx: EpochContext, val: LabeledImages, epoch: number): Promise<Evaluation | null> {
+  const images = ctx.opts.recomputeBatchNormImages ?? 0;
+  if (images <= 0) return null;
+  const moving = await validate(ctx, val);
+  recomputeBatchNormStatistics(ctx.model, ctx.train, { images, batchSize: ctx.opts.batchSize, seed: deriveSeed(ctx.runSeed, BATCHNORM_SAMPLE, epoch) });
+  ctx.stepper.refreshWeights();
+  return moving;
+}
+
 /** The epoch's Keras-style numbers: the training ones gathered during the epoch, validation measured at its end. */
 async function epochLogs(ctx: EpochContext, val: LabeledImages, epoch: number, trained: { loss: number; counts: ConfusionCounts }, started: number): Promise<EpochLogs> {
   const t = metricsFromCounts(trained.counts);
-  const v = await evaluateModel(ctx.model, val, { batchSize: ctx.opts.evalBatchSize ?? 50, progressLabel: null, predict: (d, i) => ctx.stepper.predict(d, i) });
+  const moving = await recomputeStatistics(ctx, val, epoch);
+  const v = await validate(ctx, val);
   return {
     epoch: epoch + 1, loss: trained.loss, binaryAccuracy: t.accuracy, precision: t.precision, recall: t.recall,
     valLoss: v.loss, valBinaryAccuracy: v.accuracy, valPrecision: v.precision, valRecall: v.recall,
     learningRate: ctx.optimizer.currentLearningRate, seconds: (Date.now() - started) / 1000,
+    ...(moving ? { valLossMovingAverages: moving.loss, valBinaryAccuracyMovingAverages: moving.accuracy } : {}),
   };
 }
 

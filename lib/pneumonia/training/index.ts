@@ -11,3 +11,4 @@ export * from "./seeds";
 export * from "./results";
 export * from "./batchnorm-statistics";
 export * from "./parallel-trainer";
+export * from "./recompute-batchnorm";

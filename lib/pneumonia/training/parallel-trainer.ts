@@ -40,6 +40,8 @@ export interface TrainStepper {
   step(data: LabeledImages, indices: readonly number[], seed: number): Promise<StepResult>;
   /** P(PNEUMONIA) of the images at `indices` (inference mode), split over the replicas; current weights. */
   predict(data: LabeledImages, indices: readonly number[]): Promise<Float32Array>;
+  /** Shares the model's current weights with the workers (after the caller changed them outside step()). */
+  refreshWeights(): void;
   /** Tensors alive in each worker (empty with one thread). */
   workerTensors(): number[];
   /** The phases of the last step (null before the first). */
@@ -236,6 +238,7 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
       return result;
     },
     predict: (data, indices) => parallelPredict(model, state, data, indices),
+    refreshWeights: () => { if (shared) publishWeights(model, shared); },
     workerTensors: () => shared?.pool?.workerTensors() ?? [],
     close: async () => {
       shared?.sync?.uninstall(); // the main thread's model is the caller's: leave it as it came

@@ -56,6 +56,7 @@ export async function loadXrayData(preset: TrainingPreset, files: TrainValSplit<
 export function trainOptionsFor(preset: TrainingPreset, train: ImageBatch, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
     epochs: preset.epochs, batchSize: preset.batchSize, patience: preset.patience, seed: preset.seed, schedule: preset.schedule, replicaMode: preset.replicaMode,
+    recomputeBatchNormImages: preset.recomputeBatchNormImages,
     classWeights: classWeights(train.labels), meta: { preset: preset.name, imageSize: preset.imageSize }, ...extra,
   };
 }

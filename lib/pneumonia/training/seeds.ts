@@ -133,6 +133,21 @@ export function formatSeedTable(table: SeedTable): string {
   return lines.join("\n");
 }
 
+/** Decimal comma, two places: 0.79 → "0,79". */
+const pt2 = (v: number): string => v.toFixed(2).replace(".", ",");
+
+/**
+ * One Portuguese sentence with the range of the newest classroom table (for the sample notice), or null
+ * when there is none: never a figure typed by hand that outlives its table.
+ */
+export function classroomSeedsSentence(file: string | null = latestResultsFile("classroom-seeds")): string | null {
+  if (!file) return null;
+  const table = JSON.parse(fs.readFileSync(file, "utf8")) as SeedTable;
+  const { accuracy, recall } = table.summary, seeds = table.rows.map((r) => r.seed).join(", ");
+  return `Com o conjunto completo, o preset classroom dá acurácia de ${pt2(accuracy.min)} a ${pt2(accuracy.max)} e revocação de ` +
+    `${pt2(recall.min)} a ${pt2(recall.max)} nas sementes ${seeds} (${path.relative(projectRoot(), file)}).`;
+}
+
 /**
  * The notebook's "the classroom preset, seed by seed": the newest
  * docs/results/classroom-seeds-<date>.json as a table; a hint when there is none yet.
@@ -164,7 +179,8 @@ export interface SeedRunOptions extends Omit<RunOptions, "outDir"> {
 /** The settings that decide a run's result (two reports with equal keys ran the same recipe). */
 function recipeKey(p: TrainingPreset): string {
   const { imageSize, batchSize, epochs, patience, seed, limit, schedule } = p;
-  return JSON.stringify({ imageSize, batchSize, epochs, patience, seed, limit, schedule: { warmupSteps: 0, ...schedule }, replicaMode: p.replicaMode ?? "sync" });
+  return JSON.stringify({ imageSize, batchSize, epochs, patience, seed, limit, schedule: { warmupSteps: 0, ...schedule }, replicaMode: p.replicaMode ?? "sync",
+    recomputeBatchNormImages: p.recomputeBatchNormImages ?? 0 });
 }
 
 /** A finished report.json in `dir` for exactly this recipe and seed, else null (then it is trained). */
