@@ -1,5 +1,5 @@
 // npm run bench [-- --image-size 180 --batch 25 --steps 5 [--backend wasm|cpu|tensorflow] [--threads N]
-//                  [--replicas sync|replica] [--no-torch] [--torch-script PATH] [--profile] [--leak-steps N]]
+//                  [--replicas sync|replica] [--no-torch] [--torch-script PATH] [--profile] [--profile-shapes] [--leak-steps N]]
 //
 // Trains the Keras pneumonia architecture on random data (after one warm-up step) with the same
 // step as trainModel (data-parallel on every core; CNN_COURSE_THREADS or --threads to choose) and
@@ -7,7 +7,8 @@
 // (process CPU time / wall time over the timed steps), median predict ms, training images per
 // second, peak RSS (the whole process, workers included). When /usr/bin/python3 can import torch, it then runs the PyTorch
 // reference with the same settings and adds its figures and the ratio (ours / PyTorch).
-// --profile prints the slowest kernels of one step to stderr; --leak-steps N trains N more steps
+// --profile prints the slowest kernels of one step to stderr (--profile-shapes: per input shapes);
+// --leak-steps N trains N more steps
 // and reports tensor count and RSS growth. The benchmark itself is tools/bench/train-step.ts.
 import * as path from "path";
 import { parseArgs } from "util";
@@ -34,6 +35,7 @@ function parseOptions(argv: string[]): BenchOptions {
       "no-torch": { type: "boolean" },
       "torch-script": { type: "string" },
       profile: { type: "boolean" },
+      "profile-shapes": { type: "boolean" },
       "leak-steps": { type: "string" },
       threads: { type: "string" },
       replicas: { type: "string" },
@@ -55,6 +57,7 @@ function parseOptions(argv: string[]): BenchOptions {
     torch: !values["no-torch"],
     torchScript: path.resolve(projectRoot(), values["torch-script"] ?? "../shared/bench/torch_reference.py"),
     profile: values.profile ?? false,
+    profileShapes: values["profile-shapes"] ?? false,
     leakSteps: values["leak-steps"] == null ? 0 : positiveInt("leak-steps", values["leak-steps"], 0),
     threads: values.threads == null ? undefined : positiveInt("threads", values.threads, 1),
     replicaMode: replicas as ReplicaMode | undefined,

@@ -115,7 +115,8 @@ describe("engine: faster Slice, Tile, Sum, Mean, Identity and MaxPoolGrad kernel
       { pool: [2, 3], stride: [1, 2], pad: "valid" },
     ];
     for (const c of cases) {
-      for (const shape of [[2, 9, 11, 3], [1, 6, 6, 5]] as Array<[number, number, number, number]>) {
+      // channels a multiple of 4 take the SIMD kernel (2x2, stride 2), odd sizes leave rows no window covers
+      for (const shape of [[2, 9, 11, 3], [1, 6, 6, 5], [2, 9, 11, 8], [3, 8, 10, 16]] as Array<[number, number, number, number]>) {
         // ReLU of data makes runs of zeros: windows with several equal maxima
         const x = values(shape, "float32", 11);
         const run = () => tf.tidy(() => {
@@ -131,6 +132,24 @@ describe("engine: faster Slice, Tile, Sum, Mean, Identity and MaxPoolGrad kernel
         assert.deepEqual(actual, expected, `maxPool grad ${JSON.stringify(c)} [${shape}]`);
       }
     }
+  });
+
+  it("the SIMD max-pool gradient routes NaN, -inf, ties and -0 as the cpu backend does, bit for bit", async () => {
+    const shape: [number, number, number, number] = [2, 6, 8, 12];
+    const x = Float32Array.from(values(shape, "float32", 12), (v, i) =>
+      (i % 7 === 0 ? NaN : i % 11 === 0 ? -Infinity : i % 5 === 0 ? 0 : Math.round(v * 2) / 2)); // many ties
+    const dyShape = [2, 3, 4, 12];
+    const dy = Float32Array.from({ length: 2 * 3 * 4 * 12 }, (_, i) => (i % 9 === 0 ? -0 : i - 100));
+    const run = () => tf.tidy(() => {
+      const input = tf.tensor(x, shape) as tf.Tensor4D;
+      const inputs = { dy: tf.tensor(dy, dyShape), input, output: tf.maxPool(input, 2, 2, "valid") };
+      const attrs = { filterSize: 2, strides: 2, pad: "valid" } as unknown as tf.NamedAttrMap;
+      return Array.from((tf.engine().runKernel("MaxPoolGrad", inputs, attrs) as tf.Tensor).dataSync());
+    });
+    const expected = await on("cpu", run);
+    const actual = await on("wasm", run);
+    const differ = actual.findIndex((v, i) => !Object.is(v, expected[i]));
+    assert.equal(differ, -1, `element ${differ}: wasm ${actual[differ]}, cpu ${expected[differ]}`);
   });
 
   it("identity shares memory and the values survive disposing the source", async () => {

@@ -6,6 +6,7 @@
 // shape; the backprop-filter kernels slice a window per filter tap).
 import * as tf from "@tensorflow/tfjs";
 import { Fallback, replaceKernel } from "./kernel-replace";
+import { simdKernelsFor } from "./simd";
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use (see its backend_wasm.d.ts). */
 interface WasmBackendLike {
@@ -189,9 +190,16 @@ function maxPoolGradKernel(fallback: Fallback): Fallback {
     const dys = offsetOf(backend, dy);
     const dxs = offsetOf(backend, out);
     const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth } = info;
-    heap.fill(0, dxs, dxs + batchSize * inHeight * inWidth * C);
-    if (info.filterHeight === 2 && info.filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
-      info.padInfo.top === 0 && info.padInfo.left === 0) {
+    const pool2x2 = info.filterHeight === 2 && info.filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+      info.padInfo.top === 0 && info.padInfo.left === 0;
+    const simd = pool2x2 && C % 4 === 0 ? simdKernelsFor(backend) : null;
+    // The SIMD kernel writes every element of every window: only rows and columns outside them need zeros.
+    if (!simd || inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) heap.fill(0, dxs, dxs + batchSize * inHeight * inWidth * C);
+    if (simd) {
+      simd.maxPoolGrad2x2(4 * xs, 4 * dys, 4 * dxs, batchSize, inHeight, inWidth, C, outHeight, outWidth);
+      return out;
+    }
+    if (pool2x2) {
       // The pooling every CNN here uses: four candidates per output, no bookkeeping arrays.
       const rowStep = inWidth * C;
       for (let b = 0; b < batchSize; b++) {

@@ -12,8 +12,18 @@ export interface KernelTime {
   exclusiveCpuMs: number;
 }
 
-/** Runs `fn` with every kernel of `backendName` timed; returns fn's result and the table, slowest first. */
-export async function timeKernels<T>(backendName: string, fn: () => Promise<T> | T): Promise<{ result: T; kernels: KernelTime[] }> {
+/** "Conv2D [13,180,180,16] [3,3,16,16]": a kernel and its inputs' shapes (for `byShape`). */
+function kernelKey(name: string, args: Parameters<tf.KernelFunc>[0], byShape: boolean): string {
+  if (!byShape) return name;
+  const shapes = Object.values(args.inputs).map((t) => `[${(t as tf.TensorInfo | undefined)?.shape?.join(",") ?? ""}]`);
+  return `${name} ${shapes.join(" ")}`;
+}
+
+/**
+ * Runs `fn` with every kernel of `backendName` timed; returns fn's result and the table, slowest
+ * first. `byShape`: one row per kernel and input shapes (which convolution, which product).
+ */
+export async function timeKernels<T>(backendName: string, fn: () => Promise<T> | T, byShape = false): Promise<{ result: T; kernels: KernelTime[] }> {
   const originals = tf.getKernelsForBackend(backendName);
   const table = new Map<string, KernelTime>();
   const childMs: number[] = []; // stack: wall time spent in callees of each active kernel
@@ -40,11 +50,12 @@ export async function timeKernels<T>(backendName: string, fn: () => Promise<T> |
             childMs[childMs.length - 1] += total;
             childCpu[childCpu.length - 1] += totalCpu;
           }
-          const row = table.get(config.kernelName) ?? { kernel: config.kernelName, calls: 0, exclusiveMs: 0, exclusiveCpuMs: 0 };
+          const key = kernelKey(config.kernelName, args, byShape);
+          const row = table.get(key) ?? { kernel: key, calls: 0, exclusiveMs: 0, exclusiveCpuMs: 0 };
           row.calls += 1;
           row.exclusiveMs += total - children;
           row.exclusiveCpuMs += totalCpu - childrenCpu;
-          table.set(config.kernelName, row);
+          table.set(key, row);
         }
       },
     });

@@ -25,6 +25,8 @@ export interface BenchOptions {
   torch: boolean;
   torchScript: string;
   profile: boolean;
+  /** With profile: one row per kernel and input shapes. */
+  profileShapes?: boolean;
   leakSteps: number;
   /** Training threads (default: CNN_COURSE_THREADS, else one per core). */
   threads?: number;
@@ -105,12 +107,12 @@ async function measureSteps(steps: number, trainStep: () => Promise<unknown>, pr
 }
 
 /** Logs the 25 slowest kernels of one training step. */
-async function profileStep(trainStep: () => Promise<unknown>, log: (line: string) => void): Promise<void> {
-  const { kernels } = await timeKernels(tf.getBackend(), trainStep);
+async function profileStep(trainStep: () => Promise<unknown>, log: (line: string) => void, byShape: boolean): Promise<void> {
+  const { kernels } = await timeKernels(tf.getBackend(), trainStep, byShape);
   const total = kernels.reduce((s, k) => s + k.exclusiveCpuMs, 0);
   log(`bench: kernels of one training step (exclusive CPU ms, total ${round1(total)}; wall ms beside):`);
   for (const k of kernels.slice(0, 25)) {
-    log(`  ${k.kernel.padEnd(36)} ${round1(k.exclusiveCpuMs).toString().padStart(8)} cpu ms ` +
+    log(`  ${k.kernel.padEnd(byShape ? 72 : 36)} ${round1(k.exclusiveCpuMs).toString().padStart(8)} cpu ms ` +
       `${round1(k.exclusiveMs).toString().padStart(8)} wall ms ${String(k.calls).padStart(4)} calls`);
   }
 }
@@ -150,7 +152,7 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   const predict = async () => { await stepper.predict(data, indices); };
   const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
   const timedPhases = phases.slice(1, 1 + opts.steps); // after the warm-up step
-  if (opts.profile) await profileStep(trainStep, log);
+  if (opts.profile || opts.profileShapes) await profileStep(trainStep, log, opts.profileShapes ?? false);
   const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep, stepper) : undefined;
   const trainStepMs = median(stepMs);
   const result: Record<string, unknown> = {

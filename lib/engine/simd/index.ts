@@ -1,0 +1,34 @@
+// The course's WebAssembly SIMD kernels (kernels.wat, compiled into kernels-wasm.ts), instantiated
+// on the memory of the tfjs wasm backend of this thread: they read and write tensors in place.
+// Null where the runtime lacks wasm SIMD or the backend hides its memory; callers then use their
+// JavaScript loop.
+import { KERNELS_WASM_BASE64 } from "./kernels-wasm";
+
+export interface SimdKernels {
+  /** Byte offsets and NHWC sizes; see kernels.wat. */
+  maxPoolGrad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
+}
+
+/** What the loader needs of tfjs-backend-wasm's BackendWasm: the Emscripten module's exported memory. */
+interface BackendWithMemory { wasm: { asm?: { memory?: unknown } } }
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+let compiled: WebAssembly.Module | null | undefined;
+
+function compile(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  const bytes = Buffer.from(KERNELS_WASM_BASE64, "base64");
+  compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null; // no wasm SIMD: invalid
+  return compiled;
+}
+
+/** The kernels on `backend`'s memory (instantiated once per memory), or null. */
+export function simdKernelsFor(backend: unknown): SimdKernels | null {
+  const memory = (backend as BackendWithMemory | null)?.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  if (instances.has(memory)) return instances.get(memory) ?? null;
+  const module = compile();
+  const kernels = module ? (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels) : null;
+  instances.set(memory, kernels);
+  return kernels;
+}
