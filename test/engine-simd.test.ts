@@ -8,6 +8,9 @@ import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
 import { projectRoot } from "../lib/common/config";
 import { simdKernelsFor } from "../lib/engine/simd";
+import { setFusedAdam } from "../lib/engine/fused-adam";
+import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../lib/pneumonia/training/schedule";
+import { seededRandom } from "../lib/common/random";
 import { KERNELS_WASM_BASE64 } from "../lib/engine/simd/kernels-wasm";
 import { compileKernelsWat, kernelsModuleSource, KERNELS_TS, KERNELS_WAT } from "../tools/build/wasm";
 
@@ -28,5 +31,37 @@ describe("engine: the course's WebAssembly SIMD kernels (lib/engine/simd)", func
     assert.equal(simdKernelsFor(tf.engine().backend), kernels);
     assert.equal(simdKernelsFor(tf.findBackend("cpu")), null);
     assert.equal(simdKernelsFor(null), null);
+  });
+
+  it("fused Adam gives tfjs' Adam bit for bit: weights and moments over 6 steps, sizes not a multiple of 4 included", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const shapes = [[3, 3, 16, 16], [7], [5, 3], [1]];
+    const rng = seededRandom(5);
+    const initial = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng() - 0.5));
+    const grads = Array.from({ length: 6 }, () => initial.map((w) => Float32Array.from(w, () => (rng() - 0.5) * (rng() < 0.1 ? 100 : 1))));
+    const run = (fused: boolean): { weights: number[][]; slots: number[][] } => {
+      const was = setFusedAdam(fused);
+      const vars = initial.map((w, i) => tf.tidy(() => tf.variable(tf.tensor(w, shapes[i]), true, `fused-adam-test-${fused}-${i}`)));
+      const opt = new ScheduledAdam({ ...KERAS_EXAMPLE_SCHEDULE, initialLearningRate: 0.015 });
+      for (const step of grads) {
+        const g = step.map((d, i) => ({ name: vars[i].name, tensor: tf.tensor(d, shapes[i]) }));
+        opt.applyGradients(g);
+        tf.dispose(g.map((x) => x.tensor));
+      }
+      setFusedAdam(was);
+      const weights = vars.map((v) => Array.from(v.dataSync()));
+      const moments = [...(opt as unknown as { accumulatedFirstMoment: { variable: tf.Variable }[] }).accumulatedFirstMoment,
+        ...(opt as unknown as { accumulatedSecondMoment: { variable: tf.Variable }[] }).accumulatedSecondMoment].map((m) => Array.from(m.variable.dataSync()));
+      tf.dispose(vars);
+      opt.dispose();
+      return { weights, slots: [...moments, [opt.iterations]] };
+    };
+    const tensorsBefore = tf.memory().numTensors;
+    const plain = run(false), fused = run(true);
+    assert.equal(tf.memory().numTensors, tensorsBefore, "no tensors left behind");
+    const same = (a: number[][], b: number[][]) => a.every((row, i) => row.every((x, j) => Object.is(x, b[i][j])));
+    assert.ok(same(fused.weights, plain.weights), "weights differ");
+    assert.ok(same(fused.slots, plain.slots), "moments differ");
+    assert.notDeepEqual(fused.weights[1], Array.from(initial[1]), "the step moved the weights");
   });
 });

@@ -7,6 +7,9 @@ import { KERNELS_WASM_BASE64 } from "./kernels-wasm";
 export interface SimdKernels {
   /** Byte offsets and NHWC sizes; see kernels.wat. */
   maxPoolGrad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
+  /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */
+  adamKeras(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number,
+    b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number, neglr: number): void;
 }
 
 /** What the loader needs of tfjs-backend-wasm's BackendWasm: the Emscripten module's exported memory. */

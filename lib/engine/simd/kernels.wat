@@ -71,4 +71,65 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $loopB)))
   )
+
+  ;; adamKeras(w, g, m, v, wOut, mOut, vOut, n, b1, omb1, b2, omb2, c1, c2, eps, neglr)
+  ;; One Adam step on n float32 values, op for op as tfjs' AdamOptimizer.applyGradients computes it
+  ;; (each operation rounded to float32 in the same order, so the results are the same bits):
+  ;;   m' = m*b1 + g*omb1             v' = v*b2 + (g*g)*omb2
+  ;;   w' = ((m'/c1) / (sqrt(v'/c2) + eps)) * neglr + w
+  ;; with omb = 1 - beta, c = 1 - beta^t and neglr = -learning rate, all rounded to float32 by the caller.
+  (func (export "adamKeras")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $wOut i32) (param $mOut i32) (param $vOut i32)
+    (param $n i32) (param $b1 f32) (param $omb1 f32) (param $b2 f32) (param $omb2 f32) (param $c1 f32) (param $c2 f32)
+    (param $eps f32) (param $neglr f32)
+    (local $off i32) (local $end i32) (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    ;; four at a time
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $off (i32.const 0))
+    (block $done4 (loop $loop4
+      (br_if $done4 (i32.ge_u (local.get $off) (local.get $end)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $off))))
+      (local.set $mv (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $off))) (f32x4.splat (local.get $b1)))
+        (f32x4.mul (local.get $gv) (f32x4.splat (local.get $omb1)))))
+      (local.set $vv (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $off))) (f32x4.splat (local.get $b2)))
+        (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $omb2)))))
+      (v128.store (i32.add (local.get $mOut) (local.get $off)) (local.get $mv))
+      (v128.store (i32.add (local.get $vOut) (local.get $off)) (local.get $vv))
+      (v128.store (i32.add (local.get $wOut) (local.get $off))
+        (f32x4.add
+          (f32x4.mul
+            (f32x4.div
+              (f32x4.div (local.get $mv) (f32x4.splat (local.get $c1)))
+              (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $c2)))) (f32x4.splat (local.get $eps))))
+            (f32x4.splat (local.get $neglr)))
+          (v128.load (i32.add (local.get $w) (local.get $off)))))
+      (local.set $off (i32.add (local.get $off) (i32.const 16)))
+      (br $loop4)))
+    ;; the last n mod 4, one at a time
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.ge_u (local.get $off) (local.get $end)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $off))))
+      (local.set $ms (f32.add
+        (f32.mul (f32.load (i32.add (local.get $m) (local.get $off))) (local.get $b1))
+        (f32.mul (local.get $gs) (local.get $omb1))))
+      (local.set $vs (f32.add
+        (f32.mul (f32.load (i32.add (local.get $v) (local.get $off))) (local.get $b2))
+        (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $omb2))))
+      (f32.store (i32.add (local.get $mOut) (local.get $off)) (local.get $ms))
+      (f32.store (i32.add (local.get $vOut) (local.get $off)) (local.get $vs))
+      (f32.store (i32.add (local.get $wOut) (local.get $off))
+        (f32.add
+          (f32.mul
+            (f32.div
+              (f32.div (local.get $ms) (local.get $c1))
+              (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+            (local.get $neglr))
+          (f32.load (i32.add (local.get $w) (local.get $off)))))
+      (local.set $off (i32.add (local.get $off) (i32.const 4)))
+      (br $loop1)))
+  )
 )

@@ -1,6 +1,7 @@
 // The learning-rate schedule of the Keras example and an Adam whose rate follows it
 // step by step (tfjs optimizers take a fixed number; Keras takes a schedule).
 import * as tf from "@tensorflow/tfjs";
+import { fusedAdamStep } from "../../engine/fused-adam";
 
 export interface ExponentialDecayConfig {
   initialLearningRate: number;
@@ -62,7 +63,8 @@ export class ScheduledAdam extends tf.AdamOptimizer {
     const step = this.iterations + 1;
     this.learningRate = this.schedule(this.iterations);
     this.epsilon = KERAS_ADAM.epsilon / Math.sqrt(1 - Math.pow(this.beta2, step));
-    super.applyGradients(variableGradients);
+    // One SIMD pass per variable on wasm (same bits as tfjs' fourteen kernels), else tfjs' own step.
+    if (!Array.isArray(variableGradients) || !fusedAdamStep(this, variableGradients)) super.applyGradients(variableGradients);
   }
 
   /** Keras' hyper-parameters (epsilon as Keras names it, not the per-step tfjs value). */
