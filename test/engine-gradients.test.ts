@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
 import { FILTER_GRADIENT_CHUNK_ROWS } from "../lib/engine/backprop-kernels";
 import { setHeapViews } from "../lib/engine/heap-view";
+import { setSimdKernels } from "../lib/engine/simd";
 import { seededRandom } from "../lib/common/random";
 
 const TOLERANCE = 1e-4;
@@ -171,6 +172,21 @@ describe("engine: gradients on wasm match the cpu backend", function () {
       const copied = await kernelOn("wasm", "Conv2DBackpropFilter", inputs, attrs);
       setHeapViews(was);
       assert.deepEqual(Array.from(viewed), Array.from(copied), `${n} images of ${size}x${size}`);
+    }
+  });
+
+  it("the depthwise filter gradient read in place by the SIMD kernel gives the same bits as slicing each window", async () => {
+    for (const [n, size, c, k, pad] of [[13, 24, 32, 3, "same"], [3, 9, 6, 3, "valid"], [2, 11, 3, 5, "same"]] as const) {
+      const info = tf.backend_util.computeConv2DInfo([n, size, size, c], [k, k, c, 1], 1, 1, pad, undefined, true);
+      const inputs = { x: arg([n, size, size, c], 27), dy: arg([n, info.outHeight, info.outWidth, c], 28) };
+      const attrs = { strides: 1, pad, dilations: 1, filterShape: [k, k, c, 1] };
+      const inPlace = await kernelOn("wasm", "DepthwiseConv2dNativeBackpropFilter", inputs, attrs);
+      const was = setSimdKernels(false);
+      const sliced = await kernelOn("wasm", "DepthwiseConv2dNativeBackpropFilter", inputs, attrs);
+      setSimdKernels(was);
+      assert.deepEqual(Array.from(inPlace), Array.from(sliced), `${n}x${size}x${size}x${c}, ${k}x${k} ${pad}`);
+      const err = relativeError(inPlace, await kernelOn("cpu", "DepthwiseConv2dNativeBackpropFilter", inputs, attrs));
+      assert.ok(err < TOLERANCE, `${n}x${size}x${size}x${c} vs cpu: ${err}`);
     }
   });
 

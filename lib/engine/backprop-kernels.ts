@@ -4,9 +4,10 @@
 // a conv net fails without them), and its Conv2DBackpropInput is a plain scalar loop.
 import * as tf from "@tensorflow/tfjs";
 import {
-  ConvGeometry, PadAttr, RoundingAttr, asPair, convGeometry, dyForInputGradient, filterGradientWindows, shiftedTaps,
+  ConvGeometry, PadAttr, RoundingAttr, TapWindows, asPair, convGeometry, dyForInputGradient, filterGradientWindows, shiftedTaps,
 } from "./conv-geometry";
 import { wasmViewBackend, withHeapView } from "./heap-view";
+import { SimdKernels, simdKernelsFor } from "./simd";
 import { directMatMul } from "./matmul-kernel";
 
 type Shape4 = [number, number, number, number];
@@ -114,7 +115,8 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
     const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
     const [kh, kw, ci, co] = attrs.filterShape;
     const g = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
-    if (g.strideHeight === 1 && g.strideWidth === 1 && ci >= FEW_INPUT_CHANNELS && wasmViewBackend(xNHWC)) {
+    // (a 1x1 filter has one window, the image itself: nothing to share between taps)
+    if (g.strideHeight === 1 && g.strideWidth === 1 && kh * kw > 1 && ci >= FEW_INPUT_CHANNELS && wasmViewBackend(xNHWC)) {
       return filterGradientByViews(xNHWC, dyNHWC, g, attrs.filterShape);
     }
     const windows = filterGradientWindows(xNHWC, g);
@@ -171,6 +173,30 @@ export function depthwiseBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, att
   });
 }
 
+/** What the SIMD product needs of the wasm backend (see tfjs-backend-wasm's backend_wasm.d.ts). */
+interface WasmOutputs {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/**
+ * Tap (i, j)'s window of x times dy [rows, C], read in place from the padded x (no slice): the same
+ * products as tf.mul(window, dy), by the course's SIMD kernel (simd/kernels.wat, mulWindows).
+ */
+function windowTimesDy(simd: SimdKernels, at: NonNullable<TapWindows["inPlace"]>, imageRows: number, dy2d: tf.Tensor, i: number, j: number): tf.Tensor {
+  const backend = tf.engine().backend as unknown as WasmOutputs;
+  const offset = (t: tf.TensorInfo): number => {
+    const data = backend.dataIdMap.get(t.dataId);
+    if (!data) throw new Error("depthwise filter gradient: tensor not on the wasm backend");
+    return data.memoryOffset;
+  };
+  const [rows, c] = dy2d.shape;
+  const images = rows / imageRows;
+  const out = backend.makeOutput([rows, c], "float32");
+  simd.mulWindows(offset(at.source), offset(dy2d), offset(out), images, at.plane * c, imageRows * c, at.shift(i, j) * c);
+  return tf.engine().makeTensorFromTensorInfo(out, tf.engine().backend);
+}
+
 /**
  * dW of y = depthwiseConv2d(x, w): for each tap, the window of x it saw times dy, summed over
  * batch and space per channel (and multiplier). Both stay channels-last: the product is
@@ -185,9 +211,14 @@ export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
     const rows = windows.rows;
     // dy's channel c*m + k is column (c, k)
     const dy2d = windows.align(dy).reshape(m === 1 ? [rows, c] : [rows, c, m]);
+    const simd = m === 1 && windows.inPlace ? simdKernelsFor(tf.engine().backend) : null;
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
+        if (simd && windows.inPlace) {
+          taps.push(windowTimesDy(simd, windows.inPlace, windows.imageRows, dy2d, i, j).sum(0));
+          continue;
+        }
         const window = m === 1 ? windows.window(i, j) : windows.window(i, j).reshape([rows, c, 1]);
         taps.push(tf.mul(window, dy2d).sum(0));
       }

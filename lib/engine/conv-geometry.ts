@@ -140,6 +140,11 @@ export interface TapWindows {
   window(i: number, j: number, images?: [number, number]): tf.Tensor2D;
   /** dy [N, outH, outW, K] laid out over the same `rows` positions: [N, ?, ?, K]. */
   align(dy: tf.Tensor4D): tf.Tensor4D;
+  /**
+   * Stride 1, "channelsLast": where the windows are in `source` (flat, NHWC padded x), so a kernel can
+   * read them in place: image b's window of tap (i, j) is `imageRows` rows from row b * plane + shift(i, j).
+   */
+  inPlace?: { source: tf.Tensor; plane: number; shift(i: number, j: number): number };
 }
 
 /** Windows [C, rows] for the conv2d filter gradient (a matMul operand), [rows, C] for the depthwise one. */
@@ -163,14 +168,14 @@ export function filterGradientWindows(x: tf.Tensor4D, g: ConvGeometry, layout: W
     const [n, hp, wp] = padded.shape;
     const source = (first ? tf.transpose(padded, [3, 0, 1, 2]) : padded).reshape(order([n, hp * wp, channels])) as tf.Tensor3D;
     const length = g.outHeight * wp;
+    const shift = (i: number, j: number): number => i * g.dilationHeight * wp + j * g.dilationWidth;
     return {
       rows: n * length,
       imageRows: length,
-      window: (i, j, [from, count] = [0, n]) => {
-        const shift = i * g.dilationHeight * wp + j * g.dilationWidth;
-        return as2d(tf.slice(source, order([from, shift, 0]), order([count, length, channels])), count * length);
-      },
+      window: (i, j, [from, count] = [0, n]) =>
+        as2d(tf.slice(source, order([from, shift(i, j), 0]), order([count, length, channels])), count * length),
       align: (dy) => (wp === g.outWidth ? dy : tf.pad(dy, [[0, 0], [0, 0], [0, wp - g.outWidth], [0, 0]])),
+      ...(first ? {} : { inPlace: { source, plane: hp * wp, shift } }),
     };
   }
   const padded = xForFilterGradient(x, g, 0);

@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { EngineBackend, initEngine } from "../../lib/engine";
 import { ReplicaMode } from "../../lib/pneumonia/training/replica-mode";
 import { buildModel } from "../../lib/pneumonia/model";
-import { batchTensors, createTrainStepper, LabeledImages, StepPhases, TrainStepper } from "../../lib/pneumonia/training";
+import { batchTensors, createTrainStepper, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam, StepPhases, TrainStepper } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
 import { timeKernels } from "./kernel-timing";
 
@@ -138,7 +138,7 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   const data = randomBatch(opts.imageSize, opts.batch);
   const indices = Array.from({ length: opts.batch }, (_, i) => i);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new ScheduledAdam(KERAS_EXAMPLE_SCHEDULE); // the training's optimizer (Keras' Adam and schedule)
   const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, predictBatch: opts.batch, threads: opts.threads, replicaMode: opts.replicaMode });
   log(`bench: ${stepper.threads} thread(s)`);
   let stepCount = 0;

@@ -7,6 +7,8 @@ import { KERNELS_WASM_BASE64 } from "./kernels-wasm";
 export interface SimdKernels {
   /** Byte offsets and NHWC sizes; see kernels.wat. */
   maxPoolGrad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
+  /** Byte offsets for the arrays, float32 element counts for the rest; see kernels.wat. */
+  mulWindows(src: number, dy: number, out: number, images: number, imageStride: number, length: number, shift: number): void;
   /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */
   adamKeras(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number,
     b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number, neglr: number): void;
@@ -25,8 +27,18 @@ function compile(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** The kernels on `backend`'s memory (instantiated once per memory), or null. */
+let enabled = true;
+
+/** Turns the SIMD kernels on or off (on by default); returns the previous setting. For comparisons in tests. */
+export function setSimdKernels(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/** The kernels on `backend`'s memory (instantiated once per memory), or null (also when turned off). */
 export function simdKernelsFor(backend: unknown): SimdKernels | null {
+  if (!enabled) return null;
   const memory = (backend as BackendWithMemory | null)?.wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   if (instances.has(memory)) return instances.get(memory) ?? null;

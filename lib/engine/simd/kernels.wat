@@ -132,4 +132,38 @@
       (local.set $off (i32.add (local.get $off) (i32.const 4)))
       (br $loop1)))
   )
+
+  ;; mulWindows(src, dy, out, images, imageStride, length, shift)
+  ;; For each image b: out[b*length + k] = src[b*imageStride + shift + k] * dy[b*length + k], k < length
+  ;; (float32 element counts): the product of every filter tap's window of x with dy, read in place
+  ;; from the padded x instead of sliced out first. The same products as a Multiply of the slices.
+  (func (export "mulWindows")
+    (param $src i32) (param $dy i32) (param $out i32) (param $images i32) (param $imageStride i32)
+    (param $length i32) (param $shift i32)
+    (local $b i32) (local $s i32) (local $k i32) (local $end4 i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $length) (i32.const 2)))
+    (local.set $end4 (i32.shl (i32.and (local.get $length) (i32.const -4)) (i32.const 2)))
+    (local.set $s (i32.add (local.get $src) (i32.shl (local.get $shift) (i32.const 2))))
+    (local.set $b (i32.const 0))
+    (block $doneB (loop $loopB
+      (br_if $doneB (i32.ge_u (local.get $b) (local.get $images)))
+      (local.set $k (i32.const 0))
+      (block $done4 (loop $loop4
+        (br_if $done4 (i32.ge_u (local.get $k) (local.get $end4)))
+        (v128.store (i32.add (local.get $out) (local.get $k))
+          (f32x4.mul (v128.load (i32.add (local.get $s) (local.get $k))) (v128.load (i32.add (local.get $dy) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $loop4)))
+      (block $done1 (loop $loop1
+        (br_if $done1 (i32.ge_u (local.get $k) (local.get $end)))
+        (f32.store (i32.add (local.get $out) (local.get $k))
+          (f32.mul (f32.load (i32.add (local.get $s) (local.get $k))) (f32.load (i32.add (local.get $dy) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $loop1)))
+      (local.set $s (i32.add (local.get $s) (i32.shl (local.get $imageStride) (i32.const 2))))
+      (local.set $dy (i32.add (local.get $dy) (local.get $end)))
+      (local.set $out (i32.add (local.get $out) (local.get $end)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $loopB)))
+  )
 )
