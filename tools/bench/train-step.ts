@@ -117,12 +117,19 @@ async function profileStep(trainStep: () => Promise<unknown>, log: (line: string
   }
 }
 
-/** Tensor count (main thread and each worker) and RSS before and after `steps` more training steps. */
+/** Size of this thread's wasm memory in MB (it grows, never shrinks); 0 off the wasm backend. */
+function wasmHeapMb(): number {
+  const heap = (tf.engine().backend as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+  return heap ? Math.round(heap.buffer.byteLength / 1048576) : 0;
+}
+
+/** Tensor count (main thread and each worker), RSS and the main wasm memory before and after `steps` more training steps. */
 async function leakCheck(steps: number, trainStep: () => Promise<unknown>, stepper: TrainStepper): Promise<Record<string, number>> {
   const tensorsBefore = tf.memory().numTensors, workersBefore = stepper.workerTensors();
-  const rssBefore = rssMb();
+  const rssBefore = rssMb(), heapBefore = wasmHeapMb();
   for (let i = 0; i < steps; i++) await trainStep();
-  const leak: Record<string, number> = { steps, tensorsBefore, tensorsAfter: tf.memory().numTensors, rssMbBefore: rssBefore, rssMbAfter: rssMb() };
+  const leak: Record<string, number> = { steps, tensorsBefore, tensorsAfter: tf.memory().numTensors, rssMbBefore: rssBefore, rssMbAfter: rssMb(),
+    mainWasmHeapMbBefore: heapBefore, mainWasmHeapMbAfter: wasmHeapMb() };
   stepper.workerTensors().forEach((n, i) => {
     leak[`worker${i + 1}TensorsBefore`] = workersBefore[i];
     leak[`worker${i + 1}TensorsAfter`] = n;
