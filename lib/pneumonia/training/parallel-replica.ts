@@ -40,19 +40,30 @@ export type ReplicaReply =
   | { type: "done"; numTensors: number }
   | { type: "error"; message: string };
 
-interface Replica { model: tf.LayersModel; variables: tf.Variable[]; init: ReplicaInit; sync: SyncReplica | null }
+interface Replica {
+  model: tf.LayersModel; variables: tf.Variable[]; init: ReplicaInit; sync: SyncReplica | null;
+  /** The fence value whose weights the model holds (-1: none yet). */
+  loaded: number;
+}
 
 async function startReplica(init: ReplicaInit): Promise<Replica> {
   await initEngine({ backend: init.backend, quiet: true });
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology as tf.io.ModelArtifacts["modelTopology"] as never });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const sync = init.sync ? new SyncReplica(new SharedGather(init.sync.buffer, init.sync.layout, init.replica)).install(model) : null;
-  return { model, variables, init, sync };
+  return { model, variables, init, sync, loaded: -1 };
 }
 
-function loadWeights({ init, model }: Replica): void {
-  Atomics.load(new Int32Array(init.control), 0); // pairs with the main thread's Atomics.add after writing
-  unpackInto(orderedWeights(model), weightsView(init.buffer, init.layout));
+/**
+ * The weights the main thread published last, unless the model already holds them: consecutive
+ * predictions (validation, in rounds) share one copy. A step changes only the moving statistics
+ * here, and the main thread publishes after every step, so the fence has moved by the next request.
+ */
+function loadWeights(rep: Replica): void {
+  const fence = Atomics.load(new Int32Array(rep.init.control), 0); // pairs with the main thread's Atomics.add after writing
+  if (fence === rep.loaded) return;
+  unpackInto(orderedWeights(rep.model), weightsView(rep.init.buffer, rep.init.layout));
+  rep.loaded = fence;
 }
 
 function runPredict(rep: Replica, req: PredictRequest): void {
