@@ -8,6 +8,7 @@ import {
 } from "./conv-geometry";
 import { wasmViewBackend, withHeapView } from "./heap-view";
 import { SimdKernels, simdKernelsFor } from "./simd";
+import { activeWasmBackend, byteOffset, outputTensor, WasmBackendInternals } from "./wasm-backend";
 import { directMatMul } from "./matmul-kernel";
 
 type Shape4 = [number, number, number, number];
@@ -173,28 +174,17 @@ export function depthwiseBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, att
   });
 }
 
-/** What the SIMD product needs of the wasm backend (see tfjs-backend-wasm's backend_wasm.d.ts). */
-interface WasmOutputs {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
 /**
  * Tap (i, j)'s window of x times dy [rows, C], read in place from the padded x (no slice): the same
  * products as tf.mul(window, dy), by the course's SIMD kernel (simd/kernels.wat, mulWindows).
  */
-function windowTimesDy(simd: SimdKernels, at: NonNullable<TapWindows["inPlace"]>, imageRows: number, dy2d: tf.Tensor, i: number, j: number): tf.Tensor {
-  const backend = tf.engine().backend as unknown as WasmOutputs;
-  const offset = (t: tf.TensorInfo): number => {
-    const data = backend.dataIdMap.get(t.dataId);
-    if (!data) throw new Error("depthwise filter gradient: tensor not on the wasm backend");
-    return data.memoryOffset;
-  };
+function windowTimesDy(backend: WasmBackendInternals, simd: SimdKernels, at: NonNullable<TapWindows["inPlace"]>, imageRows: number,
+  dy2d: tf.Tensor, i: number, j: number): tf.Tensor {
   const [rows, c] = dy2d.shape;
-  const images = rows / imageRows;
   const out = backend.makeOutput([rows, c], "float32");
-  simd.mulWindows(offset(at.source), offset(dy2d), offset(out), images, at.plane * c, imageRows * c, at.shift(i, j) * c);
-  return tf.engine().makeTensorFromTensorInfo(out, tf.engine().backend);
+  simd.mulWindows(byteOffset(backend, at.source), byteOffset(backend, dy2d), byteOffset(backend, out), rows / imageRows,
+    at.plane * c, imageRows * c, at.shift(i, j) * c);
+  return outputTensor(out);
 }
 
 /**
@@ -211,12 +201,13 @@ export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
     const rows = windows.rows;
     // dy's channel c*m + k is column (c, k)
     const dy2d = windows.align(dy).reshape(m === 1 ? [rows, c] : [rows, c, m]);
-    const simd = m === 1 && windows.inPlace ? simdKernelsFor(tf.engine().backend) : null;
+    const backend = m === 1 && windows.inPlace ? activeWasmBackend() : null;
+    const simd = backend ? simdKernelsFor(backend) : null;
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        if (simd && windows.inPlace) {
-          taps.push(windowTimesDy(simd, windows.inPlace, windows.imageRows, dy2d, i, j).sum(0));
+        if (backend && simd && windows.inPlace) {
+          taps.push(windowTimesDy(backend, simd, windows.inPlace, windows.imageRows, dy2d, i, j).sum(0));
           continue;
         }
         const window = m === 1 ? windows.window(i, j) : windows.window(i, j).reshape([rows, c, 1]);

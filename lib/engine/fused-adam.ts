@@ -5,6 +5,7 @@
 // tfjs does: a clone that shares a variable's memory (best weights) is never written through.
 import * as tf from "@tensorflow/tfjs";
 import { simdKernelsFor } from "./simd";
+import { activeWasmBackend, byteOffset, outputTensor } from "./wasm-backend";
 
 type NamedVariable = { originalName: string; variable: tf.Variable } | null;
 
@@ -21,12 +22,6 @@ interface AdamInternals {
   incrementIterations(): void;
 }
 
-/** What the fused step needs of the wasm backend (see tfjs-backend-wasm's backend_wasm.d.ts). */
-interface WasmBackendLike {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
 let enabled = true;
 
 /** Turns the fused step on or off (on by default); returns the previous setting. For comparisons in tests. */
@@ -34,12 +29,6 @@ export function setFusedAdam(on: boolean): boolean {
   const was = enabled;
   enabled = on;
   return was;
-}
-
-function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
-  const data = backend.dataIdMap.get(t.dataId);
-  if (!data) throw new Error("fused Adam: tensor not on the wasm backend");
-  return data.memoryOffset;
 }
 
 /** The moment variable of slot i, created as tfjs creates it (zeros, not trainable). */
@@ -53,9 +42,9 @@ function moment(slots: NamedVariable[], i: number, name: string, suffix: string,
  * no SIMD, turned off, or a gradient that is not float32.
  */
 export function fusedAdamStep(optimizer: tf.AdamOptimizer, gradients: { name: string; tensor: tf.Tensor }[]): boolean {
-  const backend = tf.engine().backend as unknown as WasmBackendLike;
-  const kernels = enabled && tf.getBackend() === "wasm" ? simdKernelsFor(backend) : null;
-  if (!kernels || gradients.some((g) => g.tensor.dtype !== "float32")) return false;
+  const backend = enabled ? activeWasmBackend() : null;
+  const kernels = backend ? simdKernelsFor(backend) : null;
+  if (!backend || !kernels || gradients.some((g) => g.tensor.dtype !== "float32")) return false;
   const opt = optimizer as unknown as AdamInternals;
   const f = Math.fround;
   const [c1, c2] = tf.tidy(() => [tf.sub(1, opt.accBeta1).dataSync()[0], tf.sub(1, opt.accBeta2).dataSync()[0]]);
@@ -64,10 +53,10 @@ export function fusedAdamStep(optimizer: tf.AdamOptimizer, gradients: { name: st
     const m = moment(opt.accumulatedFirstMoment, i, name, "m", value);
     const v = moment(opt.accumulatedSecondMoment, i, name, "v", value);
     const outs = [value, m, v].map((t) => backend.makeOutput(t.shape, "float32"));
-    kernels.adamKeras(offset(backend, value), offset(backend, g), offset(backend, m), offset(backend, v),
-      offset(backend, outs[0]), offset(backend, outs[1]), offset(backend, outs[2]), value.size,
+    const at = (t: tf.TensorInfo): number => byteOffset(backend, t);
+    kernels.adamKeras(at(value), at(g), at(m), at(v), at(outs[0]), at(outs[1]), at(outs[2]), value.size,
       f(opt.beta1), f(1 - opt.beta1), f(opt.beta2), f(1 - opt.beta2), c1, c2, f(opt.epsilon), f(-opt.learningRate));
-    const [w2, m2, v2] = outs.map((info) => tf.engine().makeTensorFromTensorInfo(info, tf.engine().backend));
+    const [w2, m2, v2] = outs.map((info) => outputTensor(info));
     m.assign(m2);
     v.assign(v2);
     value.assign(w2);

@@ -7,24 +7,18 @@
 import * as tf from "@tensorflow/tfjs";
 import { Fallback, replaceKernel } from "./kernel-replace";
 import { simdKernelsFor } from "./simd";
+import { byteOffset, WasmBackendInternals } from "./wasm-backend";
 
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels use (see its backend_wasm.d.ts). */
-interface WasmBackendLike {
-  wasm: { HEAPF32: Float32Array; HEAP32: Int32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
+type WasmBackendLike = Pick<WasmBackendInternals, "wasm" | "dataIdMap" | "makeOutput">;
 
 function heapFor(backend: WasmBackendLike, dtype: tf.DataType): Float32Array | Int32Array {
   // Fetched after each allocation: growing the wasm memory detaches older views.
   return dtype === "float32" ? backend.wasm.HEAPF32 : backend.wasm.HEAP32;
 }
 
+/** Offset in 4-byte elements (float32 and int32 only). */
 function offsetOf(backend: WasmBackendLike, info: tf.TensorInfo): number {
-  const data = backend.dataIdMap.get(info.dataId);
-  if (data == null) throw new Error("wasm: tensor data not found on the wasm backend");
-  return data.memoryOffset / 4; // in 4-byte elements (float32 and int32 only)
+  return byteOffset(backend, info) / 4;
 }
 
 /**

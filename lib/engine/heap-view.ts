@@ -5,21 +5,7 @@
 // tfjs disposes it: tfjs frees a tensor's memory on dispose, and a view's memory is the middle
 // of another tensor's allocation.
 import * as tf from "@tensorflow/tfjs";
-
-/** The parts of tfjs-backend-wasm's BackendWasm a view needs (see its backend_wasm.d.ts). */
-interface WasmViewBackend {
-  wasm: { tfjs: { disposeData(id: number): void } };
-  dataIdMap: {
-    get(dataId: object): { id: number; memoryOffset: number; shape: number[] } | undefined;
-    delete(dataId: object): boolean;
-  };
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): tf.TensorInfo;
-}
-
-function isWasmViewBackend(b: unknown): b is WasmViewBackend {
-  const c = b as Partial<WasmViewBackend> | null;
-  return c != null && typeof c.makeOutput === "function" && c.dataIdMap != null && typeof c.wasm?.tfjs?.disposeData === "function";
-}
+import { activeWasmBackend, byteOffset, outputTensor, WasmBackendInternals } from "./wasm-backend";
 
 let enabled = true;
 
@@ -34,10 +20,9 @@ export function setHeapViews(on: boolean): boolean {
 }
 
 /** The wasm backend when `t` lives on it and views are on, else null (the kernels then copy). */
-export function wasmViewBackend(t: tf.Tensor): WasmViewBackend | null {
-  if (!enabled || tf.getBackend() !== "wasm") return null;
-  const backend = tf.engine().backend;
-  return isWasmViewBackend(backend) && backend.dataIdMap.get(t.dataId) != null ? backend : null;
+export function wasmViewBackend(t: tf.Tensor): WasmBackendInternals | null {
+  const backend = enabled ? activeWasmBackend() : null;
+  return backend && backend.dataIdMap.get(t.dataId) != null ? backend : null;
 }
 
 /**
@@ -53,10 +38,8 @@ export function withHeapView<T>(source: tf.Tensor, offset: number, shape: number
   if (!Number.isInteger(offset) || offset < 0 || offset + size > source.size) {
     throw new Error(`withHeapView: elements [${offset}, ${offset + size}) outside a tensor of ${source.size}`);
   }
-  const base = backend.dataIdMap.get(source.dataId);
-  if (!base) throw new Error("withHeapView: source has no wasm data");
-  const info = backend.makeOutput(shape, "float32", base.memoryOffset + 4 * offset);
-  const view = tf.engine().makeTensorFromTensorInfo(info, tf.engine().backend);
+  const info = backend.makeOutput(shape, "float32", byteOffset(backend, source) + 4 * offset);
+  const view = outputTensor(info);
   try {
     return fn(view);
   } finally {
