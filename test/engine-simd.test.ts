@@ -7,7 +7,8 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine";
 import { projectRoot } from "../lib/common/config";
-import { simdKernelsFor } from "../lib/engine/simd";
+import { setSimdKernels, simdKernelsFor } from "../lib/engine/simd";
+import { inputGradFused, normalizeFused } from "../lib/engine/fused-batchnorm";
 import { setFusedAdam } from "../lib/engine/fused-adam";
 import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../lib/pneumonia/training/schedule";
 import { seededRandom } from "../lib/common/random";
@@ -63,5 +64,33 @@ describe("engine: the course's WebAssembly SIMD kernels (lib/engine/simd)", func
     assert.ok(same(fused.weights, plain.weights), "weights differ");
     assert.ok(same(fused.slots, plain.slots), "moments differ");
     assert.notDeepEqual(fused.weights[1], Array.from(initial[1]), "the step moved the weights");
+  });
+
+  it("fused BatchNorm passes give the tf ops' bits: (x - mean) * invStd, xhat * gamma + beta, gi * (dy - (a + xhat * b) / n)", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(9);
+    const data = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (rng() - 0.5) * scale);
+    for (const shape of [[13, 9, 9, 32], [7, 64], [2, 3, 5, 4]]) {
+      const c = shape[shape.length - 1], size = shape.reduce((a, b) => a * b, 1);
+      const [x, dy] = [tf.tensor(data(size, 8), shape), tf.tensor(data(size, 2), shape)];
+      const [mean, invStd, gamma, beta, a, b] = [data(c), data(c, 4), data(c, 3), data(c), data(c, 50), data(c, 50)].map((v) => tf.tensor1d(v));
+      const fused = normalizeFused(x, mean, invStd, gamma, beta);
+      assert.ok(fused, `${shape}: the fused forward runs`);
+      const xhat = tf.mul(tf.sub(x, mean), invStd), y = tf.add(tf.mul(xhat, gamma), beta);
+      const gi = tf.mul(gamma, invStd), n = size / c;
+      const dx = inputGradFused(dy, xhat, a, b, gi, n);
+      assert.ok(dx, `${shape}: the fused gradient runs`);
+      const dxRef = tf.mul(gi, tf.sub(dy, tf.div(tf.add(a, tf.mul(xhat, b)), n)));
+      const same = (p: tf.Tensor, q: tf.Tensor): boolean => { const u = p.dataSync(), v = q.dataSync(); return u.every((e, i) => Object.is(e, v[i])); };
+      assert.ok(same(fused.xhat, xhat) && same(fused.y, y), `${shape}: forward bits`);
+      assert.ok(same(dx, dxRef), `${shape}: gradient bits`);
+      tf.dispose([x, dy, mean, invStd, gamma, beta, a, b, fused.xhat, fused.y, xhat, y, gi, dx, dxRef]);
+    }
+    // channels not a multiple of 4: the callers' tf ops
+    const odd = tf.ones([2, 3]), v3 = tf.ones([3]);
+    assert.equal(normalizeFused(odd, v3, v3, v3, v3), null);
+    const was = setSimdKernels(false);
+    assert.equal(normalizeFused(tf.ones([2, 4]), tf.ones([4]), tf.ones([4]), tf.ones([4]), tf.ones([4])), null);
+    setSimdKernels(was);
   });
 });

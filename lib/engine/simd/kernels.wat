@@ -166,4 +166,70 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $loopB)))
   )
+
+  ;; bnNormalize(x, mean, invStd, gamma, beta, xhat, y, positions, C)
+  ;; BatchNormalization's forward on [positions, C] float32 (C a multiple of 4), per-channel vectors of C:
+  ;;   xhat = (x - mean) * invStd,   y = xhat * gamma + beta
+  ;; the same float32 operations, in the same order, as the tf ops of sync-batchnorm.ts.
+  (func (export "bnNormalize")
+    (param $x i32) (param $mean i32) (param $invStd i32) (param $gamma i32) (param $beta i32)
+    (param $xhat i32) (param $y i32) (param $positions i32) (param $C i32)
+    (local $p i32) (local $c i32) (local $row i32) (local $v v128)
+    (local.set $row (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $doneP (loop $loopP
+      (br_if $doneP (i32.ge_u (local.get $p) (local.get $positions)))
+      (local.set $c (i32.const 0))
+      (block $doneC (loop $loopC
+        (br_if $doneC (i32.ge_u (local.get $c) (local.get $row)))
+        (local.set $v (f32x4.mul
+          (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $c))) (v128.load (i32.add (local.get $mean) (local.get $c))))
+          (v128.load (i32.add (local.get $invStd) (local.get $c)))))
+        (v128.store (i32.add (local.get $xhat) (local.get $c)) (local.get $v))
+        (v128.store (i32.add (local.get $y) (local.get $c))
+          (f32x4.add (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $gamma) (local.get $c))))
+            (v128.load (i32.add (local.get $beta) (local.get $c)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $loopC)))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $xhat (i32.add (local.get $xhat) (local.get $row)))
+      (local.set $y (i32.add (local.get $y) (local.get $row)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $loopP)))
+  )
+
+  ;; bnInputGrad(dy, xhat, A, B, gi, dx, positions, C, count)
+  ;; BatchNormalization's input gradient on [positions, C] (C a multiple of 4), per-channel A = sum(dy),
+  ;; B = sum(dy * xhat), gi = gamma * invStd, and count the positions the statistics came from:
+  ;;   dx = gi * (dy - (A + xhat * B) / count)
+  ;; the same float32 operations, in the same order, as the tf ops of sync-batchnorm.ts.
+  (func (export "bnInputGrad")
+    (param $dy i32) (param $xhat i32) (param $A i32) (param $B i32) (param $gi i32) (param $dx i32)
+    (param $positions i32) (param $C i32) (param $count f32)
+    (local $p i32) (local $c i32) (local $row i32) (local $n v128)
+    (local.set $row (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $n (f32x4.splat (local.get $count)))
+    (local.set $p (i32.const 0))
+    (block $doneP (loop $loopP
+      (br_if $doneP (i32.ge_u (local.get $p) (local.get $positions)))
+      (local.set $c (i32.const 0))
+      (block $doneC (loop $loopC
+        (br_if $doneC (i32.ge_u (local.get $c) (local.get $row)))
+        (v128.store (i32.add (local.get $dx) (local.get $c))
+          (f32x4.mul
+            (v128.load (i32.add (local.get $gi) (local.get $c)))
+            (f32x4.sub
+              (v128.load (i32.add (local.get $dy) (local.get $c)))
+              (f32x4.div
+                (f32x4.add (v128.load (i32.add (local.get $A) (local.get $c)))
+                  (f32x4.mul (v128.load (i32.add (local.get $xhat) (local.get $c))) (v128.load (i32.add (local.get $B) (local.get $c)))))
+                (local.get $n)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $loopC)))
+      (local.set $dy (i32.add (local.get $dy) (local.get $row)))
+      (local.set $xhat (i32.add (local.get $xhat) (local.get $row)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $row)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $loopP)))
+  )
 )

@@ -14,6 +14,7 @@
 //     dx = gamma / sqrt(var + eps) * (dy - (A + xhat * B) / P_r);  dgamma = b_r;  dbeta = a_r
 // With one replica (w = 1, P_r = P) this is the textbook BatchNorm gradient.
 import * as tf from "@tensorflow/tfjs";
+import { inputGradFused, normalizeFused } from "../../engine/fused-batchnorm";
 import { SharedGather } from "./shared-gather";
 
 /** The fields of tfjs' BatchNormalization layer that the synchronized version reads and writes. */
@@ -113,9 +114,11 @@ export class SyncBatchNorm {
       const normalize = tf.customGrad((...args: (tf.Tensor | ((save: tf.Tensor[]) => void))[]) => {
         const [input, gamma, beta] = args as tf.Tensor[];
         const save = args[3] as (s: tf.Tensor[]) => void;
-        const xhat = tf.mul(tf.sub(input, mean), invStd);
+        // one SIMD pass on wasm (lib/engine/fused-batchnorm.ts, same bits), else the tf ops it stands for
+        const fused = normalizeFused(input, mean, invStd, gamma, beta);
+        const xhat = fused?.xhat ?? tf.mul(tf.sub(input, mean), invStd);
         save([xhat, gamma, invStd]);
-        return { value: tf.add(tf.mul(xhat, gamma), beta), gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => this.backward(dy as tf.Tensor, saved, axes, perReplica) };
+        return { value: fused?.y ?? tf.add(tf.mul(xhat, gamma), beta), gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => this.backward(dy as tf.Tensor, saved, axes, perReplica) };
       });
       return normalize(x, (bn.gamma as tf.LayerVariable).read(), (bn.beta as tf.LayerVariable).read());
     });
@@ -129,7 +132,10 @@ export class SyncBatchNorm {
     row.set(b.dataSync(), channels);
     const rows = this.gather.gather(row);
     const A = tf.tensor1d(weightedSums(rows, this.shares, 0, channels)), B = tf.tensor1d(weightedSums(rows, this.shares, channels, channels));
-    const dx = tf.tidy(() => tf.mul(tf.mul(gamma, invStd), tf.sub(dy, tf.div(tf.add(A, tf.mul(xhat, B)), perReplica))));
+    const dx = tf.tidy(() => {
+      const gi = tf.mul(gamma, invStd);
+      return inputGradFused(dy, xhat, A, B, gi, perReplica) ?? tf.mul(gi, tf.sub(dy, tf.div(tf.add(A, tf.mul(xhat, B)), perReplica)));
+    });
     tf.dispose([A, B]);
     return [dx, b, a];
   }
