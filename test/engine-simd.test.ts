@@ -9,6 +9,7 @@ import { initEngine } from "../lib/engine";
 import { projectRoot } from "../lib/common/config";
 import { setSimdKernels, simdKernelsFor } from "../lib/engine/simd";
 import { inputGradFused, normalizeFused } from "../lib/engine/fused-batchnorm";
+import { reluGradFused } from "../lib/engine/fused-relu-grad";
 import { setFusedAdam } from "../lib/engine/fused-adam";
 import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../lib/pneumonia/training/schedule";
 import { seededRandom } from "../lib/common/random";
@@ -92,5 +93,24 @@ describe("engine: the course's WebAssembly SIMD kernels (lib/engine/simd)", func
     const was = setSimdKernels(false);
     assert.equal(normalizeFused(tf.ones([2, 4]), tf.ones([4]), tf.ones([4]), tf.ones([4]), tf.ones([4])), null);
     setSimdKernels(was);
+  });
+
+  it("the fused ReLU gradient gives tfjs' mul(dy, cast(step(x))) bit for bit, NaN, zeros and odd sizes included, and is what tf.grad uses", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(11);
+    for (const size of [13 * 9 * 9 * 16, 7, 1]) {
+      const xs = Float32Array.from({ length: size }, (_, i) => (i % 13 === 0 ? NaN : i % 5 === 0 ? 0 : i % 7 === 0 ? -0 : rng() - 0.5));
+      const x = tf.tensor1d(xs), dy = tf.tensor1d(Float32Array.from({ length: size }, () => rng() - 0.5));
+      const fused = reluGradFused(dy, x);
+      assert.ok(fused, "the fused gradient runs on wasm");
+      const ref = tf.mul(dy, tf.cast(tf.step(x), "float32"));
+      const u = fused.dataSync(), v = ref.dataSync();
+      const differ = u.findIndex((e, i) => !Object.is(e, v[i]));
+      assert.equal(differ, -1, `size ${size}, element ${differ}: ${u[differ]} vs ${v[differ]}`);
+      const viaGrad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy)))(x).dataSync();
+      assert.ok(viaGrad.every((e, i) => Object.is(e, v[i])), "tf.grad(relu) gives the same");
+      assert.match(String(tf.getGradient("Relu")?.gradFunc), /reluGradFused/, "initEngine registered the fused gradient");
+      tf.dispose([x, dy, fused, ref]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { registerGradientKernels } from "./backprop-kernels";
 import { registerHeapKernels } from "./heap-kernels";
 import { registerMatMulKernel } from "./matmul-kernel";
+import { registerFusedReluGradient } from "./fused-relu-grad";
 import { planThreads } from "./threads";
 
 export type EngineBackend = "tensorflow" | "wasm" | "cpu";
@@ -75,6 +76,7 @@ async function tryWasm(): Promise<{ ok: true; detail: string } | { ok: false; wh
     registerGradientKernels("wasm");
     registerHeapKernels("wasm");
     registerMatMulKernel("wasm");
+    registerFusedReluGradient();
     if (!(await tf.setBackend("wasm"))) return { ok: false, why: "o backend wasm não inicializou" };
     await tf.ready();
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");

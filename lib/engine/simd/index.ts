@@ -13,6 +13,8 @@ export interface SimdKernels {
   bnNormalize(x: number, mean: number, invStd: number, gamma: number, beta: number, xhat: number, y: number, positions: number, channels: number): void;
   /** Byte offsets, then [positions, C] sizes and the statistics' count (a float32); see kernels.wat. */
   bnInputGrad(dy: number, xhat: number, a: number, b: number, gi: number, dx: number, positions: number, channels: number, count: number): void;
+  /** Byte offsets and the count; see kernels.wat. */
+  reluGrad(dy: number, x: number, dx: number, n: number): void;
   /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */
   adamKeras(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number,
     b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number, neglr: number): void;

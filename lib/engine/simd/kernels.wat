@@ -232,4 +232,34 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $loopP)))
   )
+
+  ;; reluGrad(dy, x, dx, n)
+  ;; ReLU's gradient on n float32 values as tfjs computes it, mul(dy, cast(step(x))):
+  ;;   dx = dy * s  with s = 1 where x > 0, NaN where x is NaN, 0 elsewhere
+  ;; in one pass instead of three (Step, Cast, Multiply).
+  (func (export "reluGrad") (param $dy i32) (param $x i32) (param $dx i32) (param $n i32)
+    (local $off i32) (local $end i32) (local $xv v128) (local $s v128) (local $xs f32) (local $ss f32)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $off (i32.const 0))
+    (block $done4 (loop $loop4
+      (br_if $done4 (i32.ge_u (local.get $off) (local.get $end)))
+      (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
+      (local.set $s (v128.bitselect (f32x4.splat (f32.const 1)) (f32x4.splat (f32.const 0))
+        (f32x4.gt (local.get $xv) (f32x4.splat (f32.const 0)))))
+      (local.set $s (v128.bitselect (local.get $xv) (local.get $s) (f32x4.ne (local.get $xv) (local.get $xv))))
+      (v128.store (i32.add (local.get $dx) (local.get $off))
+        (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $off))) (local.get $s)))
+      (local.set $off (i32.add (local.get $off) (i32.const 16)))
+      (br $loop4)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.ge_u (local.get $off) (local.get $end)))
+      (local.set $xs (f32.load (i32.add (local.get $x) (local.get $off))))
+      (local.set $ss (select (f32.const 1) (f32.const 0) (f32.gt (local.get $xs) (f32.const 0))))
+      (local.set $ss (select (local.get $xs) (local.get $ss) (f32.ne (local.get $xs) (local.get $xs))))
+      (f32.store (i32.add (local.get $dx) (local.get $off))
+        (f32.mul (f32.load (i32.add (local.get $dy) (local.get $off))) (local.get $ss)))
+      (local.set $off (i32.add (local.get $off) (i32.const 4)))
+      (br $loop1)))
+  )
 )
