@@ -163,9 +163,71 @@ function identityKernel(fallback: Fallback): Fallback {
   };
 }
 
+/** Where a max-pool gradient reads and writes: the heap, the offsets (in floats) of x, dy and dx, the geometry. */
+interface PoolGradArrays { heap: Float32Array; xs: number; dys: number; dxs: number; info: tf.backend_util.Conv2DInfo }
+
+/** The 2x2, stride-2 pooling every CNN here uses: four candidates per output, no bookkeeping arrays (dx zeroed). */
+function maxPoolGrad2x2Js({ heap, xs, dys, dxs, info }: PoolGradArrays): void {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
+  const rowStep = inWidth * C;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yR = 0; yR < outHeight; yR++) {
+      for (let yC = 0; yC < outWidth; yC++) {
+        const p00 = ((b * inHeight + 2 * yR) * inWidth + 2 * yC) * C;
+        const dyBase = dys + ((b * outHeight + yR) * outWidth + yC) * C;
+        for (let d = 0; d < C; d++) {
+          let at = p00 + d;
+          let v = heap[xs + at];
+          const q01 = at + C;
+          const q10 = at + rowStep;
+          const q11 = q10 + C;
+          if (!(v > -Infinity)) { v = -Infinity; at = -1; } // NaN or -inf never wins, as on cpu
+          if (heap[xs + q01] > v) { v = heap[xs + q01]; at = q01; }
+          if (heap[xs + q10] > v) { v = heap[xs + q10]; at = q10; }
+          if (heap[xs + q11] > v) { at = q11; }
+          if (at >= 0) heap[dxs + at] += heap[dyBase + d];
+        }
+      }
+    }
+  }
+}
+
+/** Any window, stride and padding: the first maximum per channel, then dy added there (dx zeroed). */
+function maxPoolGradGeneral({ heap, xs, dys, dxs, info }: PoolGradArrays): void {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const best = new Float32Array(C);
+  const where = new Int32Array(C);
+  for (let b = 0; b < batchSize; b++) {
+    for (let yR = 0; yR < outHeight; yR++) {
+      const r0 = yR * strideHeight - info.padInfo.top;
+      const rMin = Math.max(0, r0), rMax = Math.min(inHeight, r0 + info.filterHeight);
+      for (let yC = 0; yC < outWidth; yC++) {
+        const c0 = yC * strideWidth - info.padInfo.left;
+        const cMin = Math.max(0, c0), cMax = Math.min(inWidth, c0 + info.filterWidth);
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let r = rMin; r < rMax; r++) {
+          for (let c = cMin; c < cMax; c++) {
+            const base = ((b * inHeight + r) * inWidth + c) * C;
+            for (let d = 0; d < C; d++) {
+              const v = heap[xs + base + d];
+              if (v > best[d]) { best[d] = v; where[d] = base + d; }
+            }
+          }
+        }
+        const dyBase = dys + ((b * outHeight + yR) * outWidth + yC) * C;
+        for (let d = 0; d < C; d++) {
+          if (where[d] >= 0) heap[dxs + where[d]] += heap[dyBase + d];
+        }
+      }
+    }
+  }
+}
+
 /**
- * MaxPool gradient: dy goes to the first maximum of each window (the cpu backend's rule).
- * One pass over x with the channel innermost; wasm's kernel was ~100 ms per 180x180 layer.
+ * MaxPool gradient: dy goes to the first maximum of each window (the cpu backend's rule). The 2x2,
+ * stride-2 case runs the course's SIMD kernel (channels a multiple of 4) or a JavaScript loop with
+ * the channel innermost; wasm's own kernel was ~100 ms per 180x180 layer.
  */
 function maxPoolGradKernel(fallback: Fallback): Fallback {
   return (args) => {
@@ -179,74 +241,16 @@ function maxPoolGradKernel(fallback: Fallback): Fallback {
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number],
       attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
     const out = backend.makeOutput(input.shape, "float32");
-    const heap = backend.wasm.HEAPF32;
-    const xs = offsetOf(backend, input);
-    const dys = offsetOf(backend, dy);
-    const dxs = offsetOf(backend, out);
-    const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth } = info;
-    const pool2x2 = info.filterHeight === 2 && info.filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+    const arrays: PoolGradArrays = { heap: backend.wasm.HEAPF32, xs: offsetOf(backend, input), dys: offsetOf(backend, dy), dxs: offsetOf(backend, out), info };
+    const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
+    const pool2x2 = info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
       info.padInfo.top === 0 && info.padInfo.left === 0;
     const simd = pool2x2 && C % 4 === 0 ? simdKernelsFor(backend) : null;
     // The SIMD kernel writes every element of every window: only rows and columns outside them need zeros.
-    if (!simd || inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) heap.fill(0, dxs, dxs + batchSize * inHeight * inWidth * C);
-    if (simd) {
-      simd.maxPoolGrad2x2(4 * xs, 4 * dys, 4 * dxs, batchSize, inHeight, inWidth, C, outHeight, outWidth);
-      return out;
-    }
-    if (pool2x2) {
-      // The pooling every CNN here uses: four candidates per output, no bookkeeping arrays.
-      const rowStep = inWidth * C;
-      for (let b = 0; b < batchSize; b++) {
-        for (let yR = 0; yR < outHeight; yR++) {
-          for (let yC = 0; yC < outWidth; yC++) {
-            const p00 = ((b * inHeight + 2 * yR) * inWidth + 2 * yC) * C;
-            const dyBase = dys + ((b * outHeight + yR) * outWidth + yC) * C;
-            for (let d = 0; d < C; d++) {
-              let at = p00 + d;
-              let v = heap[xs + at];
-              const q01 = at + C;
-              const q10 = at + rowStep;
-              const q11 = q10 + C;
-              if (!(v > -Infinity)) { v = -Infinity; at = -1; } // NaN or -inf never wins, as on cpu
-              if (heap[xs + q01] > v) { v = heap[xs + q01]; at = q01; }
-              if (heap[xs + q10] > v) { v = heap[xs + q10]; at = q10; }
-              if (heap[xs + q11] > v) { at = q11; }
-              if (at >= 0) heap[dxs + at] += heap[dyBase + d];
-            }
-          }
-        }
-      }
-      return out;
-    }
-    const best = new Float32Array(C);
-    const where = new Int32Array(C);
-    for (let b = 0; b < batchSize; b++) {
-      for (let yR = 0; yR < outHeight; yR++) {
-        const r0 = yR * strideHeight - info.padInfo.top;
-        const rMin = Math.max(0, r0);
-        const rMax = Math.min(inHeight, r0 + info.filterHeight);
-        for (let yC = 0; yC < outWidth; yC++) {
-          const c0 = yC * strideWidth - info.padInfo.left;
-          const cMin = Math.max(0, c0);
-          const cMax = Math.min(inWidth, c0 + info.filterWidth);
-          best.fill(-Infinity);
-          where.fill(-1);
-          for (let r = rMin; r < rMax; r++) {
-            for (let c = cMin; c < cMax; c++) {
-              const base = ((b * inHeight + r) * inWidth + c) * C;
-              for (let d = 0; d < C; d++) {
-                const v = heap[xs + base + d];
-                if (v > best[d]) { best[d] = v; where[d] = base + d; }
-              }
-            }
-          }
-          const dyBase = dys + ((b * outHeight + yR) * outWidth + yC) * C;
-          for (let d = 0; d < C; d++) {
-            if (where[d] >= 0) heap[dxs + where[d]] += heap[dyBase + d];
-          }
-        }
-      }
-    }
+    if (!simd || inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) arrays.heap.fill(0, arrays.dxs, arrays.dxs + batchSize * inHeight * inWidth * C);
+    if (simd) simd.maxPoolGrad2x2(4 * arrays.xs, 4 * arrays.dys, 4 * arrays.dxs, batchSize, inHeight, inWidth, C, outHeight, outWidth);
+    else if (pool2x2) maxPoolGrad2x2Js(arrays);
+    else maxPoolGradGeneral(arrays);
     return out;
   };
 }
