@@ -72,3 +72,53 @@ export interface SplitSummaryRow {
 export function splitSummary<T extends Pick<XrayFile, "label">>(split: TrainValSplit<T>): SplitSummaryRow[] {
   return (["train", "val", "test"] as const).map((name) => ({ split: name, ...countLabels(split[name]) }));
 }
+
+/** How the training pool is cut into training and validation: by image (Keras) or by patient. */
+export type SplitKind = "image" | "patient";
+
+/**
+ * The patient of a Kermany file name: `person1_bacteria_1.jpeg` → "person1", `IM-0115-0001.jpeg` →
+ * "IM-0115", `NORMAL2-IM-0173-0001-0002.jpeg` → "NORMAL2-IM-0173" (several X-rays of one child share it);
+ * null for a name in neither pattern.
+ */
+export function patientId(file: string): string | null {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  const person = /^(person\d+)_/i.exec(name);
+  if (person) return person[1].toLowerCase();
+  const normal = /^((?:NORMAL2-)?IM-\d+)-/i.exec(name);
+  return normal ? normal[1].toUpperCase() : null;
+}
+
+/**
+ * The same 80/20 cut, but by patient: the patients of the merged train and val folders are shuffled
+ * with `seed` and given to validation until it holds valFraction of the images, so no child has
+ * X-rays on both sides. A name without a patient (see patientId) counts as its own patient.
+ */
+export function splitTrainValByPatient<T extends Pick<XrayFile, "path" | "split">>(files: readonly T[], opts: SplitOptions): TrainValSplit<T> {
+  const { seed, valFraction = 0.2 } = opts ?? ({} as SplitOptions);
+  splitTrainVal(files, { seed, valFraction }); // the same checks
+  const groups = new Map<string, T[]>();
+  for (const f of files.filter((x) => x.split === "train" || x.split === "val")) {
+    const key = patientId(f.path) ?? f.path;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const keys = shuffled([...groups.keys()].sort(), seededRandom(seed));
+  const total = [...groups.values()].reduce((s, g) => s + g.length, 0), wanted = Math.round(total * valFraction);
+  const train: T[] = [], val: T[] = [];
+  for (const key of keys) (val.length < wanted ? val : train).push(...(groups.get(key) as T[]));
+  if (train.length === 0) throw new Error("splitTrainValByPatient: todas as imagens foram para a validação (pacientes demais com muitas imagens?)");
+  // Shuffled again, so a patient's X-rays do not sit side by side in the lists.
+  return { train: shuffled(train, seededRandom(seed + 1)), val: shuffled(val, seededRandom(seed + 2)), test: files.filter((f) => f.split === "test") };
+}
+
+/** Patients with X-rays in both `a` and `b` (by patientId; names without a patient are not counted). */
+export function sharedPatients(a: readonly Pick<XrayFile, "path">[], b: readonly Pick<XrayFile, "path">[]): number {
+  const inA = new Set(a.map((f) => patientId(f.path)).filter((p): p is string => p !== null));
+  return new Set(b.map((f) => patientId(f.path)).filter((p): p is string => p !== null && inA.has(p))).size;
+}
+
+/** Keras' image split or the patient split, by name. */
+export function splitTrainValBy<T extends Pick<XrayFile, "path" | "split">>(kind: SplitKind, files: readonly T[], opts: SplitOptions): TrainValSplit<T> {
+  if (kind !== "image" && kind !== "patient") throw new Error(`divisão "${String(kind)}" desconhecida: use "image" (por imagem, como o Keras) ou "patient" (por paciente).`);
+  return kind === "patient" ? splitTrainValByPatient(files, opts) : splitTrainVal(files, opts);
+}

@@ -5,6 +5,8 @@
 import { xrayReadDir } from "../../common/config";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE } from "./schedule";
 import { ReplicaMode } from "./replica-mode";
+import type { SplitKind } from "../data/split";
+import type { ModelHead } from "../model/build";
 
 export type PresetName = "full" | "classroom" | "smoke" | "sample";
 
@@ -28,6 +30,10 @@ export interface TrainingPreset {
    * epoch's weights (recompute-batchnorm.ts); absent: Keras' moving averages, as the example.
    */
   recomputeBatchNormImages?: number;
+  /** Training/validation cut: by image (absent: Keras' split) or by patient (no child on both sides). */
+  split?: SplitKind;
+  /** The model's head: Keras' Flatten → Dense (absent) or global average pooling (a named deviation). */
+  head?: ModelHead;
   /** Adam's learning-rate schedule (the Keras example: ExponentialDecay(0.015, 100000, 0.96, staircase)). */
   schedule: ExponentialDecayConfig;
   /** Why these settings, in Portuguese (shown in the notebook and by the command line). */
@@ -118,6 +124,8 @@ export interface PresetOverrides {
   recomputeBatchNormImages?: number;
   seed?: number;
   replicaMode?: ReplicaMode;
+  split?: SplitKind;
+  head?: ModelHead;
 }
 
 /** `preset` with `overrides` applied; the name stays, the report records the values used. */
@@ -152,6 +160,8 @@ export function withOverrides(preset: TrainingPreset, overrides: PresetOverrides
     replicaMode: overrides.replicaMode ?? preset.replicaMode,
     seed: overrides.seed ?? preset.seed,
     recomputeBatchNormImages: overrides.recomputeBatchNormImages ?? preset.recomputeBatchNormImages,
+    ...(overrides.split ?? preset.split ? { split: overrides.split ?? preset.split } : {}),
+    ...(overrides.head ?? preset.head ? { head: overrides.head ?? preset.head } : {}),
     schedule,
   };
 }
@@ -167,6 +177,8 @@ export function deviationsFromKeras(preset: TrainingPreset): string[] {
   if ((preset.recomputeBatchNormImages ?? 0) > 0) {
     out.push(`médias da BatchNorm recalculadas ao fim de cada época em ${preset.recomputeBatchNormImages} imagens de treino, com os pesos da época (Keras: médias móveis, momento 0,99)`);
   }
+  if (preset.split === "patient") out.push("treino e validação divididos por paciente, nenhuma criança dos dois lados (Keras: por imagem)");
+  if (preset.head === "gap") out.push("cabeça GlobalAveragePooling2D → Dense(1) (Keras: Flatten → Dense 512 → 128 → 64 → 1)");
   if (preset.limit) out.push(`subconjunto de ${preset.limit.train}/${preset.limit.val}/${preset.limit.test} imagens`);
   const s = preset.schedule, k = keras.schedule;
   if (s.initialLearningRate !== k.initialLearningRate) out.push(`taxa de aprendizado inicial ${s.initialLearningRate} (Keras: ${k.initialLearningRate})`);
