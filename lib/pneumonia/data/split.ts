@@ -98,7 +98,9 @@ export function splitTrainValByPatient<T extends Pick<XrayFile, "path" | "split"
   const { seed, valFraction = 0.2 } = opts ?? ({} as SplitOptions);
   splitTrainVal(files, { seed, valFraction }); // the same checks
   const groups = new Map<string, T[]>();
-  for (const f of files.filter((x) => x.split === "train" || x.split === "val")) {
+  // Sorted first (as splitTrainVal), so the split depends only on the set of files and the seed.
+  const pool = files.filter((x) => x.split === "train" || x.split === "val").sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of pool) {
     const key = patientId(f.path) ?? f.path;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
