@@ -11,7 +11,7 @@ import { projectRoot } from "../lib/common/config";
 import { getPreset, PresetOverrides, PRESETS, TrainingPreset, withOverrides } from "../lib/pneumonia/training/presets";
 import { defaultRunDir, runPneumoniaTraining } from "../lib/pneumonia/training/pipeline";
 import { formatSeedTable, parseSeeds, runSeeds } from "../lib/pneumonia/training/seeds";
-import { replaceReadmeBlock, seedTableBlock } from "../tools/results/readme";
+import { replaceReadmeBlock, seedTableBlock, variantsBlock } from "../tools/results/readme";
 
 interface Args { preset: string; resume: boolean; out?: string; data?: string; seeds?: number[]; table?: string; overrides: PresetOverrides }
 
@@ -120,6 +120,11 @@ async function mainSeeds(args: Args, preset: TrainingPreset, seeds: number[]): P
   if (preset.name === "classroom" && !tag && !args.table && seeds.join(",") === "1,2,3,4,5") {
     replaceReadmeBlock("classroom", seedTableBlock(table, tableFile));
     console.log("Updated the README's classroom section.");
+  }
+  // The four tables side by side (the Keras model and GAP, each split) after any classroom run of seeds 1-5 without other changes.
+  if (preset.name === "classroom" && ["", "patient", "gap", "gap-patient"].includes(tag) && !args.table && seeds.join(",") === "1,2,3,4,5") {
+    replaceReadmeBlock("variants", variantsBlock());
+    console.log("Updated the README's variants section.");
   }
 }
 

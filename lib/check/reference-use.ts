@@ -76,6 +76,7 @@ const TF_NAMES: Record<string, string> = {
 
 /** How a label reads in a message: `conv2d`, `tf.conv2d`, `a referência de "convolve"`. */
 export function describeReferenceLabel(label: string): string {
+  if (label === "tf.layers") return "camadas do tf.layers: monte a tabela com as contas, sem construir o modelo";
   if (label.startsWith("tf:")) return TF_NAMES[label.slice(3)] ?? `TensorFlow.js (${label.slice(3)})`;
   if (label.startsWith("exercise:")) return `a referência de "${label.slice("exercise:".length)}" via studentOrReference`;
   return label;

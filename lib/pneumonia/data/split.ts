@@ -124,3 +124,31 @@ export function splitTrainValBy<T extends Pick<XrayFile, "path" | "split">>(kind
   if (kind !== "image" && kind !== "patient") throw new Error(`divisão "${String(kind)}" desconhecida: use "image" (por imagem, como o Keras) ou "patient" (por paciente).`);
   return kind === "patient" ? splitTrainValByPatient(files, opts) : splitTrainVal(files, opts);
 }
+
+/** The Kaggle copy's counts (Kermany et al.), which the Keras example's TFRecords hold too (train + val = 1349 / 3883). */
+export const KAGGLE_XRAY_COUNTS = {
+  train: { normal: 1341, pneumonia: 3875 }, val: { normal: 8, pneumonia: 8 }, test: { normal: 234, pneumonia: 390 },
+} as const;
+
+/**
+ * Lines in Portuguese: how many X-rays this copy has per part and class, beside the Kaggle copy's,
+ * and why they may differ (the shared course copy dropped byte-identical duplicates; the downloader
+ * keeps one file per name; the sample is a small subset).
+ */
+export function describeXrayCopy(files: readonly Pick<XrayFile, "split" | "label">[]): string[] {
+  const count = (split: string, label: number): number => files.filter((f) => f.split === split && f.label === label).length;
+  const lines = (["train", "val", "test"] as const).map((s) => {
+    const k = KAGGLE_XRAY_COUNTS[s], n = count(s, 0), p = count(s, 1);
+    const same = n === k.normal && p === k.pneumonia;
+    return `${s.padEnd(5)}: ${n} NORMAL / ${p} PNEUMONIA (Kaggle: ${k.normal} / ${k.pneumonia})${same ? "" : `, ${k.normal + k.pneumonia - n - p} a menos`}`;
+  });
+  const total = files.length, kaggle = 5856;
+  const why = total === kaggle
+    ? "Mesmas contagens do Kaggle (e dos TFRecords do exemplo do Keras): duplicatas incluídas."
+    : total === kaggle - 32
+      ? "A cópia compartilhada do curso: 32 arquivos idênticos byte a byte a outro (a mesma radiografia com dois ou três nomes) foram tirados, 6 deles do teste; a lista está no SOURCES.md dos dados."
+      : total < 1000
+        ? "A amostra que vem com o curso (data/chest-xray-sample): um subconjunto pequeno."
+        : "Outra cópia: npm run download guarda um arquivo por nome (um nome repetido fica com o primeiro registro, com um aviso); compare com as contagens do Kaggle acima.";
+  return [...lines, why];
+}
