@@ -33,22 +33,17 @@ function assertDigits(digits: number, who: string): void {
 }
 
 /**
- * A number as Brazilian Portuguese prints it: integers with a dot every three digits
- * (3496801 → "3.496.801"), other numbers with `digits` decimals after a comma
- * (0.8234 → "0,823" with 3). `trim` drops trailing zeros (0.50 → "0,5"). NaN → "—".
+ * A number as Brazilian Portuguese prints it, with a dot every three digits and a decimal comma.
+ * Without `digits`: integers as they are (3496801 → "3.496.801"), other numbers with 3 decimals.
+ * With `digits`: always that many decimals, integers too (0.8234 → "0,823", 1 → "1,000"), so
+ * metrics line up; `trim` drops trailing zeros (0.50 → "0,5"). NaN → "—".
  */
-export function formatBR(v: number, digits = 3, trim = false): string {
-  assertDigits(digits, "formatBR");
+export function formatBR(v: number, digits?: number, trim = false): string {
+  if (digits !== undefined) assertDigits(digits, "formatBR");
   if (Number.isNaN(v)) return "—";
-  if (Number.isInteger(v)) return ptBR(0, 0).format(v === 0 ? 0 : v);
-  return ptBR(trim ? 0 : digits, digits).format(noNegativeZero(v, digits));
-}
-
-/** Like formatBR, with `digits` decimals for integers too (1 → "1,000"): a column of metrics lines up. */
-export function formatDecimalBR(v: number, digits = 3): string {
-  assertDigits(digits, "formatDecimalBR");
-  if (Number.isNaN(v)) return "—";
-  return ptBR(digits, digits).format(noNegativeZero(v, digits));
+  if (digits === undefined && Number.isInteger(v)) return ptBR(0, 0).format(v === 0 ? 0 : v);
+  const d = digits ?? 3;
+  return ptBR(trim ? 0 : d, d).format(noNegativeZero(v, d));
 }
 
 /** A fraction as a pt-BR percentage: 0.8 → "80,0%" (1 decimal by default), 0.2062 → "20,62%" with 2. */

@@ -2,7 +2,7 @@
 // it; their sanitizers keep it in untrusted notebooks) with an aligned plain-text fallback for
 // terminals and text-only viewers. Numbers are written in pt-BR (0,823; 3.496.801) with a
 // fixed number of decimals per column, so a column of metrics reads at a glance.
-import { formatBR, formatDecimalBR } from "../common/format";
+import { formatBR } from "../common/format";
 import { canDisplayRich, displayBundle, escapeHtml, MimeBundle } from "./display";
 
 export type TableCell = string | number | null | undefined;
@@ -39,7 +39,7 @@ function prepare(table: Table): Prepared {
   const decimal = columns.map((c, j) => c.digits !== undefined || table.rows.some((row) => typeof row[j] === "number" && !Number.isInteger(row[j])));
   const cells = table.rows.map((row) => row.map((v, j) => {
     const digits = columns[j].digits ?? table.digits ?? 3;
-    if (typeof v === "number") return decimal[j] ? formatDecimalBR(v, digits) : formatBR(v, digits);
+    if (typeof v === "number") return decimal[j] ? formatBR(v, digits) : formatBR(v);
     return v === null || v === undefined ? "—" : v;
   }));
   const right = columns.map((c, j) => c.align ? c.align === "right"

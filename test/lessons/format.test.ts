@@ -1,6 +1,6 @@
 // The pt-BR number formatters students read (issue 29), and the machine-facing one beside them.
 import { strict as assert } from "assert";
-import { formatBR, formatDecimalBR, formatNumber, formatPercentBR } from "../../lib/common/format";
+import { formatBR, formatNumber, formatPercentBR } from "../../lib/common/format";
 import { withSeparators } from "../../lib/view/chart/svg";
 
 describe("pt-BR numbers (lib/common/format.ts)", () => {
@@ -22,8 +22,8 @@ describe("pt-BR numbers (lib/common/format.ts)", () => {
   });
 
   it("keeps the decimals of integers in a column of metrics", () => {
-    assert.equal(formatDecimalBR(1, 3), "1,000");
-    assert.equal(formatDecimalBR(1234.5, 2), "1.234,50");
+    assert.equal(formatBR(1, 3), "1,000");
+    assert.equal(formatBR(1234.5, 2), "1.234,50");
   });
 
   it("writes fractions as percentages", () => {
