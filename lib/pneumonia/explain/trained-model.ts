@@ -65,7 +65,7 @@ export async function loadBestCheckpoint(preset: TrainingPreset, sources = check
     const s = loaded.state;
     return {
       model: loaded.model, dir: loaded.dir, trainedNow: false, bestEpoch: s.bestEpoch, epochs: s.epochsDone, bestValLoss: s.bestValLoss,
-      description: `Modelo carregado do checkpoint de ${describe(source.who, loaded.dir, s)}.`,
+      description: `Modelo carregado de um checkpoint; origem: ${describe(source.who, loaded.dir, s)}.`,
     };
   }
   return null;
