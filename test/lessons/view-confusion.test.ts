@@ -2,7 +2,7 @@
 // separators of every chart (issue 29).
 import { strict as assert } from "assert";
 import { confusionMatrixChart, rowShares } from "../../lib/view/confusion";
-import { chartBundle, figureToSvg, historyChart, metricTitle } from "../../lib/view/plots";
+import { chartBundle, figureToSvg, historyChart, metricTitle, withBrazilianSeparators } from "../../lib/view/plots";
 import { confusionPairFigure } from "../../lib/pneumonia/explain/charts";
 
 describe("confusion matrix chart (lib/view/confusion.ts)", () => {
@@ -56,5 +56,10 @@ describe("charts in Portuguese with pt-BR numbers", () => {
     assert.ok(html.includes('"separators":",."'), "the live chart gets the separators");
     const svg = Buffer.from(/data:image\/svg\+xml;base64,([^"]+)"/.exec(html)![1], "base64").toString("utf8");
     assert.ok(/>0,6</.test(svg) && !/>0\.6</.test(svg), "static ticks with a decimal comma");
+    // A figure that sets its own separators keeps them.
+    const own = historyChart({ loss: [0.9, 0.5] });
+    own.layout.separators = ".,";
+    assert.equal(withBrazilianSeparators(own).layout.separators, ".,");
+    assert.equal(withBrazilianSeparators(historyChart({ loss: [0.9, 0.5] })).layout.separators, ",.");
   });
 });
