@@ -5,6 +5,7 @@
 import { seededRandom, shuffled } from "../../common/random";
 import { countLabels, LabelList, XrayFile } from "./xray-files";
 import { noteReferenceCall } from "../../check/reference-use";
+import { formatBR } from "../../common/format";
 
 export interface TrainValSplit<T> {
   train: T[];
@@ -140,7 +141,8 @@ export function describeXrayCopy(files: readonly Pick<XrayFile, "split" | "label
   const lines = (["train", "val", "test"] as const).map((s) => {
     const k = KAGGLE_XRAY_COUNTS[s], n = count(s, 0), p = count(s, 1);
     const same = n === k.normal && p === k.pneumonia;
-    return `${s.padEnd(5)}: ${n} NORMAL / ${p} PNEUMONIA (Kaggle: ${k.normal} / ${k.pneumonia})${same ? "" : `, ${k.normal + k.pneumonia - n - p} a menos`}`;
+    return `${s.padEnd(5)}: ${formatBR(n)} NORMAL / ${formatBR(p)} PNEUMONIA (Kaggle: ${formatBR(k.normal)} / ${formatBR(k.pneumonia)})` +
+      (same ? "" : `, ${formatBR(k.normal + k.pneumonia - n - p)} a menos`);
   });
   const total = files.length, kaggle = 5856;
   const why = total === kaggle

@@ -14,3 +14,4 @@ export * from "./parallel-trainer";
 export * from "./recompute-batchnorm";
 export * from "./variants";
 export * from "./sanity";
+export * from "./report";

@@ -7,7 +7,10 @@ import * as path from "path";
 import { projectRoot } from "../../common/config";
 import { MachineInfo } from "../../common/machine";
 import { EngineInfo } from "../../engine";
-import { Figure, heatmap, historyChart, show } from "../../view/plots";
+import { formatBR } from "../../common/format";
+import { confusionMatrixChart } from "../../view/confusion";
+import { Figure, historyChart, show } from "../../view/plots";
+import { showTable, TableColumn } from "../../view/table";
 import { EpochLogs } from "./fit";
 import { kerasHistory, TestMetrics } from "./pipeline";
 import { TrainingPreset } from "./presets";
@@ -121,8 +124,8 @@ export function statusInEnglish(r: FullRunResults): string {
 
 /** This run beside the two versions of the Keras page (as printed) and the PyTorch yardstick. */
 export function comparisonRows(r: FullRunResults, lang: "pt" | "en" = "pt"): ComparisonRow[] {
-  const f = (v: number): string => v.toFixed(3);
-  const k = (v: number): string => v.toFixed(4);
+  const f = (v: number): string => (lang === "pt" ? formatBR(v, 3) : v.toFixed(3));
+  const k = (v: number): string => (lang === "pt" ? formatBR(v, 4) : v.toFixed(4));
   const L = LABELS[lang];
   const ours = r.test
     ? { accuracy: f(r.test.accuracy), precision: f(r.test.precision), recall: f(r.test.recall) }
@@ -142,6 +145,13 @@ export function formatComparison(r: FullRunResults, lang: "pt" | "en" = "pt"): s
     ...rows.map((x) => `| ${x.source} | ${x.accuracy} | ${x.precision} | ${x.recall} |`)].join("\n");
 }
 
+/** The Portuguese comparison as a table in the notebook (HTML, with a text fallback). */
+export function showComparison(r: FullRunResults): void {
+  const columns: TableColumn[] = [{ header: "", align: "left" },
+    ...["acurácia (binary_accuracy)", "precisão (precision)", "revocação (recall)"].map((header): TableColumn => ({ header, align: "right" }))];
+  showTable({ columns, rows: comparisonRows(r, "pt").map((x) => [x.source, x.accuracy, x.precision, x.recall]) });
+}
+
 /** Curves (precision, recall, accuracy, loss; train and validation) and the test confusion matrix. */
 export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: Figure | null } {
   const curves = historyChart(r.history, {
@@ -150,9 +160,7 @@ export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: 
       (r.status === "partial" ? " (parcial)" : `, melhor ${r.bestEpoch}`),
   });
   const confusion = r.test
-    ? heatmap(r.test.confusionMatrix, {
-      title: "Matriz de confusão no teste", xTitle: "previsto (0 = NORMAL, 1 = PNEUMONIA)", yTitle: "real", width: 420, height: 380,
-    })
+    ? confusionMatrixChart(r.test.confusionMatrix, { title: "Matriz de confusão no teste" })
     : null;
   return { curves, confusion };
 }
@@ -197,7 +205,7 @@ export function showFullRunResults(file: string | null = latestResultsFile("full
   const r = readFullResults(file);
   console.log(`${path.relative(projectRoot(), file)} (gerado por: ${r.command || "npm run results"})`);
   describeRun(r).forEach((line) => console.log(line));
-  console.log(formatComparison(r));
+  showComparison(r);
   const figures = resultsFigures(r);
   show(figures.curves);
   if (figures.confusion) show(figures.confusion);
