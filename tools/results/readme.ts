@@ -63,7 +63,7 @@ export function variantsBlock(): string {
   return [
     formatVariants(summaries, "en"),
     "",
-    ...summaries.map((s) => `- ${s.model}, split by ${s.split}: \`${relative(s.file)}\` (\`${s.command}\`), seeds ${s.seeds.join(", ")}, median wall time ${(s.secondsMedian / 60).toFixed(0)} min a seed`),
+    ...summaries.map((s) => `- ${s.model}, split by ${s.split}: \`${relative(s.file)}\` (\`${s.command}\`), seeds ${s.seeds.join(", ")}, median ${s.cpuSecondsMedian === null ? "" : `CPU time ${(s.cpuSecondsMedian / 60).toFixed(1)} min, `}wall time ${(s.secondsMedian / 60).toFixed(0)} min a seed (the machine was shared)`),
     "",
     "—: not recorded by that table (it was made before the column existed).",
   ].join("\n");

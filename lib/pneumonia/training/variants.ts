@@ -43,6 +43,8 @@ export interface VariantSummary extends VariantSpec {
   /** Seeds whose screening threshold keeps test recall >= 0.95. */
   seedsWithRecall: number;
   secondsMedian: number;
+  /** Median CPU seconds a seed (what it takes alone; the wall time depends on the machine's load); null when not recorded. */
+  cpuSecondsMedian: number | null;
 }
 
 const values = (rows: readonly SeedRow[], pick: (r: SeedRow) => number | null | undefined): SeedSummary | null => {
@@ -66,7 +68,7 @@ export function summarizeVariant(spec: VariantSpec, file: string): VariantSummar
     seedsAtGoal: withScreening.filter((r) => r.screening!.test.precision >= SCREENING_GOAL.precision && r.screening!.test.recall >= SCREENING_GOAL.recall).length,
     precisionShortfall: shortfalls.length === rows.length && rows.length > 0 ? summarizeSeeds(shortfalls).median : null,
     seedsWithRecall: withScreening.filter((r) => r.screening!.test.recall >= SCREENING_GOAL.recall).length,
-    secondsMedian: table.summary.seconds.median,
+    secondsMedian: table.summary.seconds.median, cpuSecondsMedian: table.summary.cpuSeconds?.median ?? null,
   };
 }
 
