@@ -23,6 +23,14 @@ function moduleKeys(name: string): string[] {
   }
 }
 
+/** The ES module entry ("module" field) of a TensorFlow.js package; tfjs-node goes on to the next resolver. */
+function tfjsModule(name: string): { path: string } | undefined {
+  if (name === "@tensorflow/tfjs-node") return undefined;
+  const pkgFile = require.resolve(`${name}/package.json`);
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { module?: string };
+  return pkg.module ? { path: path.join(path.dirname(pkgFile), pkg.module) } : undefined;
+}
+
 function browserPlugin(): Plugin {
   const here = __dirname;
   return {
@@ -32,6 +40,9 @@ function browserPlugin(): Plugin {
       build.onResolve({ filter: /^tslab(\/dist\/jupyter)?$/ }, () => ({ path: path.join(here, "kernel", "tslab-channel.ts") }));
       build.onResolve({ filter: /^(node:)?path$/ }, () => ({ path: require.resolve("path-browserify") }));
       build.onResolve({ filter: /^(node:)?os$/ }, () => ({ path: path.join(here, "shims", "os.ts") }));
+      // One TensorFlow.js: a require() would otherwise pick a package's CommonJS "main" (a second
+      // tfjs-core whose tensors have no ops) beside the ES modules an import picks.
+      build.onResolve({ filter: /^@tensorflow\/tfjs(-[a-z-]+)?$/ }, (args) => tfjsModule(args.path));
       build.onResolve({ filter: /^@tensorflow\/tfjs-node$/ }, () => ({ path: "tfjs-node", namespace: "absent" }));
       build.onLoad({ filter: /.*/, namespace: "absent" }, () => ({ contents: `throw new Error("Cannot find module '@tensorflow/tfjs-node'");` }));
       const names = NODE_MODULES.map((m) => m.replace(/[/]/g, "\\/")).join("|");

@@ -68,8 +68,9 @@ async function runAll(config: LiteConfig): Promise<RunSummary> {
     current.notebook.activeCellIndex = i;
     const t0 = performance.now();
     const status = await runOne(config, cell);
-    const text = cell.model.outputs.toJSON().map((o) => JSON.stringify(o)).join("\n");
-    cells.push({ index: i, status, seconds: (performance.now() - t0) / 1000, text: text.slice(0, 4000) });
+    // Streams, results and errors as JSON lines (display data left out: charts are megabytes).
+    const text = cell.model.outputs.toJSON().filter((o) => o.output_type !== "display_data").map((o) => JSON.stringify(o)).join("\n");
+    cells.push({ index: i, status, seconds: (performance.now() - t0) / 1000, text });
   }
   return { cells, seconds: (performance.now() - started) / 1000 };
 }
