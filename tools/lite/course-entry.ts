@@ -7,6 +7,7 @@ import * as course from "../../lib/index";
 import { setMnistDigits } from "../../lib/common/platform-browser";
 import type { MnistDigitGroup } from "../../lib/common/platform";
 import { setDisplayWriter } from "./kernel/tslab-channel";
+import { initBrowserEngine } from "./engine";
 
 /** Reads mnist.bin (written by tools/lite/site.ts): counts as 10 uint32, then grey levels x1000 as uint16. */
 export async function loadMnist(url: string): Promise<void> {
@@ -22,5 +23,8 @@ export async function loadMnist(url: string): Promise<void> {
   });
   setMnistDigits(groups);
 }
+
+/** "cnn-course" as the notebooks import it in the browser: the package, with the browser's engine choice. */
+export const courseModule: { [name: string]: unknown } = { ...course, initEngine: initBrowserEngine };
 
 export { course, tf, setWasmPaths, setDisplayWriter };

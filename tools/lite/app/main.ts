@@ -24,7 +24,7 @@ async function startKernel(config: LiteConfig): Promise<TypeScriptKernel> {
   cnnCourse.setWasmPaths(config.wasmPath);
   await cnnCourse.loadMnist(config.mnistPath);
   kernel = new TypeScriptKernel({
-    modules: { "cnn-course": cnnCourse.course, "@tensorflow/tfjs": cnnCourse.tf },
+    modules: { "cnn-course": cnnCourse.courseModule, "@tensorflow/tfjs": cnnCourse.tf },
     setDisplayWriter: cnnCourse.setDisplayWriter,
   });
   return kernel;
