@@ -86,7 +86,7 @@ function toolbar(config: LiteConfig): HTMLElement {
     const cell = current?.notebook.activeCell;
     if (cell instanceof CodeCell) await runOne(config, cell);
   });
-  button("⏩ Rodar tudo", () => runAll(config));
+  button("▶▶ Rodar tudo", () => runAll(config));
   button("⬇ Baixar .ipynb", () => current && download(current.path, current.notebook.model!.toJSON() as nbformat.INotebookContent));
   button("↺ Voltar ao original", async () => {
     if (!current || !confirm("Apagar o que você fez neste notebook e voltar ao original?")) return;
