@@ -52,6 +52,29 @@ function streamTextOf(cell: CellResult): string {
     .filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => o.text ?? "").join("");
 }
 
+/** stdout of every code cell, by cell index. */
+function stdoutTexts(nb: Notebook): Map<number, string> {
+  const out = new Map<number, string>();
+  nb.cells.forEach((c, i) => {
+    if (c.cell_type !== "code") return;
+    out.set(i, (c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stdout")
+      .map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? "")).join(""));
+  });
+  return out;
+}
+
+/** Cells whose stdout differs from tslab's, as "index" (the rest printed the very same text). */
+function stdoutDifferences(run: PageRun, tslabNb: Notebook): { same: number; differ: number[] } {
+  const expected = stdoutTexts(tslabNb);
+  const differ: number[] = [];
+  let same = 0;
+  for (const cell of run.cells) {
+    if (streamTextOf(cell) === (expected.get(cell.index) ?? "")) same++;
+    else differ.push(cell.index);
+  }
+  return { same, differ };
+}
+
 /** The charts of the page: how many, and how many are drawn (live plotly SVG, or the static picture decoded). */
 const CHARTS_JS = `(() => { const figs = Array.from(document.querySelectorAll(".cnn-course-figure"));
   const drawn = figs.filter((f) => f.querySelector(".js-plotly-plot svg.main-svg") ||
@@ -141,6 +164,10 @@ describe("the course in the browser (npm run lite, headless Chromium)", function
           assert.doesNotMatch(text, /❌/, `${name}: check cell ${index} has no failure`);
           assert.equal(text, tslabText, `${name}: check cell ${index} prints what tslab printed`);
         }
+        // Not asserted: timings and the engine line differ by nature; the figure goes in the report.
+        const stdout = stdoutDifferences(run, tslab.get(name)!.nb);
+        log(`${name}: ${stdout.same} of ${run.cells.length} code cells print the same stdout as tslab` +
+          (stdout.differ.length ? `; different: cells ${stdout.differ.join(", ")}` : ""));
         const charts = (await page.evaluate(CHARTS_JS)) as { charts: number; drawn: number };
         assert.equal(charts.drawn, charts.charts, `${name}: every chart drawn`);
         fs.mkdirSync(cacheDir("screenshots"), { recursive: true });
