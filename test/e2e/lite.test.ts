@@ -93,11 +93,25 @@ async function runInPage(page: Page, base: string, name: string, nb: Notebook): 
   return { ...((await page.evaluate("window.cnnLite.runAll()")) as PageRun), loadSeconds };
 }
 
-/** tslab's executed copies of the solutions (the same code as the filled notebooks), running the stale ones. */
+/** The newest modification time (ms) of the files under `dir`. */
+function newestMtime(dir: string): number {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .reduce((t, e) => Math.max(t, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs), 0);
+}
+
+/**
+ * tslab's executed copies of the solutions (the same code as the filled notebooks), running the
+ * stale ones: changed notebook, or executed before the last `npm run build` of lib/ (the check
+ * reports come from lib/dist, which the browser bundle compiles from the same sources).
+ */
 async function tslabRuns(names: string[]): Promise<Map<string, { nb: Notebook; seconds: number }>> {
   const outDir = cacheDir("executed");
+  const built = newestMtime(path.join(projectRoot(), "lib", "dist"));
   const sources = names.map((n) => path.join(projectRoot(), "solutions", `${n}.ipynb`));
-  const stale = sources.filter((nb) => needsRun(nb, executedPath(nb, outDir), readRunStatus(executedPath(nb, outDir)), false));
+  const stale = sources.filter((nb) => {
+    const status = readRunStatus(executedPath(nb, outDir));
+    return needsRun(nb, executedPath(nb, outDir), status, false) || Date.parse(status?.executedAt ?? "") < built;
+  });
   if (stale.length) {
     log(`running ${stale.length} solution notebook(s) under tslab first`);
     process.env.CNN_COURSE_PRESET = process.env.CNN_COURSE_PRESET ?? "smoke";
