@@ -38,6 +38,8 @@ export interface AnswerGrade {
   status: "answered" | "unanswered" | "missing";
   /** The student's markdown, for reading. */
   text: string;
+  /** Portuguese: where the answer was found when not in its own cell. */
+  note?: string;
   /** Points given by hand (`npm run grade -- --merge-manual FILE`). */
   manual?: { points: number; comment: string };
 }
@@ -171,6 +173,21 @@ export function collectAnswers(source: CourseSource, submission: Notebook): Answ
     const cell = cells[cells.length - 1] ?? submission.cells.find((c) => c.id === a.cellId && c.cell_type === "markdown");
     if (!cell) return { answer: a.id, maxPoints: a.points, status: "missing", text: "" };
     const text = sourceText(cell);
-    return { answer: a.id, maxPoints: a.points, status: text.trim() === a.stubText.trim() ? "unanswered" : "answered", text };
+    if (text.trim() !== a.stubText.trim()) return { answer: a.id, maxPoints: a.points, status: "answered", text };
+    // The stub left as it was: an answer written in new markdown cells right below it counts.
+    const below = addedMarkdownBelow(submission, cell, new Set(source.student.cells.map((c) => c.id ?? "")));
+    if (below) return { answer: a.id, maxPoints: a.points, status: "answered", text: below, note: "resposta escrita em célula(s) nova(s) abaixo da célula da resposta" };
+    return { answer: a.id, maxPoints: a.points, status: "unanswered", text };
   });
+}
+
+/** The text of the markdown cells the student added right after `cell` (up to the next code or course cell). */
+function addedMarkdownBelow(submission: Notebook, cell: Notebook["cells"][number], courseIds: Set<string>): string {
+  const texts: string[] = [];
+  for (const next of submission.cells.slice(submission.cells.indexOf(cell) + 1)) {
+    if (next.cell_type !== "markdown" || next.metadata.course || (next.id && courseIds.has(next.id))) break;
+    const text = sourceText(next).trim();
+    if (text) texts.push(text);
+  }
+  return texts.join("\n\n");
 }
