@@ -73,15 +73,22 @@ describe("grader-side stops: 'falhou (corretor)', no zeros, regrade just those r
     assert.equal(redone.student, row.student);
   });
 
-  it("a total timeout blames no exercise: the row fails for the grader", async () => {
-    const dirs = course("await new Promise((resolve) => setTimeout(resolve, 120_000));");
+  it("a total timeout reached while an exercise cell runs blames no exercise: the row fails for the grader", async () => {
+    const dirs = course(null);
     made.push(dirs.base);
+    // The student's exercise cell waits (under the cell timeout): the total timeout falls there.
+    const file = path.join(dirs.subs, "00-example-maria.ipynb");
+    const nb = readNotebook(file);
+    const cell = nb.cells.find((c) => c.id === "ex-double");
+    if (!cell) throw new Error("fixture without its exercise cell");
+    cell.source = toSourceLines(`${sourceText(cell)}\nawait new Promise((resolve) => setTimeout(resolve, 120_000));`);
+    fs.writeFileSync(file, stringifyNotebook(nb));
     const report = await gradeAll([dirs.subs], options(dirs, { cellTimeoutSec: 300, totalTimeoutSec: 25 }));
     const row = report.submissions[0];
     log(`${row.status}: ${row.problems.join(" | ")}`);
     assert.equal(row.status, "failed");
     assert.deepEqual(row.exercises, []);
-    assert.match(row.problems.join("\n"), /falhou \(corretor\): tempo total esgotado \(25 s\)/);
+    assert.match(row.problems.join("\n"), /falhou \(corretor\): tempo total esgotado \(25 s\); nenhum exercício foi zerado/);
   });
 });
 
