@@ -150,9 +150,11 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
     assert.equal(s.answers[0].status, "unanswered");
   });
 
-  it("a partly right answer gets the share of cases it passes, with expected vs obtained", () => {
+  it("a partly right answer gets the share of hidden cases it passes, with expected vs obtained", () => {
     const s = by("partial");
-    assert.equal(s.points, 0.6);
+    // Points from the hidden cases only (docs/grading.md, "Points"): 2 of 3 passed.
+    assert.equal(s.points, 0.67);
+    assert.equal(s.exercises[0].message, "2/3 casos ocultos (valem a nota); 1/2 públicos");
     const failed = s.exercises[0].cases.filter((c) => !c.passed);
     assert.deepEqual(failed.map((c) => c.name), ["dobro de -1.5", "oculto: dobro de -7.25"]);
     assert.match(failed[1].message, /esperado -14\.5, obtido -7\.25/);

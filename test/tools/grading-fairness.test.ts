@@ -71,6 +71,12 @@ describe("grader-side stops: 'falhou (corretor)', no zeros, regrade just those r
     assert.equal(redone.status, "graded");
     assert.equal(redone.points, redone.maxPoints);
     assert.equal(redone.student, row.student);
+    // Its bytes are those of the (fixed) course's solution: flagged in the row and in integrity.md.
+    assert.match((redone.integrity ?? []).join(), /sha256 igual ao de uma solução do curso/);
+    assert.deepEqual(again.integrity?.files.map((f) => f.student), ["00-example-maria"]);
+    const written = writeReport(again, dirs.out);
+    const integrity = written.find((f) => f.endsWith("integrity.md")) ?? "";
+    assert.match(fs.readFileSync(integrity, "utf8"), /- \*\*00-example-maria\*\*: os bytes são os de .*00-example\.ipynb/);
   });
 
   it("a total timeout reached while an exercise cell runs blames no exercise: the row fails for the grader", async () => {

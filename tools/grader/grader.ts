@@ -335,11 +335,10 @@ export async function gradeSubmission(entry: SubmissionEntry, ctx: RunContext): 
   }
   const bytes = readNoFollow(entry.file);
   grade.sha256 = sha256(bytes);
+  // A copy of a solution file is flagged for the integrity report (not when grading solutions/ itself).
   const solution = ctx.solutionHashes?.get(grade.sha256);
-  if (solution) {
-    const flag = `os bytes são os de ${path.relative(projectRoot(), solution)} (sha256 igual ao de uma solução do curso): revisar`;
-    grade.integrity = [flag];
-    grade.problems.push(flag);
+  if (solution && fs.realpathSync(solution) !== fs.realpathSync(entry.file)) {
+    grade.integrity = [`os bytes são os de ${path.relative(projectRoot(), solution)} (sha256 igual ao de uma solução do curso): revisar`];
   }
   try {
     const read = readSubmission(bytes, entry.file);
@@ -442,7 +441,13 @@ export function finishReport(submissions: SubmissionGrade[], sources: Map<string
   const notebooks = new Map<string, Notebook>();
   for (const s of submissions) {
     if (s.status === "rejected" || !s.notebook) continue;
-    const read = readSubmission(readNoFollow(s.file), s.file);
+    let bytes: Buffer;
+    try {
+      bytes = readNoFollow(s.file);
+    } catch {
+      continue; // a row kept from an earlier report whose file is gone: no similarity for it
+    }
+    const read = readSubmission(bytes, s.file);
     if ("nb" in read) notebooks.set(s.student, read.nb);
   }
   return {
