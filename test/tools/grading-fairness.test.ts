@@ -12,6 +12,7 @@ import { defaultGradeOptions, GradeOptions, gradeAll, regradeFailed } from "../.
 import { gradesCsv, writeReport } from "../../tools/grader/report";
 import { readNotebook, sourceText, stringifyNotebook, toSourceLines, Cell } from "../../tools/notebooks/format";
 import { FIXTURE_HIDDEN, FIXTURE_SOLUTIONS } from "../fixtures/grading/make-submissions";
+import { parseGradeArgs } from "../../scripts/grade";
 import "../fixtures/grading/example-exercise";
 
 const log = (line: string): void => console.log(`      ${line}`);
@@ -127,5 +128,16 @@ describe("code and answers the student placed in new cells", () => {
     assert.equal(answer.status, "answered");
     assert.equal(answer.text, "Porque x + x = 2x.");
     assert.equal(collectAnswers(source, source.student)[0].status, "unanswered");
+  });
+});
+
+describe("npm run grade -- --only-failed", () => {
+  it("regrades the failed rows of a report, written back to its folder unless --out says otherwise", () => {
+    const args = parseGradeArgs(["--only-failed", "turma/notas/report.json", "--total-timeout", "1800"]);
+    assert.equal(args.onlyFailed, path.resolve("turma/notas/report.json"));
+    assert.equal(args.opts.outDir, path.resolve("turma/notas"));
+    assert.equal(args.opts.totalTimeoutSec, 1800);
+    assert.equal(parseGradeArgs(["--only-failed", "a/report.json", "--out", "b"]).opts.outDir, path.resolve("b"));
+    assert.throws(() => parseGradeArgs(["--only-failed", "a/report.json", "subs/"]), /give no submission with it/);
   });
 });
