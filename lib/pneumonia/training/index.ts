@@ -13,3 +13,4 @@ export * from "./batchnorm-statistics";
 export * from "./parallel-trainer";
 export * from "./recompute-batchnorm";
 export * from "./sanity-checks";
+export * from "./report";
