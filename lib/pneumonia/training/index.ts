@@ -13,5 +13,5 @@ export * from "./batchnorm-statistics";
 export * from "./parallel-trainer";
 export * from "./recompute-batchnorm";
 export * from "./variants";
-export * from "./sanity";
+export * from "./sanity-checks";
 export * from "./report";
