@@ -16,7 +16,7 @@ import { sandboxProblem } from "../tools/grader/sandbox";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
-  "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512]\n" +
+  "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--all-cells]\n" +
   "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
 
 export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null }
@@ -47,6 +47,11 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     else if (a === "--max-processes") opts.maxProcesses = Math.round(positive());
     else if (a === "--disk-mb") opts.diskMb = Math.round(positive());
     else if (a === "--no-sandbox") opts.sandbox = false;
+    else if (a === "--runner") {
+      const runner = value();
+      if (runner !== "kernel" && runner !== "direct") throw new Error(`--runner is "direct" (tslab's compiler in one Node process) or "kernel" (Jupyter), not "${runner}"`);
+      opts.runner = runner;
+    } else if (a === "--all-cells") opts.skipMarked = false;
     else if (a === "--merge-manual") mergeManual = path.resolve(value());
     else if (a === "--no-guard") {
       // Only the submissions: for a working tree where others edit the course while grading.
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
   }
   // The expected values are computed here with TensorFlow.js: no "Hi, looks like you are running" banner.
   tf.enableProdMode();
-  if (!findJupyterPython()) {
+  if (opts.runner === "kernel" && !findJupyterPython()) {
     console.error(JUPYTER_MISSING_HELP);
     process.exit(2);
   }

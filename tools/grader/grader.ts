@@ -11,9 +11,11 @@ import { sha256, sha256File } from "../common/hash";
 import type { CaseInput } from "../../lib/check/case-outputs";
 import { errorText } from "../../lib/check/check";
 import { createProgress } from "../../lib/view/progress";
+import { executeDirect } from "../notebooks/direct";
 import { executeNotebook, ExecuteOptions, ExecutionResult } from "../notebooks/execute";
 import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from "../notebooks/format";
 import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
+import { gradingView } from "./fast/skip";
 import { FileGuard, hasChanges } from "./guard";
 import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
 import { QuestionInfo, questionsOf } from "./manual";
@@ -41,6 +43,10 @@ export interface GradeOptions {
   maxProcesses: number;
   /** Size of a sandboxed kernel's folder and of its /tmp (each), and its largest file. */
   diskMb: number;
+  /** "kernel": Jupyter and the tslab kernel (nbexec.py); "direct": tslab's compiler and executor in one Node process (direct.ts). */
+  runner: "kernel" | "direct";
+  /** Run only the cells grading needs (the course cells marked `"grading": "skip"` are left out; authoring.md). */
+  skipMarked: boolean;
   log: (line: string) => void;
   /** Called before and after each submission (progress). */
   onStart?: (student: string, index: number, total: number) => void;
@@ -52,7 +58,7 @@ export function defaultGradeOptions(): GradeOptions {
   return {
     solutionsDir: path.join(root, "solutions"), hiddenDir: defaultHiddenDir(), outDir: path.join(root, ".cache", "grades"),
     cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072, guardCourseFiles: true,
-    sandbox: true, jobs: Math.max(1, os.cpus().length), maxProcesses: 256, diskMb: 512,
+    sandbox: true, jobs: Math.max(1, os.cpus().length), maxProcesses: 256, diskMb: 512, runner: "direct", skipMarked: true,
     // The kernel loads lib/dist; the grader's own code and hidden cases live in tools/.
     protect: [path.join(root, "tools"), path.join(root, "scripts", "grade.ts"), path.join(root, "lib", "dist")],
     log: (l) => console.log(l),
@@ -229,7 +235,7 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
     for (;;) {
       const nonce = randomBytes(12).toString("hex");
       const reasons = new Map([...withheld].map(([id, w]) => [id, w.message]));
-      const assembled = assembleGradingNotebook(source, nb, inputs, nonce, reasons);
+      const assembled = assembleGradingNotebook(opts.skipMarked ? gradingView(source) : source, nb, inputs, nonce, reasons);
       // Nothing of the student's left to run (every exercise missing or withheld): no kernel needed.
       const runnable = source.exercises.filter((e) => !["missing", "withheld"].includes(assembled.found.get(e.id)?.how ?? "missing"));
       if (runnable.length === 0) {
@@ -240,7 +246,8 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       const input = path.join(ws.nbDir, "grading.ipynb");
       const output = path.join(ws.nbDir, "executed.ipynb");
       fs.writeFileSync(input, JSON.stringify(assembled.nb), { mode: 0o644 });
-      const result = await executeNotebook(input, output, executionOptions(opts, ws, cellTimeoutSec));
+      const execute = opts.runner === "direct" ? executeDirect : executeNotebook;
+      const result = await execute(input, output, executionOptions(opts, ws, cellTimeoutSec));
       const stop = stopDescription(result);
       const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
       // A kernel that did not start, or a stop in a cell no student code runs in (the first

@@ -1,0 +1,116 @@
+// Runs a notebook without Jupyter: its code cells go, in order, to one Node process
+// (cellrun.ts) that compiles and executes them with tslab's own converter and executor.
+// Same options and result as executeNotebook (execute.ts): per-cell and total timeouts
+// (this side kills the process), a process that dies is "kernelDied" at its cell, and
+// errors are described from the cell's stderr as nbexec.py does for the kernel.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { projectRoot } from "../../lib/common/config";
+import type { CellEvent, CellOutput } from "./cellrun";
+import type { CellError, ExecuteOptions, ExecutionResult, Launch } from "./execute";
+import { Notebook, readNotebook } from "./format";
+
+/** The error's name and message from a failed cell's outputs (the same rules as nbexec.py's describe_error). */
+export function describeCellError(outputs: CellOutput[]): { ename: string; evalue: string } {
+  const text = outputs.filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => o.text ?? "").join("");
+  const lines = text.split("\n").filter((l) => l.trim());
+  for (const l of lines) {
+    const cut = l.indexOf(":");
+    const head = cut < 0 ? l : l.slice(0, cut);
+    if (head.endsWith("Error") || head.endsWith("Exception")) return { ename: head, evalue: (cut < 0 ? "" : l.slice(cut + 1).trim()).slice(0, 2000) };
+  }
+  if (lines.length && lines[0].includes(" - ")) return { ename: "TypeScriptError", evalue: lines.join("\n").slice(0, 2000) };
+  return { ename: "Error", evalue: lines.slice(-5).join("\n").slice(0, 2000) };
+}
+
+/** The runner's command line: this Node with tsx, cellrun.ts and the cells file. */
+export function cellRunnerArgs(cellsFile: string): string[] {
+  return ["--import", "tsx", path.join(projectRoot(), "tools", "notebooks", "cellrun.ts"), cellsFile];
+}
+
+interface Progress { events: CellEvent[]; running: number | null }
+
+function spawnCellRunner(launch: Launch, cwd: string, progress: Progress, onStart: () => void): {
+  done: Promise<{ code: number | null; stderr: string }>; kill: () => void; } {
+  const child = spawn(launch.command, launch.args, { cwd, env: launch.env, uid: launch.uid, gid: launch.gid, stdio: ["ignore", "ignore", "pipe", "pipe"] });
+  const stderr: string[] = [];
+  child.stderr?.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 100) stderr.shift(); });
+  let pending = "";
+  const channel = child.stdio[3] as NodeJS.ReadableStream;
+  channel.on("data", (d: Buffer) => {
+    pending += d.toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      let event: CellEvent;
+      try {
+        event = JSON.parse(line) as CellEvent;
+      } catch {
+        continue;
+      }
+      progress.events.push(event);
+      progress.running = event.start ?? null;
+      if (event.start !== undefined) onStart();
+    }
+  });
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    child.on("close", (code) => resolve({ code, stderr: stderr.join("") }));
+    child.on("error", (err) => resolve({ code: null, stderr: String(err) }));
+  });
+  return { done, kill: () => child.kill("SIGKILL") };
+}
+
+/** The executed notebook and status from the runner's events. */
+function collect(nb: Notebook, progress: Progress, seconds: number): Omit<ExecutionResult, "ok" | "output" | "timedOut" | "kernelDied" | "startupError"> {
+  const errors: CellError[] = [];
+  const cellSeconds: [number, number][] = [];
+  let cellsRun = 0;
+  for (const e of progress.events) {
+    if (e.done === undefined) continue;
+    const cell = nb.cells[e.done];
+    const outputs = e.outputs ?? [];
+    cell.outputs = outputs.map((o) => o.output_type === "stream" ? { output_type: "stream", name: o.name, text: o.text } : { output_type: "display_data", data: o.data, metadata: o.metadata ?? {} });
+    if (!e.ok) errors.push({ cellIndex: e.done, cellId: cell.id, ...describeCellError(outputs) });
+    cellsRun++;
+    cellSeconds.push([e.done, e.seconds ?? 0]);
+  }
+  return { errors, cellsRun, cellSeconds, seconds };
+}
+
+/** Executes `input` without Jupyter and writes the executed copy to `output`. */
+export async function executeDirect(input: string, output: string, opts: ExecuteOptions = {}): Promise<ExecutionResult> {
+  const nb = readNotebook(input);
+  const cellsFile = path.join(path.dirname(path.resolve(input)), "cells.json");
+  const cells = nb.cells.flatMap((c, index) => c.cell_type === "code" ? [{ index, source: (c.source as string[]).join("") }] : []);
+  fs.writeFileSync(cellsFile, JSON.stringify(cells), { mode: 0o644 });
+  const cellTimeout = opts.cellTimeoutSec ?? 600;
+  const totalTimeout = opts.totalTimeoutSec ?? 3600;
+  const args = cellRunnerArgs(cellsFile);
+  // The grader's sandbox launch wraps any command: here Node instead of Python.
+  const launch: Launch = opts.launch ? opts.launch(process.execPath, args) : { command: process.execPath, args, env: { ...process.env, ...opts.env } };
+  const progress: Progress = { events: [], running: null };
+  const started = Date.now();
+  let timedOut: ExecutionResult["timedOut"] = null;
+  let cellTimer: NodeJS.Timeout | undefined;
+  const runner = spawnCellRunner(launch, path.resolve(opts.cwd ?? path.dirname(input)), progress, () => {
+    clearTimeout(cellTimer);
+    cellTimer = setTimeout(() => { timedOut = { cellIndex: progress.running ?? -1, kind: "cell", seconds: cellTimeout }; runner.kill(); }, cellTimeout * 1000);
+  });
+  const totalTimer = setTimeout(() => { timedOut ??= { cellIndex: progress.running ?? -1, kind: "total", seconds: totalTimeout }; runner.kill(); }, totalTimeout * 1000);
+  const exit = await runner.done;
+  clearTimeout(cellTimer);
+  clearTimeout(totalTimer);
+  const status = collect(nb, progress, (Date.now() - started) / 1000);
+  fs.mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
+  fs.writeFileSync(output, JSON.stringify(nb, null, 1) + "\n");
+  const finished = progress.events.some((e) => e.done === cells[cells.length - 1]?.index) || cells.length === 0;
+  let kernelDied: ExecutionResult["kernelDied"] = null;
+  let startupError: string | null = null;
+  if (!timedOut && !(finished && exit.code === 0)) {
+    if (status.cellsRun === 0 && progress.running === null) startupError = `the cell runner stopped before the first cell (exit ${String(exit.code)}):\n${exit.stderr.slice(-2000)}`;
+    else kernelDied = { cellIndex: progress.running, message: `the cell runner exited (code ${String(exit.code)}) ${exit.stderr.slice(-300)}` };
+  }
+  const ok = status.errors.length === 0 && !timedOut && !kernelDied && !startupError;
+  return { ok, output, timedOut, kernelDied, startupError, ...status };
+}
