@@ -13,18 +13,24 @@ import { defaultGradeOptions, GradeOptions, gradeWithProgress } from "../tools/g
 import { formatTable, writeReport } from "../tools/grader/report";
 import { mergeManualPoints } from "../tools/grader/manual";
 import { sandboxProblem } from "../tools/grader/sandbox";
+import { ClassFlags, parseShard, prepareClassRun, stopOnInterrupt } from "../tools/grader/class/run";
+import { mergeShards } from "../tools/grader/class/merge";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
   "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--all-cells]\n" +
+  "       [--resume] [--only STUDENT] [--shard K/N]\n" +
+  "       npm run grade -- --merge SHARD_OUT_DIR... --out DIR\n" +
   "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
 
-export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null }
+export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null; merge: string[]; flags: ClassFlags }
 
 export function parseGradeArgs(argv: string[]): GradeArgs {
   const opts = defaultGradeOptions();
   const targets: string[] = [];
   let mergeManual: string | null = null;
+  const merge: string[] = [];
+  const flags: ClassFlags = { resume: false, only: null, shard: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -53,6 +59,12 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
       opts.runner = runner;
     } else if (a === "--all-cells") opts.skipMarked = false;
     else if (a === "--merge-manual") mergeManual = path.resolve(value());
+    else if (a === "--merge") {
+      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) merge.push(path.resolve(argv[++i]));
+      if (merge.length === 0) throw new Error("--merge needs the output folders of the shards");
+    } else if (a === "--resume") flags.resume = true;
+    else if (a === "--only") flags.only = value().replace(/\.ipynb$/i, "");
+    else if (a === "--shard") flags.shard = parseShard(value());
     else if (a === "--no-guard") {
       // Only the submissions: for a working tree where others edit the course while grading.
       opts.protect = [];
@@ -64,34 +76,47 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
     else targets.push(a);
   }
-  if (targets.length === 0 && !mergeManual) throw new Error(`no submission given\n${USAGE}`);
-  return { targets, opts, mergeManual };
+  if (targets.length === 0 && !mergeManual && merge.length === 0) throw new Error(`no submission given\n${USAGE}`);
+  return { targets, opts, mergeManual, merge, flags };
 }
 
 async function main(): Promise<void> {
-  const { targets, opts, mergeManual } = parseGradeArgs(process.argv.slice(2));
+  const { targets, opts: baseOpts, mergeManual, merge, flags } = parseGradeArgs(process.argv.slice(2));
+  if (merge.length) {
+    const merged = mergeShards(merge, baseOpts.outDir);
+    console.log(formatTable(merged));
+    writeReport(merged, baseOpts.outDir);
+    console.log(`\n${merge.length} shard(s) merged into ${path.relative(process.cwd(), baseOpts.outDir) || "."}`);
+    return;
+  }
   if (mergeManual) {
-    const { file, merged } = mergeManualPoints(opts.outDir, mergeManual);
+    const { file, merged } = mergeManualPoints(baseOpts.outDir, mergeManual);
     console.log(`manual points of ${merged} answer(s) merged into ${path.relative(process.cwd(), file)}`);
     return;
   }
   // The expected values are computed here with TensorFlow.js: no "Hi, looks like you are running" banner.
   tf.enableProdMode();
-  if (opts.runner === "kernel" && !findJupyterPython()) {
+  if (baseOpts.runner === "kernel" && !findJupyterPython()) {
     console.error(JUPYTER_MISSING_HELP);
     process.exit(2);
   }
-  const problem = opts.sandbox ? sandboxProblem() : null;
+  const problem = baseOpts.sandbox ? sandboxProblem() : null;
   if (problem) throw new Error(problem);
-  const report = await gradeWithProgress(targets, opts);
+  const abort = new AbortController();
+  const run = prepareClassRun(targets, baseOpts, flags, abort);
+  const opts = run.opts;
+  stopOnInterrupt(abort, (l) => console.error(l));
+  const report = run.finish(await gradeWithProgress(targets, opts));
   console.log(formatTable(report));
   const files = writeReport(report, opts.outDir);
+  if (report.interrupted) console.error(`interrompido: ${report.submissions.length} envio(s) no relatório; rode de novo com --resume para corrigir o resto`);
   console.log(`\nrelatório: ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}; notebooks executados em ${path.relative(process.cwd(), path.join(opts.outDir, "executed"))}`);
   const broken = report.submissions.filter((s) => !s.originalUnchanged);
   if (broken.length) {
     console.error(`ATENÇÃO: ${broken.length} arquivo(s) original(is) mudaram durante a correção: ${broken.map((s) => s.file).join(", ")}`);
     process.exit(3);
   }
+  if (report.interrupted) process.exit(130);
 }
 
 if (require.main === module) {

@@ -15,6 +15,7 @@ import { executeDirect } from "../notebooks/direct";
 import { executeNotebook, ExecuteOptions, ExecutionResult } from "../notebooks/execute";
 import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from "../notebooks/format";
 import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
+import type { ShardInfo } from "./class/merge";
 import { gradingView } from "./fast/skip";
 import { FileGuard, hasChanges } from "./guard";
 import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
@@ -47,6 +48,12 @@ export interface GradeOptions {
   runner: "kernel" | "direct";
   /** Run only the cells grading needs (the course cells marked `"grading": "skip"` are left out; authoring.md). */
   skipMarked: boolean;
+  /** Narrows the submissions found (`--shard`, `--only`); default: all of them. */
+  select?: (entries: SubmissionEntry[]) => SubmissionEntry[];
+  /** An earlier row to keep instead of grading again (`--resume`, `--only`); null grades the submission. */
+  reuse?: (entry: SubmissionEntry, sha256: string) => SubmissionGrade | null;
+  /** Aborted on Ctrl-C: running kernels are killed, no new submission starts and unfinished rows are dropped. */
+  signal?: AbortSignal;
   log: (line: string) => void;
   /** Called before and after each submission (progress). */
   onStart?: (student: string, index: number, total: number) => void;
@@ -64,6 +71,8 @@ export function defaultGradeOptions(): GradeOptions {
     log: (l) => console.log(l),
   };
 }
+
+export interface SubmissionEntry { file: string; student: string }
 
 export type SubmissionStatus = "graded" | "rejected" | "failed";
 
@@ -95,6 +104,10 @@ export interface GradingReport {
   submissions: SubmissionGrade[];
   /** The hand-graded questions of the notebooks graded (for answers.md). */
   questions?: QuestionInfo[];
+  /** Stopped by Ctrl-C: the rows are those finished before. */
+  interrupted?: boolean;
+  /** A `--shard K/N` run: which slice, and where each row sits in the whole class (for `--merge`). */
+  shard?: ShardInfo;
 }
 
 /** The .ipynb files of a file or folder argument (folders recursively, checkpoints skipped), with a student name. */
@@ -196,7 +209,7 @@ function kernelEnv(opts: GradeOptions): Record<string, string> {
 
 /** How to run one grading notebook: in the sandbox (default) or as a plain child process. */
 function executionOptions(opts: GradeOptions, ws: { dir: string; kernelDir: string }, cellTimeoutSec: number): ExecuteOptions {
-  const base: ExecuteOptions = { cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true, env: kernelEnv(opts) };
+  const base: ExecuteOptions = { cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true, env: kernelEnv(opts), signal: opts.signal };
   if (!opts.sandbox) return base;
   const spec: SandboxSpec = {
     root: projectRoot(), workspace: ws.dir, kernelDir: ws.kernelDir, kernelName: "tslab-grader-sandbox",
@@ -360,7 +373,8 @@ function casesOfSubmitted(entries: { file: string; student: string }[], sources:
 export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
   const started = Date.now();
   const jobs = prepareIsolation(opts);
-  const entries = targets.flatMap(listSubmissions);
+  const found = targets.flatMap(listSubmissions);
+  const entries = opts.select ? opts.select(found) : found;
   const sources = loadCourseSources(opts.solutionsDir);
   const cases = casesOfSubmitted(entries, sources, opts.hiddenDir);
   const course = opts.guardCourseFiles ? [opts.solutionsDir, opts.hiddenDir] : [];
@@ -368,27 +382,35 @@ export async function gradeAll(targets: string[], opts: GradeOptions): Promise<G
   const submissions: SubmissionGrade[] = new Array<SubmissionGrade>(entries.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < entries.length) {
+    while (next < entries.length && !opts.signal?.aborted) {
       const i = next++;
       opts.onStart?.(entries[i].student, i, entries.length);
-      submissions[i] = await gradeSubmission(entries[i], { opts, sources, cases, guard });
-      opts.onGraded?.(submissions[i], i, entries.length);
+      const earlier = opts.reuse?.(entries[i], sha256File(entries[i].file)) ?? null;
+      const grade = earlier ?? await gradeSubmission(entries[i], { opts, sources, cases, guard });
+      // A run cut by Ctrl-C is not a grade.
+      if (opts.signal?.aborted) return;
+      submissions[i] = grade;
+      opts.onGraded?.(grade, i, entries.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, entries.length)) }, worker));
-  const questions = [...sources.values()].filter((src) => submissions.some((x) => x.notebook === src.id)).flatMap(questionsOf);
-  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions, questions };
+  const done = submissions.filter((x): x is SubmissionGrade => x !== undefined);
+  const questions = [...sources.values()].filter((src) => done.some((x) => x.notebook === src.id)).flatMap(questionsOf);
+  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions: done, questions,
+    ...(opts.signal?.aborted ? { interrupted: true } : {}) };
 }
 
 /** gradeAll with a progress bar on the terminal: one step per submission, its grade beside it. */
 export async function gradeWithProgress(targets: string[], opts: GradeOptions): Promise<GradingReport> {
-  const progress = createProgress("Corrigindo", targets.flatMap(listSubmissions).length);
+  const found = targets.flatMap(listSubmissions);
+  const progress = createProgress("Corrigindo", (opts.select ? opts.select(found) : found).length);
   // With --jobs, submissions finish out of order: the bar counts those done.
   let done = 0;
   const report = await gradeAll(targets, {
     ...opts,
     onStart: (student) => progress.set(done, { aluno: student }),
-    onGraded: (grade) => {
+    onGraded: (grade, index, total) => {
+      opts.onGraded?.(grade, index, total);
       const result = grade.status === "graded" ? `${grade.points}/${grade.maxPoints}` : grade.status;
       progress.set(++done, { aluno: grade.student, nota: result, s: Number(grade.seconds.toFixed(1)) });
     },

@@ -31,9 +31,9 @@ export function cellRunnerArgs(cellsFile: string): string[] {
 
 interface Progress { events: CellEvent[]; running: number | null }
 
-function spawnCellRunner(launch: Launch, cwd: string, progress: Progress, onStart: () => void): {
+function spawnCellRunner(launch: Launch, cwd: string, progress: Progress, onStart: () => void, signal?: AbortSignal): {
   done: Promise<{ code: number | null; stderr: string }>; kill: () => void; } {
-  const child = spawn(launch.command, launch.args, { cwd, env: launch.env, uid: launch.uid, gid: launch.gid, stdio: ["ignore", "ignore", "pipe", "pipe"] });
+  const child = spawn(launch.command, launch.args, { cwd, env: launch.env, uid: launch.uid, gid: launch.gid, signal, killSignal: "SIGKILL", stdio: ["ignore", "ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr?.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 100) stderr.shift(); });
   let pending = "";
@@ -96,7 +96,7 @@ export async function executeDirect(input: string, output: string, opts: Execute
   const runner = spawnCellRunner(launch, path.resolve(opts.cwd ?? path.dirname(input)), progress, () => {
     clearTimeout(cellTimer);
     cellTimer = setTimeout(() => { timedOut = { cellIndex: progress.running ?? -1, kind: "cell", seconds: cellTimeout }; runner.kill(); }, cellTimeout * 1000);
-  });
+  }, opts.signal);
   const totalTimer = setTimeout(() => { timedOut ??= { cellIndex: progress.running ?? -1, kind: "total", seconds: totalTimeout }; runner.kill(); }, totalTimeout * 1000);
   const exit = await runner.done;
   clearTimeout(cellTimer);
