@@ -15,15 +15,20 @@ import { mergeManualPoints } from "../tools/grader/manual";
 import { sandboxProblem } from "../tools/grader/sandbox";
 import { ClassFlags, parseShard, prepareClassRun, stopOnInterrupt } from "../tools/grader/class/run";
 import { mergeShards } from "../tools/grader/class/merge";
+import { GRADEBOOK_PRESETS, GradebookPreset } from "../tools/grader/class/gradebook";
+import { writeClassOutputs } from "../tools/grader/class/outputs";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
   "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--all-cells]\n" +
   "       [--resume] [--only STUDENT] [--shard K/N]\n" +
   "       npm run grade -- --merge SHARD_OUT_DIR... --out DIR\n" +
+  "       npm run grade -- --out DIR [--gradebook pt-br|moodle|canvas] [--weights weights.json] [--feedback]\n" +
   "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
 
-export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null; merge: string[]; flags: ClassFlags }
+export interface ClassOutputs { gradebook: GradebookPreset | null; weights: string | null; feedback: boolean }
+
+export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null; merge: string[]; flags: ClassFlags; outputs: ClassOutputs }
 
 export function parseGradeArgs(argv: string[]): GradeArgs {
   const opts = defaultGradeOptions();
@@ -31,6 +36,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
   let mergeManual: string | null = null;
   const merge: string[] = [];
   const flags: ClassFlags = { resume: false, only: null, shard: null };
+  const outputs: ClassOutputs = { gradebook: null, weights: null, feedback: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -65,6 +71,12 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     } else if (a === "--resume") flags.resume = true;
     else if (a === "--only") flags.only = value().replace(/\.ipynb$/i, "");
     else if (a === "--shard") flags.shard = parseShard(value());
+    else if (a === "--gradebook") {
+      const preset = value();
+      if (!GRADEBOOK_PRESETS.includes(preset as GradebookPreset)) throw new Error(`--gradebook is one of ${GRADEBOOK_PRESETS.join(", ")}, not "${preset}"`);
+      outputs.gradebook = preset as GradebookPreset;
+    } else if (a === "--weights") outputs.weights = path.resolve(value());
+    else if (a === "--feedback") outputs.feedback = true;
     else if (a === "--no-guard") {
       // Only the submissions: for a working tree where others edit the course while grading.
       opts.protect = [];
@@ -76,12 +88,17 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
     else targets.push(a);
   }
-  if (targets.length === 0 && !mergeManual && merge.length === 0) throw new Error(`no submission given\n${USAGE}`);
-  return { targets, opts, mergeManual, merge, flags };
+  const post = outputs.gradebook !== null || outputs.feedback;
+  if (targets.length === 0 && !mergeManual && merge.length === 0 && !post) throw new Error(`no submission given\n${USAGE}`);
+  return { targets, opts, mergeManual, merge, flags, outputs };
 }
 
 async function main(): Promise<void> {
-  const { targets, opts: baseOpts, mergeManual, merge, flags } = parseGradeArgs(process.argv.slice(2));
+  const { targets, opts: baseOpts, mergeManual, merge, flags, outputs } = parseGradeArgs(process.argv.slice(2));
+  if (targets.length === 0 && merge.length === 0 && !mergeManual) {
+    for (const file of writeClassOutputs(baseOpts.outDir, outputs)) console.log(`escrito: ${path.relative(process.cwd(), file)}`);
+    return;
+  }
   if (merge.length) {
     const merged = mergeShards(merge, baseOpts.outDir);
     console.log(formatTable(merged));
