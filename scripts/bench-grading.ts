@@ -1,4 +1,5 @@
 // npm run bench:grading -- [--students 2] [--jobs N] [--runner direct|kernel] [--all-cells] [--no-guard] [--keep DIR]
+// (--keep: the class and its report stay in DIR)
 // Builds a synthetic class (every course notebook per student; right, wrong, unfinished and
 // broken submissions mixed: tools/grader/fast/synthetic.ts), grades it as `npm run grade`
 // does (sandbox, guard) and prints ONE JSON line: submissions, seconds, submissions per
@@ -12,6 +13,7 @@ import * as path from "path";
 import { loadCourseSources } from "../tools/grader/assemble";
 import { KINDS, SubmissionKind, SyntheticSubmission, writeSyntheticClass } from "../tools/grader/fast/synthetic";
 import { defaultGradeOptions, gradeAll, GradeOptions, SubmissionGrade } from "../tools/grader/grader";
+import { writeReport } from "../tools/grader/report";
 
 export interface BenchArgs { students: number; keep: string | null; opts: GradeOptions }
 
@@ -100,6 +102,7 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
     let peak = treeRssMb();
     const sampler = setInterval(() => { peak = Math.max(peak, treeRssMb()); }, 500);
     const report = await gradeAll([path.join(dir, "class")], opts).finally(() => clearInterval(sampler));
+    if (args.keep) writeReport(report, opts.outDir);
     const byStudent = new Map(subs.map((s) => [s.student, s]));
     const kinds: Record<string, { submissions: number; points: number; maxPoints: number }> = {};
     const mismatches: string[] = [];

@@ -1,12 +1,15 @@
 // Runs a notebook's code cells in this Node process, compiled and executed by tslab's
 // own converter and executor (what the tslab kernel does for each cell), without
 // Jupyter, ZeroMQ or Python. Started by direct.ts (inside the grader's sandbox):
-//   node --import tsx cellrun.ts CELLS.json
-// CELLS.json: [{ "index": 3, "source": "..." }, ...]. Each cell's outputs are captured
+//   node --import tsx cellrun.ts
+// It reads one cell per line on stdin ({"index": 3, "source": "..."}), and gets the next one
+// only when it has reported the last (as a kernel gets requests): code of one cell cannot
+// read the cells after it (the grader's, with their nonce). Each cell's outputs are captured
 // like the kernel's (stdout/stderr streams, display data) and reported on fd 3, one JSON
 // line per event: {"start": i} before a cell, {"done": i, "ok", "outputs", "seconds"} after.
 // Timeouts and a dead process are seen by the parent (which kills it).
 import * as fs from "fs";
+import * as readline from "readline";
 import { createConverter, Converter } from "tslab/dist/converter";
 import { createExecutor } from "tslab/dist/executor";
 
@@ -49,7 +52,6 @@ function captureInto(outputs: CellOutput[]): void {
 }
 
 async function main(): Promise<void> {
-  const cells = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as { index: number; source: string }[];
   let node: Converter | null = null;
   const convs = {
     get node(): Converter { return (node ??= createConverter({ isJS: false, isBrowser: false })); },
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
   process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
   process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
   const executor = createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
-  for (const cell of cells) {
+  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    const cell = JSON.parse(line) as { index: number; source: string };
     const outputs: CellOutput[] = [];
     captureInto(outputs);
     send({ start: cell.index });

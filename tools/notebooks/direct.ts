@@ -9,7 +9,7 @@ import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
 import type { CellEvent, CellOutput } from "./cellrun";
 import type { CellError, ExecuteOptions, ExecutionResult, Launch } from "./execute";
-import { Notebook, readNotebook } from "./format";
+import { Notebook, readNotebook, sourceText } from "./format";
 
 /** The error's name and message from a failed cell's outputs (the same rules as nbexec.py's describe_error). */
 export function describeCellError(outputs: CellOutput[]): { ename: string; evalue: string } {
@@ -24,16 +24,26 @@ export function describeCellError(outputs: CellOutput[]): { ename: string; evalu
   return { ename: "Error", evalue: lines.slice(-5).join("\n").slice(0, 2000) };
 }
 
-/** The runner's command line: this Node with tsx, cellrun.ts and the cells file. */
-export function cellRunnerArgs(cellsFile: string): string[] {
-  return ["--import", "tsx", path.join(projectRoot(), "tools", "notebooks", "cellrun.ts"), cellsFile];
+/** The runner's command line: this Node with tsx and cellrun.ts. */
+export function cellRunnerArgs(): string[] {
+  return ["--import", "tsx", path.join(projectRoot(), "tools", "notebooks", "cellrun.ts")];
 }
+
+type Cells = { index: number; source: string }[];
 
 interface Progress { events: CellEvent[]; running: number | null }
 
-function spawnCellRunner(launch: Launch, cwd: string, progress: Progress, onStart: () => void, signal?: AbortSignal): {
+/** Starts the runner and hands it the cells one by one, each after the previous one is reported. */
+function spawnCellRunner(launch: Launch, cwd: string, cells: Cells, progress: Progress, onStart: () => void, signal?: AbortSignal): {
   done: Promise<{ code: number | null; stderr: string }>; kill: () => void; } {
-  const child = spawn(launch.command, launch.args, { cwd, env: launch.env, uid: launch.uid, gid: launch.gid, signal, killSignal: "SIGKILL", stdio: ["ignore", "ignore", "pipe", "pipe"] });
+  const child = spawn(launch.command, launch.args, { cwd, env: launch.env, uid: launch.uid, gid: launch.gid, signal, killSignal: "SIGKILL", stdio: ["pipe", "ignore", "pipe", "pipe"] });
+  let sent = 0;
+  const sendNext = (): void => {
+    if (sent < cells.length) child.stdin?.write(JSON.stringify(cells[sent++]) + "\n");
+    else child.stdin?.end();
+  };
+  child.stdin?.on("error", () => undefined); // the runner died: its exit says how
+  sendNext();
   const stderr: string[] = [];
   child.stderr?.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 100) stderr.shift(); });
   let pending = "";
@@ -52,6 +62,7 @@ function spawnCellRunner(launch: Launch, cwd: string, progress: Progress, onStar
       progress.events.push(event);
       progress.running = event.start ?? null;
       if (event.start !== undefined) onStart();
+      if (event.done !== undefined) sendNext();
     }
   });
   const done = new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -81,19 +92,17 @@ function collect(nb: Notebook, progress: Progress, seconds: number): Omit<Execut
 /** Executes `input` without Jupyter and writes the executed copy to `output`. */
 export async function executeDirect(input: string, output: string, opts: ExecuteOptions = {}): Promise<ExecutionResult> {
   const nb = readNotebook(input);
-  const cellsFile = path.join(path.dirname(path.resolve(input)), "cells.json");
-  const cells = nb.cells.flatMap((c, index) => c.cell_type === "code" ? [{ index, source: (c.source as string[]).join("") }] : []);
-  fs.writeFileSync(cellsFile, JSON.stringify(cells), { mode: 0o644 });
+  const cells: Cells = nb.cells.flatMap((c, index) => c.cell_type === "code" ? [{ index, source: sourceText(c) }] : []);
   const cellTimeout = opts.cellTimeoutSec ?? 600;
   const totalTimeout = opts.totalTimeoutSec ?? 3600;
-  const args = cellRunnerArgs(cellsFile);
+  const args = cellRunnerArgs();
   // The grader's sandbox launch wraps any command: here Node instead of Python.
   const launch: Launch = opts.launch ? opts.launch(process.execPath, args) : { command: process.execPath, args, env: { ...process.env, ...opts.env } };
   const progress: Progress = { events: [], running: null };
   const started = Date.now();
   let timedOut: ExecutionResult["timedOut"] = null;
   let cellTimer: NodeJS.Timeout | undefined;
-  const runner = spawnCellRunner(launch, path.resolve(opts.cwd ?? path.dirname(input)), progress, () => {
+  const runner = spawnCellRunner(launch, path.resolve(opts.cwd ?? path.dirname(input)), cells, progress, () => {
     clearTimeout(cellTimer);
     cellTimer = setTimeout(() => { timedOut = { cellIndex: progress.running ?? -1, kind: "cell", seconds: cellTimeout }; runner.kill(); }, cellTimeout * 1000);
   }, opts.signal);
