@@ -21,7 +21,7 @@ import { writeClassOutputs } from "../tools/grader/class/outputs";
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
   "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--all-cells]\n" +
-  "       [--resume] [--only STUDENT] [--shard K/N]\n" +
+  "       [--resume] [--only STUDENT] [--shard K/N] [--roster roster.csv]\n" +
   "       npm run grade -- --merge SHARD_OUT_DIR... --out DIR\n" +
   "       npm run grade -- --out DIR [--gradebook pt-br|moodle|canvas] [--weights weights.json] [--feedback]\n" +
   "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
@@ -35,7 +35,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
   const targets: string[] = [];
   let mergeManual: string | null = null;
   const merge: string[] = [];
-  const flags: ClassFlags = { resume: false, only: null, shard: null };
+  const flags: ClassFlags = { resume: false, only: null, shard: null, roster: null };
   const outputs: ClassOutputs = { gradebook: null, weights: null, feedback: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -71,6 +71,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     } else if (a === "--resume") flags.resume = true;
     else if (a === "--only") flags.only = value().replace(/\.ipynb$/i, "");
     else if (a === "--shard") flags.shard = parseShard(value());
+    else if (a === "--roster") flags.roster = path.resolve(value());
     else if (a === "--gradebook") {
       const preset = value();
       if (!GRADEBOOK_PRESETS.includes(preset as GradebookPreset)) throw new Error(`--gradebook is one of ${GRADEBOOK_PRESETS.join(", ")}, not "${preset}"`);
@@ -125,6 +126,12 @@ async function main(): Promise<void> {
   stopOnInterrupt(abort, (l) => console.error(l));
   const report = run.finish(await gradeWithProgress(targets, opts));
   console.log(formatTable(report));
+  if (report.roster) {
+    const r = report.roster;
+    if (r.missing.length) console.log(`sem envio (${r.missing.length}): ${r.missing.join(", ")}`);
+    if (r.unmatched.length) console.log(`arquivos sem aluno no roster (${r.unmatched.length}): ${r.unmatched.join(", ")}`);
+    if (r.ambiguous.length) console.log(`arquivos de mais de um aluno do roster (${r.ambiguous.length}): ${r.ambiguous.join(", ")}`);
+  }
   const files = writeReport(report, opts.outDir);
   if (report.interrupted) console.error(`interrompido: ${report.submissions.length} envio(s) no relatório; rode de novo com --resume para corrigir o resto`);
   console.log(`\nrelatório: ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}; notebooks executados em ${path.relative(process.cwd(), path.join(opts.outDir, "executed"))}`);

@@ -7,6 +7,7 @@ import * as path from "path";
 import { feedbackHtml, writeFeedback } from "../../tools/grader/class/feedback";
 import { gradebookCsv, gradebookRows, studentOf } from "../../tools/grader/class/gradebook";
 import { readWeights } from "../../tools/grader/class/outputs";
+import { applyRoster, readRoster } from "../../tools/grader/class/roster";
 import type { GradingReport, SubmissionGrade } from "../../tools/grader/grader";
 import type { ExerciseGrade } from "../../tools/grader/judge";
 
@@ -89,5 +90,24 @@ describe("grading feedback and gradebook (no kernel)", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "weights-")), "w.json");
     fs.writeFileSync(file, JSON.stringify({ "02-filtros-convolucao": "dois" }));
     assert.throws(() => readWeights(file), /weights must be numbers >= 0 \(02-filtros-convolucao\)/);
+  });
+
+  it("a roster names LMS and Classroom files by student id and lists who handed in nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-"));
+    const file = path.join(dir, "roster.csv");
+    fs.writeFileSync(file, "id,name,match\n2026001,Maria Silva,_123456_\n2026002,João Souza,joaosouza|_123457_\n2026003,Ana Lima,_123458_\n");
+    const roster = readRoster(file);
+    const result = applyRoster([
+      { file: "/d/Maria Silva_123456_assignsubmission_file_/02-filtros-convolucao.ipynb", student: "Maria Silva_123456_assignsubmission_file_/02-filtros-convolucao" },
+      { file: "/d/lista-02-JoaoSouza/02-filtros-convolucao.ipynb", student: "lista-02-JoaoSouza/02-filtros-convolucao" },
+      { file: "/d/intruso/02-filtros-convolucao.ipynb", student: "intruso/02-filtros-convolucao" },
+    ], roster);
+    assert.deepEqual(result.entries.map((e) => e.student), ["2026001/02-filtros-convolucao", "2026002/02-filtros-convolucao", "intruso/02-filtros-convolucao"]);
+    assert.deepEqual(result.unmatched, ["intruso/02-filtros-convolucao"]);
+    assert.deepEqual(result.missing, ["2026003"]);
+    fs.writeFileSync(file, "id,name,match\n2026001,Maria,\n2026001,Outra,x\n");
+    assert.throws(() => readRoster(file), /line 2: no match text for 2026001[\s\S]*line 3: id 2026001 repeated/);
+    const { rows } = gradebookRows({ ...report, roster: { missing: ["ana"], unmatched: [], ambiguous: [] } });
+    assert.deepEqual(rows.map((r) => [r.student, r.points, r.percent]), [["ana", 0, 0], ["joao", 3, 30], ["maria", 3.5, 75]]);
   });
 });

@@ -108,6 +108,8 @@ export interface GradingReport {
   interrupted?: boolean;
   /** A `--shard K/N` run: which slice, and where each row sits in the whole class (for `--merge`). */
   shard?: ShardInfo;
+  /** With `--roster`: roster ids with no file, and files no roster line (or several) matched. */
+  roster?: { missing: string[]; unmatched: string[]; ambiguous: string[] };
 }
 
 /** The .ipynb files of a file or folder argument (folders recursively, checkpoints skipped), with a student name. */

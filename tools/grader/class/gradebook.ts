@@ -52,6 +52,8 @@ export function gradebookRows(report: GradingReport, weights: Record<string, num
   }
   const weight = (nb: string): number => weights[nb] ?? 1;
   const totalWeight = notebooks.reduce((t, nb) => t + weight(nb), 0);
+  // Roster students with no file: a row of nothing handed in.
+  for (const id of report.roster?.missing ?? []) if (!byStudent.has(id)) byStudent.set(id, new Map());
   const rows = [...byStudent.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([student, m]): GradebookRow => {
     const points = [...m.values()].reduce((t, x) => t + x.points, 0);
     const max = notebooks.reduce((t, nb) => t + (notebookMax.get(nb) ?? 0), 0);

@@ -52,5 +52,6 @@ export function mergeShards(dirs: string[], outDir: string): GradingReport {
   const questions = shards.flatMap((s) => s.questions ?? []).filter((q) => !seen.has(`${q.notebook}/${q.answer}`) && seen.add(`${q.notebook}/${q.answer}`))
     .sort((a, b) => (a.notebook < b.notebook ? -1 : a.notebook > b.notebook ? 1 : 0));
   // The shards ran side by side: the class took as long as the slowest.
-  return { generatedAt: new Date().toISOString(), seconds: Math.max(...shards.map((s) => s.seconds)), submissions, questions };
+  return { generatedAt: new Date().toISOString(), seconds: Math.max(...shards.map((s) => s.seconds)), submissions, questions,
+    ...(shards[0].roster ? { roster: shards[0].roster } : {}) };
 }

@@ -3,11 +3,14 @@
 import * as path from "path";
 import { GradeOptions, GradingReport, listSubmissions, SubmissionEntry, SubmissionGrade } from "../grader";
 import { gradingKey, Journal } from "./journal";
+import { applyRoster, readRoster, RosterStudent } from "./roster";
 
 export interface ClassFlags {
   resume: boolean;
   only: string | null;
   shard: { k: number; n: number } | null;
+  /** A roster CSV (id,name,match): files graded under the student's id, students with no file listed. */
+  roster?: string | null;
 }
 
 export function parseShard(text: string): { k: number; n: number } {
@@ -28,8 +31,9 @@ export function isStudent(student: string, name: string): boolean {
 }
 
 /** Where each submission sits in the whole class listing (what a merge sorts by). */
-export function positionsOf(targets: string[]): Map<string, number> {
-  return new Map(targets.flatMap(listSubmissions).map((e, i) => [e.student, i]));
+export function positionsOf(targets: string[], roster: RosterStudent[] | null = null): Map<string, number> {
+  const all = targets.flatMap(listSubmissions);
+  return new Map((roster ? applyRoster(all, roster).entries : all).map((e, i) => [e.student, i]));
 }
 
 export interface ClassRun {
@@ -42,8 +46,10 @@ export interface ClassRun {
 export function prepareClassRun(targets: string[], opts: GradeOptions, flags: ClassFlags, abort: AbortController): ClassRun {
   const journal = new Journal(opts.outDir, gradingKey(opts.solutionsDir, opts.hiddenDir), !flags.resume && !flags.only);
   const kept: SubmissionGrade[] = [];
+  const roster = flags.roster ? readRoster(flags.roster) : null;
   const select = (entries: SubmissionEntry[]): SubmissionEntry[] => {
-    let list = flags.shard ? shardOf(entries, flags.shard) : entries;
+    const named = roster ? applyRoster(entries, roster).entries : entries;
+    let list = flags.shard ? shardOf(named, flags.shard) : named;
     // --only: that student is graded; the others keep their earlier rows (none: left out).
     if (flags.only) list = list.filter((e) => isStudent(e.student, flags.only ?? "") || journal.earlier(e.student));
     return list;
@@ -59,9 +65,11 @@ export function prepareClassRun(targets: string[], opts: GradeOptions, flags: Cl
   };
   return {
     opts: { ...opts, select, reuse, onGraded, signal: abort.signal },
-    finish: (report) => {
+    finish: (withoutRoster) => {
+      const found = applyRoster(targets.flatMap(listSubmissions), roster ?? []);
+      const report = roster ? { ...withoutRoster, roster: { missing: found.missing, unmatched: found.unmatched, ambiguous: found.ambiguous } } : withoutRoster;
       if (!flags.shard) return report;
-      const positions = positionsOf(targets);
+      const positions = positionsOf(targets, roster);
       return { ...report, shard: { k: flags.shard.k, n: flags.shard.n, of: positions.size,
         positions: report.submissions.map((s) => positions.get(s.student) ?? -1) } };
     },
