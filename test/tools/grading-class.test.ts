@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { isStudent, parseShard, prepareClassRun, shardOf, ClassFlags } from "../../tools/grader/class/run";
 import { mergeShards } from "../../tools/grader/class/merge";
-import { JOURNAL, readJournal } from "../../tools/grader/class/journal";
+import { GradingKey, gradingKey, Journal, JOURNAL, readJournal } from "../../tools/grader/class/journal";
 import { defaultGradeOptions, GradeOptions, gradeAll, GradingReport } from "../../tools/grader/grader";
 import { detailsCsv, gradesCsv, writeReport } from "../../tools/grader/report";
 import { FIXTURE_HIDDEN, FIXTURE_SOLUTIONS, makeSubmissions } from "../fixtures/grading/make-submissions";
@@ -27,13 +27,15 @@ describe("grader class runs (sandboxed, fixture course)", function () {
   const tmp = path.join(base, "tmp");
   let previousTmp: string | undefined;
   let one: GradingReport;
+  // Fixed for the whole test: a commit made while it runs must not change what --resume keeps.
+  const key: GradingKey = gradingKey(FIXTURE_SOLUTIONS, FIXTURE_HIDDEN);
 
   const options = (out: string): GradeOptions => ({
     ...defaultGradeOptions(), solutionsDir: FIXTURE_SOLUTIONS, hiddenDir: FIXTURE_HIDDEN, outDir: path.join(base, out),
     protect: [], guardCourseFiles: false, cellTimeoutSec: 60, totalTimeoutSec: 300, maxMemoryMb: 512, jobs: 1, log: () => undefined,
   });
   const grade = async (out: string, flags: ClassFlags = NO_FLAGS, abort = new AbortController(), extra: Partial<GradeOptions> = {}): Promise<GradingReport> => {
-    const run = prepareClassRun([subs], { ...options(out), ...extra }, flags, abort);
+    const run = prepareClassRun([subs], { ...options(out), ...extra }, flags, abort, key);
     const report = run.finish(await gradeAll([subs], { ...run.opts, onStart: extra.onStart, onGraded: (g, i, n) => { run.opts.onGraded?.(g, i, n); extra.onGraded?.(g, i, n); } }));
     writeReport(report, run.opts.outDir);
     return report;
@@ -79,6 +81,17 @@ describe("grader class runs (sandboxed, fixture course)", function () {
     assert.equal(gradesWithoutTime(merged), gradesWithoutTime(one));
     assert.equal(detailsCsv(merged), detailsCsv(one));
     assert.ok(merged.submissions.every((s) => s.executed && fs.existsSync(s.executed) && s.executed.startsWith(path.join(base, "merged"))));
+  });
+
+  it("a row is kept only for the same bytes, grader commit, hidden cases and notebooks", () => {
+    const journal = new Journal(path.join(base, "one"), key, false);
+    const row = one.submissions[1];
+    assert.deepEqual(journal.reusable(row.student, row.sha256), readJournal(path.join(base, "one")).find((r) => r.grade.student === row.student)?.grade ?? null);
+    assert.ok(journal.reusable(row.student, row.sha256));
+    assert.equal(journal.reusable(row.student, "another sha256"), null);
+    for (const changed of [{ graderCommit: "other" }, { hidden: "other" }, { solutions: "other" }]) {
+      assert.equal(new Journal(path.join(base, "one"), { ...key, ...changed }, false).reusable(row.student, row.sha256), null);
+    }
   });
 
   it("--resume takes the rows again; a changed file is graded again", async () => {

@@ -2,7 +2,7 @@
 // `--only STUDENT`, `--shard K/N`, and Ctrl-C that leaves a consistent report.
 import * as path from "path";
 import { GradeOptions, GradingReport, listSubmissions, SubmissionEntry, SubmissionGrade } from "../grader";
-import { gradingKey, Journal } from "./journal";
+import { GradingKey, gradingKey, Journal } from "./journal";
 import { applyRoster, readRoster, RosterStudent } from "./roster";
 
 export interface ClassFlags {
@@ -42,9 +42,10 @@ export interface ClassRun {
   finish(report: GradingReport): GradingReport;
 }
 
-/** Sets the grading options for a class run: journal, resume, only, shard, Ctrl-C. */
-export function prepareClassRun(targets: string[], opts: GradeOptions, flags: ClassFlags, abort: AbortController): ClassRun {
-  const journal = new Journal(opts.outDir, gradingKey(opts.solutionsDir, opts.hiddenDir), !flags.resume && !flags.only);
+/** Sets the grading options for a class run: journal, resume, only, shard, Ctrl-C. `key`: what graded the rows (default: this checkout). */
+export function prepareClassRun(targets: string[], opts: GradeOptions, flags: ClassFlags, abort: AbortController,
+  key: GradingKey = gradingKey(opts.solutionsDir, opts.hiddenDir)): ClassRun {
+  const journal = new Journal(opts.outDir, key, !flags.resume && !flags.only);
   const kept: SubmissionGrade[] = [];
   const roster = flags.roster ? readRoster(flags.roster) : null;
   const select = (entries: SubmissionEntry[]): SubmissionEntry[] => {
