@@ -23,10 +23,10 @@ const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .ca
   "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--all-cells]\n" +
   "       [--resume] [--only STUDENT] [--shard K/N] [--roster roster.csv]\n" +
   "       npm run grade -- --merge SHARD_OUT_DIR... --out DIR\n" +
-  "       npm run grade -- --out DIR [--gradebook pt-br|moodle|canvas] [--weights weights.json] [--feedback]\n" +
+  "       npm run grade -- --out DIR [--gradebook pt-br|moodle|canvas] [--weights weights.json] [--feedback] [--deadlines deadlines.json]\n" +
   "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
 
-export interface ClassOutputs { gradebook: GradebookPreset | null; weights: string | null; feedback: boolean }
+export interface ClassOutputs { gradebook: GradebookPreset | null; weights: string | null; feedback: boolean; deadlines: string | null }
 
 export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null; merge: string[]; flags: ClassFlags; outputs: ClassOutputs }
 
@@ -36,7 +36,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
   let mergeManual: string | null = null;
   const merge: string[] = [];
   const flags: ClassFlags = { resume: false, only: null, shard: null, roster: null };
-  const outputs: ClassOutputs = { gradebook: null, weights: null, feedback: false };
+  const outputs: ClassOutputs = { gradebook: null, weights: null, feedback: false, deadlines: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -78,6 +78,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
       outputs.gradebook = preset as GradebookPreset;
     } else if (a === "--weights") outputs.weights = path.resolve(value());
     else if (a === "--feedback") outputs.feedback = true;
+    else if (a === "--deadlines") outputs.deadlines = path.resolve(value());
     else if (a === "--no-guard") {
       // Only the submissions: for a working tree where others edit the course while grading.
       opts.protect = [];

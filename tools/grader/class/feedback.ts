@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { GradingReport, SubmissionGrade } from "../grader";
 import type { ExerciseGrade, ExerciseStatus } from "../judge";
-import { studentOf } from "./gradebook";
+import { LateOf, studentOf } from "./gradebook";
 
 const STATUS: Record<ExerciseStatus, string> = {
   "passed": "completo", "partial": "parcial", "failed": "não passou", "not-done": "ainda não feito", "missing": "célula não encontrada",
@@ -37,10 +37,16 @@ function exerciseHtml(e: ExerciseGrade): string {
     `<td>${lines.map(escapeHtml).join("<br>")}${e.note ? `<br><i>${escapeHtml(e.note)}</i>` : ""}${failed.length ? `<ul>${failed.join("")}</ul>` : ""}</td></tr>`;
 }
 
-function notebookHtml(s: SubmissionGrade): string {
+const when = (d: Date): string => d.toLocaleString("pt-BR", { timeZone: "America/Sao_Paulo", dateStyle: "short", timeStyle: "short" });
+
+function notebookHtml(s: SubmissionGrade, student: string, late: LateOf): string {
   const manual = s.answers.reduce((t, a) => t + (a.manual?.points ?? 0), 0);
   const manualMax = s.answers.reduce((t, a) => t + a.maxPoints, 0);
-  const head = `<h2>${escapeHtml(s.notebook ?? s.student)}: ${num(s.points + manual)} de ${num(s.maxPoints + manualMax)} pontos</h2>`;
+  const l = late(s, student);
+  const total = (s.points + manual) * (1 - (l?.percent ?? 0) / 100);
+  const head = `<h2>${escapeHtml(s.notebook ?? s.student)}: ${num(total)} de ${num(s.maxPoints + manualMax)} pontos</h2>` +
+    (l ? `<p class="atraso">Entregue em ${when(l.at)}, prazo ${when(l.due)}: ${l.daysLate} dia(s) de atraso, desconto de ${num(l.percent)}% ` +
+      `(sem o desconto: ${num(s.points + manual)}).</p>` : "");
   const problems = s.problems.length ? `<ul class="problemas">${s.problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>` : "";
   const table = s.exercises.length ? `<table><tr><th>exercício</th><th>pontos</th><th>situação</th><th>detalhes</th></tr>${s.exercises.map(exerciseHtml).join("")}</table>` : "";
   const answers = s.answers.length ? `<h3>Respostas corrigidas pelo professor</h3><ul>${s.answers.map((a) => `<li>${escapeHtml(a.answer)}: ` +
@@ -50,20 +56,20 @@ function notebookHtml(s: SubmissionGrade): string {
 }
 
 /** The page of one student (all their notebooks). */
-export function feedbackHtml(student: string, rows: SubmissionGrade[]): string {
+export function feedbackHtml(student: string, rows: SubmissionGrade[], late: LateOf = () => null): string {
   return `<!doctype html>\n<html lang="pt-BR"><head><meta charset="utf-8"><title>Correção: ${escapeHtml(student)}</title>` +
     "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}</style></head>" +
-    `<body><h1>Correção: ${escapeHtml(student)}</h1>${rows.map(notebookHtml).join("\n")}</body></html>\n`;
+    `<body><h1>Correção: ${escapeHtml(student)}</h1>${rows.map((r) => notebookHtml(r, student, late)).join("\n")}</body></html>\n`;
 }
 
 /** A folder per student under `<outDir>/feedback/` with `feedback.html`; returns the folders. */
-export function writeFeedback(report: GradingReport, outDir: string): string[] {
+export function writeFeedback(report: GradingReport, outDir: string, late: LateOf = () => null): string[] {
   const byStudent = new Map<string, SubmissionGrade[]>();
   for (const s of report.submissions) byStudent.set(studentOf(s), [...(byStudent.get(studentOf(s)) ?? []), s]);
   return [...byStudent.entries()].map(([student, rows]) => {
     const dir = path.join(outDir, "feedback", student.replace(/[\\/]/g, "__"));
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "feedback.html"), feedbackHtml(student, rows));
+    fs.writeFileSync(path.join(dir, "feedback.html"), feedbackHtml(student, rows, late));
     return dir;
   });
 }

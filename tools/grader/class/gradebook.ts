@@ -3,6 +3,10 @@
 // spreadsheet in Portuguese (`;`, decimal comma), for Moodle's grade import or for
 // Canvas's gradebook import.
 import type { GradingReport, SubmissionGrade } from "../grader";
+import type { Lateness } from "./deadlines";
+
+/** The lateness of a row (deadlines.ts), or null when on time or without a due date. */
+export type LateOf = (row: SubmissionGrade, student: string) => Lateness | null;
 
 export type GradebookPreset = "pt-br" | "moodle" | "canvas";
 export const GRADEBOOK_PRESETS: GradebookPreset[] = ["pt-br", "moodle", "canvas"];
@@ -39,7 +43,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
  * each notebook's fraction of its points. `notebookMax` gives the most possible of
  * notebooks a student did not hand in (from any other student's row).
  */
-export function gradebookRows(report: GradingReport, weights: Record<string, number> = {}): { notebooks: string[]; rows: GradebookRow[] } {
+export function gradebookRows(report: GradingReport, weights: Record<string, number> = {}, late: LateOf = () => null): { notebooks: string[]; rows: GradebookRow[] } {
   const graded = report.submissions.filter((s) => s.notebook);
   const notebooks = [...new Set(graded.map((s) => s.notebook as string))].sort();
   const notebookMax = new Map(graded.map((s) => [s.notebook as string, rowPoints(s).max]));
@@ -47,7 +51,9 @@ export function gradebookRows(report: GradingReport, weights: Record<string, num
   for (const s of graded) {
     const id = studentOf(s);
     const m = byStudent.get(id) ?? new Map<string, { points: number; max: number }>();
-    m.set(s.notebook as string, rowPoints(s));
+    const p = rowPoints(s);
+    const penalty = late(s, id)?.percent ?? 0;
+    m.set(s.notebook as string, { points: round2(p.points * (1 - penalty / 100)), max: p.max });
     byStudent.set(id, m);
   }
   const weight = (nb: string): number => weights[nb] ?? 1;
@@ -72,8 +78,8 @@ function field(value: string, sep: string): string {
 }
 
 /** The gradebook as CSV in one of the presets. */
-export function gradebookCsv(report: GradingReport, preset: GradebookPreset, weights: Record<string, number> = {}): string {
-  const { notebooks, rows } = gradebookRows(report, weights);
+export function gradebookCsv(report: GradingReport, preset: GradebookPreset, weights: Record<string, number> = {}, late: LateOf = () => null): string {
+  const { notebooks, rows } = gradebookRows(report, weights, late);
   const ptBr = preset === "pt-br";
   const sep = ptBr ? ";" : ",";
   const num = (x: number | undefined): string => (x === undefined ? "" : ptBr ? String(round2(x)).replace(".", ",") : String(round2(x)));

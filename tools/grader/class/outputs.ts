@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { GradingReport } from "../grader";
 import { writeFeedback } from "./feedback";
-import { gradebookCsv, GradebookPreset } from "./gradebook";
+import { lateness, readDeadlines } from "./deadlines";
+import { gradebookCsv, GradebookPreset, LateOf } from "./gradebook";
 
 /** Notebook weights from a JSON file `{"02-filtros-convolucao": 2, ...}`; a clear error otherwise. */
 export function readWeights(file: string): Record<string, number> {
@@ -20,16 +21,18 @@ export function readWeights(file: string): Record<string, number> {
   return value as Record<string, number>;
 }
 
-export function writeClassOutputs(outDir: string, outputs: { gradebook: GradebookPreset | null; weights: string | null; feedback: boolean }): string[] {
+export function writeClassOutputs(outDir: string, outputs: { gradebook: GradebookPreset | null; weights: string | null; feedback: boolean; deadlines?: string | null }): string[] {
   const file = path.join(outDir, "report.json");
   if (!fs.existsSync(file)) throw new Error(`no report.json in ${outDir}: grade first (npm run grade -- <folder> --out ${outDir})`);
   const report = JSON.parse(fs.readFileSync(file, "utf8")) as GradingReport;
   const written: string[] = [];
+  const rules = outputs.deadlines ? readDeadlines(outputs.deadlines) : null;
+  const late: LateOf = (row, student) => (rules ? lateness(row, student, rules) : null);
   if (outputs.gradebook) {
     const target = path.join(outDir, `gradebook-${outputs.gradebook}.csv`);
-    fs.writeFileSync(target, gradebookCsv(report, outputs.gradebook, outputs.weights ? readWeights(outputs.weights) : {}));
+    fs.writeFileSync(target, gradebookCsv(report, outputs.gradebook, outputs.weights ? readWeights(outputs.weights) : {}, late));
     written.push(target);
   }
-  if (outputs.feedback) written.push(...writeFeedback(report, outDir).map((d) => path.join(d, "feedback.html")));
+  if (outputs.feedback) written.push(...writeFeedback(report, outDir, late).map((d) => path.join(d, "feedback.html")));
   return written;
 }
