@@ -12,6 +12,9 @@ export * from "./check/fallback";
 export * from "./view/display";
 export * from "./view/progress";
 export * from "./view/plots";
+export * from "./view/table";
+export * from "./view/confusion";
+export { formatBR, formatPercentBR } from "./common/format";
 // The training engine (01 onwards): backend choice and the course's kernels.
 export * from "./engine";
 // Lessons 01-07, from scratch: connectivity and parameter counts, convolution and filters,

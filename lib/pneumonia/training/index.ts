@@ -12,3 +12,4 @@ export * from "./results";
 export * from "./batchnorm-statistics";
 export * from "./parallel-trainer";
 export * from "./recompute-batchnorm";
+export * from "./report";
