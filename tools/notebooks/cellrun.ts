@@ -1,7 +1,7 @@
 // Runs a notebook's code cells in this Node process, compiled and executed by tslab's
 // own converter and executor (what the tslab kernel does for each cell), without
 // Jupyter, ZeroMQ or Python. Started by direct.ts (inside the grader's sandbox):
-//   node --import tsx cellrun.ts
+//   node cellrun.js   (direct.ts transpiles this file to plain JavaScript once per grading run)
 // It reads one cell per line on stdin ({"index": 3, "source": "..."}), and gets the next one
 // only when it has reported the last (as a kernel gets requests): code of one cell cannot
 // read the cells after it (the grader's, with their nonce). Each cell's outputs are captured
