@@ -36,6 +36,10 @@ export * from "./lecture/batchnorm";
 export * from "./lecture/conv-layer";
 export * from "./lecture/receptive-field";
 export * from "./lecture/learn-filter";
+// Lesson 11, backpropagation by hand: the backward passes from scratch, the numeric gradient
+// check, and the teaching cells that check the student's passes against it and tf.grad.
+export * from "./lecture/backward";
+export * from "./lecture/gradient-checks";
 // Lessons 05-07 on real digits: MNIST, the digit CNN and its experiments.
 export * from "./digits/mnist";
 export * from "./digits";

@@ -2,6 +2,7 @@
 //   [--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]
 //   [--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512]
 // npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]
+// npm run grade -- --only-failed .cache/grades/report.json [options]
 //
 // Grades student submissions against the course's public and hidden cases (see
 // docs/grading.md): a table on the terminal, report.json, grades.csv, details.csv,
@@ -22,13 +23,16 @@ const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .ca
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
   "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--all-cells]\n" +
   "       [--resume] [--only STUDENT] [--shard K/N] [--roster roster.csv]\n" +
+  "       npm run grade -- --only-failed .cache/grades/report.json [options]   (regrade the rows that failed on the grader's side)\n" +
   "       npm run grade -- --merge SHARD_OUT_DIR... --out DIR\n" +
   "       npm run grade -- --out DIR [--gradebook pt-br|moodle|canvas] [--weights weights.json] [--feedback] [--deadlines deadlines.json]\n" +
   "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
 
 export interface ClassOutputs { gradebook: GradebookPreset | null; weights: string | null; feedback: boolean; deadlines: string | null }
 
-export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null; merge: string[]; flags: ClassFlags; outputs: ClassOutputs }
+export interface GradeArgs {
+  targets: string[]; opts: GradeOptions; mergeManual: string | null; onlyFailed: string | null; merge: string[]; flags: ClassFlags; outputs: ClassOutputs;
+}
 
 export function parseGradeArgs(argv: string[]): GradeArgs {
   const opts = defaultGradeOptions();
@@ -37,6 +41,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
   const merge: string[] = [];
   const flags: ClassFlags = { resume: false, only: null, shard: null, roster: null };
   const outputs: ClassOutputs = { gradebook: null, weights: null, feedback: false, deadlines: null };
+  let onlyFailed: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -79,6 +84,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     } else if (a === "--weights") outputs.weights = path.resolve(value());
     else if (a === "--feedback") outputs.feedback = true;
     else if (a === "--deadlines") outputs.deadlines = path.resolve(value());
+    else if (a === "--only-failed") onlyFailed = path.resolve(value());
     else if (a === "--no-guard") {
       // Only the submissions: for a working tree where others edit the course while grading.
       opts.protect = [];
@@ -91,13 +97,16 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     else targets.push(a);
   }
   const post = outputs.gradebook !== null || outputs.feedback;
-  if (targets.length === 0 && !mergeManual && merge.length === 0 && !post) throw new Error(`no submission given\n${USAGE}`);
-  return { targets, opts, mergeManual, merge, flags, outputs };
+  if (targets.length === 0 && !mergeManual && !onlyFailed && merge.length === 0 && !post) throw new Error(`no submission given\n${USAGE}`);
+  // The regraded report replaces the one it came from, unless --out says otherwise.
+  if (onlyFailed && !argv.includes("--out")) opts.outDir = path.dirname(onlyFailed);
+  if (onlyFailed && targets.length) throw new Error(`--only-failed regrades the failed rows of that report: give no submission with it\n${USAGE}`);
+  return { targets, opts, mergeManual, onlyFailed, merge, flags, outputs };
 }
 
 async function main(): Promise<void> {
-  const { targets, opts: baseOpts, mergeManual, merge, flags, outputs } = parseGradeArgs(process.argv.slice(2));
-  if (targets.length === 0 && merge.length === 0 && !mergeManual) {
+  const { targets, opts: baseOpts, mergeManual, onlyFailed, merge, flags, outputs } = parseGradeArgs(process.argv.slice(2));
+  if (targets.length === 0 && merge.length === 0 && !mergeManual && !onlyFailed) {
     for (const file of writeClassOutputs(baseOpts.outDir, outputs)) console.log(`escrito: ${path.relative(process.cwd(), file)}`);
     return;
   }
@@ -122,10 +131,10 @@ async function main(): Promise<void> {
   const problem = baseOpts.sandbox ? sandboxProblem() : null;
   if (problem) throw new Error(problem);
   const abort = new AbortController();
-  const run = prepareClassRun(targets, baseOpts, flags, abort);
+  const run = prepareClassRun(targets, baseOpts, onlyFailed ? { ...flags, append: true } : flags, abort);
   const opts = run.opts;
   stopOnInterrupt(abort, (l) => console.error(l));
-  const report = run.finish(await gradeWithProgress(targets, opts));
+  const report = run.finish(await gradeWithProgress(targets, opts, onlyFailed));
   console.log(formatTable(report));
   if (report.roster) {
     const r = report.roster;
@@ -142,6 +151,12 @@ async function main(): Promise<void> {
     process.exit(3);
   }
   if (report.interrupted) process.exit(130);
+  const failed = report.submissions.filter((s) => s.status === "failed");
+  if (failed.length) {
+    console.error(`${failed.length} linha(s) falharam do lado do corretor (sem nota, nenhum zero): ` +
+      `npm run grade -- --only-failed ${path.relative(process.cwd(), path.join(opts.outDir, "report.json"))} [--total-timeout ...]`);
+    process.exit(4);
+  }
 }
 
 if (require.main === module) {

@@ -4,7 +4,7 @@
 // tf.layers.conv2d, tf.fused.conv2d's fallback...). Used by check() and by the grader's
 // injected cell (runCasesForGrader).
 import * as tf from "@tensorflow/tfjs";
-import { fallbackLabel, noteReferenceCall, ReferenceUseError, startReferenceWatch } from "./reference-use";
+import { fallbackLabel, noteReferenceCall, ReferenceUseError, startReferenceWatch, TAMPER_LABEL } from "./reference-use";
 import type { Exercise } from "./types";
 
 /** Every label watched while the cases of `ex` run. */
@@ -15,20 +15,26 @@ export function watchedLabels(ex: Exercise): string[] {
 type KernelRunner = (this: unknown, params: { kernelName?: string }) => unknown;
 interface EngineLike { runKernelFunc: KernelRunner }
 
-/** Notes the watched kernels the engine runs until the returned function is called. */
-function watchTfKernels(kernels: readonly string[]): () => void {
-  if (kernels.length === 0) return () => undefined;
+/**
+ * Notes the watched kernels the engine runs until the returned function is called; that
+ * function says whether the engine still had the watching wrapper (false: student code replaced it).
+ */
+function watchTfKernels(kernels: readonly string[]): () => boolean {
+  if (kernels.length === 0) return () => true;
   const engine = tf.engine() as unknown as EngineLike;
   const own = Object.getOwnPropertyDescriptor(engine, "runKernelFunc");
   const original = engine.runKernelFunc;
   const watched = new Set(kernels);
-  engine.runKernelFunc = function (this: unknown, params: { kernelName?: string }): unknown {
+  const wrapper = function (this: unknown, params: { kernelName?: string }): unknown {
     if (params?.kernelName && watched.has(params.kernelName)) noteReferenceCall(`tf:${params.kernelName}`);
     return original.call(this, params);
   };
+  engine.runKernelFunc = wrapper;
   return () => {
+    const intact = engine.runKernelFunc === wrapper;
     if (own) Object.defineProperty(engine, "runKernelFunc", own);
     else delete (engine as Partial<EngineLike>).runKernelFunc;
+    return intact;
   };
 }
 
@@ -45,8 +51,9 @@ export async function withReferenceWatch<T>(ex: Exercise, body: () => Promise<T>
   } catch (error) {
     outcome = { error };
   }
-  unpatch();
+  const intact = unpatch();
   const used = stop();
+  if (!intact) used.push(TAMPER_LABEL);
   if (used.length) throw new ReferenceUseError(used);
   if ("error" in outcome) throw outcome.error;
   return outcome.value;

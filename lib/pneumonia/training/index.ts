@@ -12,4 +12,5 @@ export * from "./results";
 export * from "./batchnorm-statistics";
 export * from "./parallel-trainer";
 export * from "./recompute-batchnorm";
+export * from "./sanity-checks";
 export * from "./report";

@@ -11,6 +11,8 @@ export interface ClassFlags {
   shard: { k: number; n: number } | null;
   /** A roster CSV (id,name,match): files graded under the student's id, students with no file listed. */
   roster?: string | null;
+  /** Keep the journal's rows and add to it (`--only-failed` regrades into an earlier run's folder). */
+  append?: boolean;
 }
 
 export function parseShard(text: string): { k: number; n: number } {
@@ -45,7 +47,7 @@ export interface ClassRun {
 /** Sets the grading options for a class run: journal, resume, only, shard, Ctrl-C. `key`: what graded the rows (default: this checkout). */
 export function prepareClassRun(targets: string[], opts: GradeOptions, flags: ClassFlags, abort: AbortController,
   key: GradingKey = gradingKey(opts.solutionsDir, opts.hiddenDir)): ClassRun {
-  const journal = new Journal(opts.outDir, key, !flags.resume && !flags.only);
+  const journal = new Journal(opts.outDir, key, !flags.resume && !flags.only && !flags.append);
   const kept: SubmissionGrade[] = [];
   const roster = flags.roster ? readRoster(flags.roster) : null;
   const select = (entries: SubmissionEntry[]): SubmissionEntry[] => {
