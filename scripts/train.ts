@@ -11,7 +11,7 @@ import { projectRoot } from "../lib/common/config";
 import { getPreset, PresetOverrides, PRESETS, TrainingPreset, withOverrides } from "../lib/pneumonia/training/presets";
 import { defaultRunDir, runPneumoniaTraining } from "../lib/pneumonia/training/pipeline";
 import { formatSeedTable, parseSeeds, runSeeds } from "../lib/pneumonia/training/seeds";
-import { replaceReadmeBlock, seedTableBlock } from "../tools/results/readme";
+import { replaceReadmeBlock, seedTableBlock, variantsBlock } from "../tools/results/readme";
 
 interface Args { preset: string; resume: boolean; out?: string; data?: string; seeds?: number[]; table?: string; overrides: PresetOverrides }
 
@@ -27,6 +27,12 @@ const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")
              with several threads: BatchNorm statistics and dropout masks of the whole batch
              (sync, default: the same training on any number of cores) or of each thread's
              slice (replica, as Keras on 8 TPU replicas)
+  --split image|patient
+             how training and validation are cut: by image (Keras' split, default) or by patient
+             (Kermany's personN_/IM-N names: no child in both)
+  --head flatten|gap
+             the model's head: Keras' Flatten -> Dense 512/128/64 (default) or
+             GlobalAveragePooling2D -> Dense(1) (a named deviation)
   --image-size N, --epochs N, --patience N, --batch-size N, --lr X, --warmup STEPS,
   --recompute-bn IMAGES (BatchNorm statistics recomputed after each epoch on IMAGES training images; 0: Keras' moving averages)
              change the preset (experiments; recorded in the report and the table's name)`;
@@ -62,6 +68,15 @@ export function parseTrainArgs(argv: string[]): Args {
       if (v !== "sync" && v !== "replica") throw new Error(`--replicas is sync or replica, got "${v}"\n${USAGE}`);
       args.overrides.replicaMode = v;
     }
+    else if (a === "--split") {
+      const v = value();
+      if (v !== "image" && v !== "patient") throw new Error(`--split is image or patient, got "${v}"\n${USAGE}`);
+      args.overrides.split = v;
+    } else if (a === "--head") {
+      const v = value();
+      if (v !== "flatten" && v !== "gap") throw new Error(`--head is flatten or gap, got "${v}"\n${USAGE}`);
+      args.overrides.head = v;
+    }
     else if (a === "--lr") args.overrides.learningRate = numberArg(a, value());
     else if (a === "--warmup") args.overrides.warmupSteps = numberArg(a, value());
     else if (a === "--recompute-bn") args.overrides.recomputeBatchNormImages = numberArg(a, value());
@@ -82,6 +97,7 @@ export function overridesTag(o: PresetOverrides): string {
     o.batchSize !== undefined ? `batch${o.batchSize}` : "", o.replicaMode === "replica" ? "perreplica" : "",
     o.learningRate !== undefined ? `lr${o.learningRate}` : "", o.warmupSteps !== undefined ? `warm${o.warmupSteps}` : "",
     o.recomputeBatchNormImages !== undefined ? `bn${o.recomputeBatchNormImages}` : "",
+    o.head === "gap" ? "gap" : "", o.split === "patient" ? "patient" : "",
   ].filter(Boolean).join("-");
 }
 
@@ -94,7 +110,8 @@ async function mainSeeds(args: Args, preset: TrainingPreset, seeds: number[]): P
   const table = await runSeeds(preset, seeds, {
     outDir, dataDir: args.data, command, tableFile,
     onSeedEnd: (row) => console.log(`seed ${row.seed}: accuracy ${row.accuracy.toFixed(3)}, precision ${row.precision.toFixed(3)}, ` +
-      `recall ${row.recall.toFixed(3)} in ${row.seconds.toFixed(0)} s (CPU ${row.cpuSeconds?.toFixed(0) ?? "?"} s)${row.reused ? " [reused]" : ""}${row.meetsTarget ? "" : " (outside the target)"}`),
+      `recall ${row.recall.toFixed(3)}` + (row.screening ? `; at the validation threshold ${row.screening.threshold.toFixed(4)} (recall >= 0.95): ` +
+      `test precision ${row.screening.test.precision.toFixed(3)}, recall ${row.screening.test.recall.toFixed(3)}` : "") + ` in ${row.seconds.toFixed(0)} s (CPU ${row.cpuSeconds?.toFixed(0) ?? "?"} s)${row.reused ? " [reused]" : ""}${row.meetsTarget ? "" : " (outside the target)"}`),
   });
   console.log(`\n${formatSeedTable(table)}\n`);
   console.log(table.allMeetTarget ? "Every seed meets the target." : "Not every seed meets the target (recall >= 0.95, accuracy >= 0.75, <= 10 min of CPU).");
@@ -103,6 +120,11 @@ async function mainSeeds(args: Args, preset: TrainingPreset, seeds: number[]): P
   if (preset.name === "classroom" && !tag && !args.table && seeds.join(",") === "1,2,3,4,5") {
     replaceReadmeBlock("classroom", seedTableBlock(table, tableFile));
     console.log("Updated the README's classroom section.");
+  }
+  // The four tables side by side (the Keras model and GAP, each split) after any classroom run of seeds 1-5 without other changes.
+  if (preset.name === "classroom" && ["", "patient", "gap", "gap-patient"].includes(tag) && !args.table && seeds.join(",") === "1,2,3,4,5") {
+    replaceReadmeBlock("variants", variantsBlock());
+    console.log("Updated the README's variants section.");
   }
 }
 

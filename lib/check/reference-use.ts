@@ -108,6 +108,7 @@ export const TAMPER_LABEL = "tamper:tf-engine";
 
 /** How a label reads in a message: `conv2d`, `tf.conv2d`, `a referência de "convolve"`. */
 export function describeReferenceLabel(label: string): string {
+  if (label === "tf.layers") return "camadas do tf.layers: monte a tabela com as contas, sem construir o modelo";
   if (label === TAMPER_LABEL) return "tf.engine().runKernelFunc trocado: vigia desligado";
   if (label.startsWith("tf:")) return TF_NAMES[label.slice(3)] ?? `TensorFlow.js (${label.slice(3)})`;
   if (label.startsWith("exercise:")) return `a referência de "${label.slice("exercise:".length)}" via studentOrReference`;

@@ -9,7 +9,24 @@ import type { Exercise } from "./types";
 
 /** Every label watched while the cases of `ex` run. */
 export function watchedLabels(ex: Exercise): string[] {
-  return [fallbackLabel(ex.id), ...(ex.offLimits?.probes ?? []), ...(ex.offLimits?.tfKernels ?? []).map((k) => `tf:${k}`)];
+  return [fallbackLabel(ex.id), ...(ex.offLimits?.probes ?? []), ...(ex.offLimits?.tfKernels ?? []).map((k) => `tf:${k}`),
+    ...(ex.offLimits?.tfLayers ? [TF_LAYERS_LABEL] : [])];
+}
+
+const TF_LAYERS_LABEL = "tf.layers";
+
+/** Notes every call of a `tf.layers.*` factory until the returned function is called. */
+function watchTfLayers(on: boolean): () => void {
+  if (!on) return () => undefined;
+  const layers = tf.layers as unknown as Record<string, unknown>;
+  const originals = Object.entries(layers).filter((e): e is [string, (...a: unknown[]) => unknown] => typeof e[1] === "function");
+  for (const [name, fn] of originals) {
+    layers[name] = function (this: unknown, ...args: unknown[]): unknown {
+      noteReferenceCall(TF_LAYERS_LABEL);
+      return fn.apply(this, args);
+    };
+  }
+  return () => { for (const [name, fn] of originals) layers[name] = fn; };
 }
 
 type KernelRunner = (this: unknown, params: { kernelName?: string }) => unknown;
@@ -44,7 +61,9 @@ function watchTfKernels(kernels: readonly string[]): () => boolean {
  */
 export async function withReferenceWatch<T>(ex: Exercise, body: () => Promise<T>): Promise<T> {
   const stop = startReferenceWatch(watchedLabels(ex));
-  const unpatch = watchTfKernels(ex.offLimits?.tfKernels ?? []);
+  const unpatchKernels = watchTfKernels(ex.offLimits?.tfKernels ?? []);
+  const unpatchLayers = watchTfLayers(ex.offLimits?.tfLayers ?? false);
+  const unpatch = (): boolean => { unpatchLayers(); return unpatchKernels(); };
   let outcome: { value: T } | { error: unknown };
   try {
     outcome = { value: await body() };

@@ -32,6 +32,11 @@ export interface ExerciseOffLimits {
   probes: string[];
   /** TensorFlow.js kernels that compute the same thing, e.g. "Conv2D" (tf.conv2d), "MaxPool" (tf.maxPool). */
   tfKernels?: string[];
+  /**
+   * True: building layers with `tf.layers.*` is off limits too (building a model does not run any
+   * kernel, so tfKernels cannot see it). Parte 2 of notebook 09 asks for the bookkeeping by hand.
+   */
+  tfLayers?: boolean;
 }
 
 export interface Exercise {

@@ -298,7 +298,7 @@ export const exercises: Exercise[] = [
     cases: () => [
       classWeightCase("classes iguais: pesos 1 e 1", 50, 50),
       classWeightCase("1 NORMAL para 3 PNEUMONIA", 100, 300),
-      classWeightCase("as contagens do exemplo do Keras (1076 e 3109)", 1076, 3109),
+      classWeightCase("a parte de treino da versão anterior do exemplo do Keras (1076 e 3109, depois da divisão 80:20)", 1076, 3109),
     ],
   },
   {
@@ -357,13 +357,13 @@ export const exercises: Exercise[] = [
   {
     id: "pneumonia-architecture", notebook: NOTEBOOK, title: "Parte 2: a arquitetura camada por camada", points: 4,
     symbol: "architecture", kind: "function", reference: architectureOf,
-    offLimits: { probes: MODEL_PROBES },
+    offLimits: { probes: MODEL_PROBES, tfLayers: true },
     cases: () => [180, 64].map(architectureCase),
   },
   {
     id: "pneumonia-dropouts", notebook: NOTEBOOK, title: "Parte 2: as taxas de dropout e onde ficam", points: 2,
     symbol: "dropoutRates", kind: "function", reference: dropoutsOf,
-    offLimits: { probes: MODEL_PROBES },
+    offLimits: { probes: MODEL_PROBES, tfLayers: true },
     cases: () => [dropoutsCase(180)],
   },
 ];

@@ -2,11 +2,13 @@
 // markers, so every figure there comes from a file in docs/results:
 //   <!-- results:full -->  ...  <!-- /results:full -->        (npm run results)
 //   <!-- results:classroom --> ... <!-- /results:classroom --> (npm run train -- --seeds)
+//   <!-- results:variants --> ... <!-- /results:variants -->   (npm run train -- --seeds with --split/--head)
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
 import { epochSecondsTotal, FullRunResults, formatComparison, statusInEnglish, wasResumed } from "../../lib/pneumonia/training/results";
 import { formatSeedTable, SeedTable } from "../../lib/pneumonia/training/seeds";
+import { formatVariants, variantSummaries } from "../../lib/pneumonia/training/variants";
 
 /** Replaces the text between `<!-- results:NAME -->` and `<!-- /results:NAME -->` in `file`. */
 export function replaceReadmeBlock(name: string, body: string, file = path.join(projectRoot(), "README.md")): void {
@@ -52,5 +54,17 @@ export function seedTableBlock(table: SeedTable, file: string): string {
     table.allMeetTarget
       ? `Every seed meets the target (recall ≥ ${table.target.recall}, accuracy ≥ ${table.target.accuracy}, ≤ ${table.target.minutes} min of CPU).`
       : `**Not every seed meets the target** (recall ≥ ${table.target.recall}, accuracy ≥ ${table.target.accuracy}, ≤ ${table.target.minutes} min of CPU).`,
+  ].join("\n");
+}
+
+/** The four classroom tables side by side (Keras model and GAP, image and patient split), with their files. */
+export function variantsBlock(): string {
+  const summaries = variantSummaries();
+  return [
+    formatVariants(summaries, "en"),
+    "",
+    ...summaries.map((s) => `- ${s.model}, split by ${s.split}: \`${relative(s.file)}\` (\`${s.command}\`), seeds ${s.seeds.join(", ")}, median ${s.cpuSecondsMedian === null ? "" : `CPU time ${(s.cpuSecondsMedian / 60).toFixed(1)} min, `}wall time ${(s.secondsMedian / 60).toFixed(0)} min a seed (the machine was shared)`),
+    "",
+    "—: not recorded by that table (it was made before the column existed).",
   ].join("\n");
 }

@@ -12,7 +12,15 @@ export interface BuildModelOptions {
   /** Replaces the reference block (the notebook passes the student's version). */
   convBlock?: ConvBlockFn;
   denseBlock?: DenseBlockFn;
+  /**
+   * "flatten": the Keras example (Flatten → Dense 512 → 128 → 64 → 1). "gap": a named deviation,
+   * GlobalAveragePooling2D → Dense(1) (Network in Network, ResNet): one number per channel of the last
+   * block, so the head has 257 weights at any image size (at 180x180 the Keras head holds 94% of them).
+   */
+  head?: ModelHead;
 }
+
+export type ModelHead = "flatten" | "gap";
 
 /** Smallest input the five 2x2 poolings leave at least one pixel for. */
 export const MIN_IMAGE_SIZE = 32;
@@ -41,10 +49,13 @@ export function buildModel(imageSize = 180, opts: BuildModelOptions = {}): tf.La
     x = conv(256, x);
     x = tf.layers.dropout({ rate: 0.2 }).apply(x) as SymbolicTensor;
 
-    x = tf.layers.flatten().apply(x) as SymbolicTensor;
-    x = dense(512, 0.7, x);
-    x = dense(128, 0.5, x);
-    x = dense(64, 0.3, x);
+    if ((opts.head ?? "flatten") === "flatten") {
+      x = tf.layers.flatten().apply(x) as SymbolicTensor;
+      x = dense(512, 0.7, x);
+      x = dense(128, 0.5, x);
+      x = dense(64, 0.3, x);
+    } else if (opts.head === "gap") x = tf.layers.globalAveragePooling2d({}).apply(x) as SymbolicTensor;
+    else throw new Error(`buildModel: head "${String(opts.head)}" desconhecida: use "flatten" (o Keras) ou "gap".`);
 
     const outputs = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as SymbolicTensor;
     const model = tf.model({ inputs, outputs });

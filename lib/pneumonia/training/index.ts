@@ -12,5 +12,6 @@ export * from "./results";
 export * from "./batchnorm-statistics";
 export * from "./parallel-trainer";
 export * from "./recompute-batchnorm";
+export * from "./variants";
 export * from "./sanity-checks";
 export * from "./report";

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { cacheDir, projectRoot, xrayReadDir } from "../../common/config";
 import { loadImages, ImageBatch } from "../data/load-images";
-import { classWeights, initialBias, splitTrainVal, TrainValSplit } from "../data/split";
+import { classWeights, initialBias, sharedPatients, splitTrainValBy, TrainValSplit } from "../data/split";
 import { countLabels, listXrayFiles, XrayCounts, XrayFile } from "../data/xray-files";
 import { initEngine, EngineInfo } from "../../engine";
 import { codeVersion, machineInfo, MachineInfo } from "../../common/machine";
@@ -18,6 +18,7 @@ import { confusionMatrix } from "./metrics";
 import { TrainingPreset } from "./presets";
 import { ReplicaMode } from "./replica-mode";
 import { KerasHistory, toKerasHistory } from "../../common/history";
+import { chooseThreshold, rocCurve, Scores } from "../explain/threshold";
 
 /** The preset's subset of a split (the smoke preset's few images); the split itself when it has no limit. */
 export function applyPresetLimit<T>(split: TrainValSplit<T>, preset: TrainingPreset): TrainValSplit<T> {
@@ -31,9 +32,9 @@ export function applyPresetLimit<T>(split: TrainValSplit<T>, preset: TrainingPre
   };
 }
 
-/** The files of each part for a preset: Keras' 80/20 split, then the preset's limits. */
+/** The files of each part for a preset: Keras' 80/20 split (or the preset's split by patient), then the preset's limits. */
 export function selectXrayFiles(preset: TrainingPreset, dataDir: string = xrayReadDir().dir): TrainValSplit<XrayFile> {
-  return applyPresetLimit(splitTrainVal(listXrayFiles(dataDir), { seed: preset.seed }), preset);
+  return applyPresetLimit(splitTrainValBy(preset.split ?? "image", listXrayFiles(dataDir), { seed: preset.seed }), preset);
 }
 
 export interface XrayData {
@@ -82,8 +83,44 @@ export function testMetrics(e: Evaluation): TestMetrics {
   return { loss: e.loss, accuracy: e.accuracy, precision: e.precision, recall: e.recall, confusionMatrix: confusionMatrix(e.counts) };
 }
 
+/**
+ * The screening operating point: the threshold chosen on VALIDATION for recall >= minRecall (best
+ * precision), and what it gives on TEST; with both splits' AUC and accuracy at 0.5 (the gap).
+ */
+export interface ScreeningReport {
+  minRecall: number;
+  threshold: number;
+  validation: { precision: number; recall: number; accuracy: number; auc: number };
+  test: { precision: number; recall: number; accuracy: number; auc: number };
+}
+
+/** Minimum recall of the screening threshold (issue 25: precision >= 0.85 at recall >= 0.95 beats the Keras page). */
+export const SCREENING_MIN_RECALL = 0.95;
+
+function scoresOf(e: Evaluation, labels: Uint8Array): Scores {
+  return { probabilities: Array.from(e.probabilities), labels: Array.from(labels) };
+}
+
+export function screeningReport(val: { e: Evaluation; labels: Uint8Array }, test: { e: Evaluation; labels: Uint8Array }, minRecall = SCREENING_MIN_RECALL): ScreeningReport {
+  const v = scoresOf(val.e, val.labels), t = scoresOf(test.e, test.labels);
+  const choice = chooseThreshold({ validation: v, test: t }, minRecall);
+  return {
+    minRecall, threshold: choice.threshold,
+    validation: { ...choice.validation, accuracy: val.e.accuracy, auc: rocCurve(v).auc },
+    test: { ...choice.test, accuracy: test.e.accuracy, auc: rocCurve(t).auc },
+  };
+}
+
 export interface TrainingReport {
   preset: TrainingPreset;
+  /** Trainable and non-trainable weights of the model (absent in older reports). */
+  parameters?: number;
+  /** Patients with X-rays in both training and validation (absent in older reports). */
+  sharedPatients?: number;
+  /** Validation metrics at 0.5 with the restored weights (absent in older reports). */
+  validation?: TestMetrics;
+  /** The screening threshold chosen on validation, measured on test (absent in older reports). */
+  screening?: ScreeningReport;
   engine: EngineInfo;
   /** Training threads and what the replicas shared (absent in reports written before them: 1 thread). */
   threads?: number;
@@ -149,7 +186,7 @@ export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOpti
   const data = await loadXrayData(preset, selectXrayFiles(preset, dataDir));
   const dataSeconds = (Date.now() - started) / 1000;
 
-  const model = buildModel(preset.imageSize, { seed: preset.seed, ...opts.model });
+  const model = buildModel(preset.imageSize, { seed: preset.seed, head: preset.head, ...opts.model });
   const trainStart = Date.now();
   let result: TrainResult;
   try {
@@ -162,12 +199,17 @@ export async function runPneumoniaTraining(preset: TrainingPreset, opts: RunOpti
   }
   const trainingSeconds = (Date.now() - trainStart) / 1000;
   const evalStart = Date.now();
-  const test = result.interrupted ? null : testMetrics(await evaluateModel(model, data.test, { progressLabel: "Teste" }));
+  const testEval = result.interrupted ? null : await evaluateModel(model, data.test, { progressLabel: "Teste" });
+  const valEval = result.interrupted ? null : await evaluateModel(model, data.val, { progressLabel: "Validação" });
+  const test = testEval ? testMetrics(testEval) : null;
+  const screening = testEval && valEval ? screeningReport({ e: valEval, labels: data.val.labels }, { e: testEval, labels: data.test.labels }) : undefined;
+  const parameters = model.countParams();
   const evaluationSeconds = (Date.now() - evalStart) / 1000;
   result.optimizer.dispose();
   model.dispose();
   const report: TrainingReport = {
-    preset, engine, threads: result.threads, replicaMode: preset.replicaMode ?? "sync", machine: machineInfo(), code: codeAtStart, dataDir,
+    preset, parameters, sharedPatients: sharedPatients(data.files.train, data.files.val),
+    validation: valEval ? testMetrics(valEval) : undefined, screening, engine, threads: result.threads, replicaMode: preset.replicaMode ?? "sync", machine: machineInfo(), code: codeAtStart, dataDir,
     counts: { train: countLabels(data.train.labels), val: countLabels(data.val.labels), test: countLabels(data.test.labels) },
     skippedFiles: [...data.train.skipped, ...data.val.skipped, ...data.test.skipped].map((s) => `${s.file}: ${s.reason}`),
     classWeights: classWeights(data.train.labels), initialBias: initialBias(data.train.labels),

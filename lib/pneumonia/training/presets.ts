@@ -5,6 +5,8 @@
 import { xrayReadDir } from "../../common/config";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE } from "./schedule";
 import { ReplicaMode } from "./replica-mode";
+import type { SplitKind } from "../data/split";
+import type { ModelHead } from "../model/build";
 
 export type PresetName = "full" | "classroom" | "smoke" | "sample";
 
@@ -28,6 +30,10 @@ export interface TrainingPreset {
    * epoch's weights (recompute-batchnorm.ts); absent: Keras' moving averages, as the example.
    */
   recomputeBatchNormImages?: number;
+  /** Training/validation cut: by image (absent: Keras' split) or by patient (no child on both sides). */
+  split?: SplitKind;
+  /** The model's head: Keras' Flatten → Dense (absent) or global average pooling (a named deviation). */
+  head?: ModelHead;
   /** Adam's learning-rate schedule (the Keras example: ExponentialDecay(0.015, 100000, 0.96, staircase)). */
   schedule: ExponentialDecayConfig;
   /** Why these settings, in Portuguese (shown in the notebook and by the command line). */
@@ -54,8 +60,7 @@ export const PRESETS: Record<PresetName, TrainingPreset> = {
     why: "Todas as imagens, reduzidas a 40x40, e 12 épocas, com o otimizador do Keras a uma taxa de aprendizado menor, " +
       "0,001 (o padrão do Adam) em vez de 0,015, e as médias da BatchNormalization recalculadas ao fim de cada época " +
       "em 1.000 imagens de treino (o Keras usa médias móveis; veja a seção 7). Nesta resolução o treino é caótico: " +
-      "arredondamentos diferentes mudam o resultado de cada semente. Com as médias móveis do Keras, 4 das sementes 1 a 5 " +
-      "ficaram na faixa da receita completa (revocação ≥ 0,95 com acurácia ≥ 0,75); com as médias recalculadas, as 5. " +
+      "arredondamentos diferentes mudam o resultado de cada semente; por isso o preset foi medido semente a semente. " +
       "Num computador de 2 núcleos, cada passo em 180x180 custa cerca de 20 vezes mais que em 40x40: a receita completa " +
       "leva horas, este preset cabe em minutos (com as imagens já preparadas em disco). " +
       "O que ele dá no teste para as sementes 1 a 5 está no README e no fim deste notebook " +
@@ -76,8 +81,8 @@ export const PRESETS: Record<PresetName, TrainingPreset> = {
       "reduzida a 48x48, 40 épocas sem parada antecipada: roda em cerca de um minuto, sem baixar nada. Com só 10 passos " +
       "por época, as médias móveis da BatchNormalization levam umas 10 épocas para acompanhar os pesos, e a perda de " +
       "validação do começo não diz muito; com a paciência 10 do Keras, 3 das sementes 1 a 5 paravam na época 11 com os " +
-      "pesos da época 1 (o modelo dizia PNEUMONIA para tudo). Sementes 1 a 5 no teste: acurácia 0,63 a 0,86 (mediana " +
-      "0,78), revocação 0,92 a 1,00 (docs/results/sample-seeds-<data>.json).",
+      "pesos da época 1 (o modelo dizia PNEUMONIA para tudo). O que as sementes 1 a 5 dão no teste: " +
+      "docs/results/sample-seeds-<data>.json (npm run train -- --preset sample --seeds 1-5).",
   },
 };
 
@@ -118,6 +123,8 @@ export interface PresetOverrides {
   recomputeBatchNormImages?: number;
   seed?: number;
   replicaMode?: ReplicaMode;
+  split?: SplitKind;
+  head?: ModelHead;
 }
 
 /** `preset` with `overrides` applied; the name stays, the report records the values used. */
@@ -152,6 +159,8 @@ export function withOverrides(preset: TrainingPreset, overrides: PresetOverrides
     replicaMode: overrides.replicaMode ?? preset.replicaMode,
     seed: overrides.seed ?? preset.seed,
     recomputeBatchNormImages: overrides.recomputeBatchNormImages ?? preset.recomputeBatchNormImages,
+    ...(overrides.split ?? preset.split ? { split: overrides.split ?? preset.split } : {}),
+    ...(overrides.head ?? preset.head ? { head: overrides.head ?? preset.head } : {}),
     schedule,
   };
 }
@@ -167,6 +176,8 @@ export function deviationsFromKeras(preset: TrainingPreset): string[] {
   if ((preset.recomputeBatchNormImages ?? 0) > 0) {
     out.push(`médias da BatchNorm recalculadas ao fim de cada época em ${preset.recomputeBatchNormImages} imagens de treino, com os pesos da época (Keras: médias móveis, momento 0,99)`);
   }
+  if (preset.split === "patient") out.push("treino e validação divididos por paciente, nenhuma criança dos dois lados (Keras: por imagem)");
+  if (preset.head === "gap") out.push("cabeça GlobalAveragePooling2D → Dense(1) (Keras: Flatten → Dense 512 → 128 → 64 → 1)");
   if (preset.limit) out.push(`subconjunto de ${preset.limit.train}/${preset.limit.val}/${preset.limit.test} imagens`);
   const s = preset.schedule, k = keras.schedule;
   if (s.initialLearningRate !== k.initialLearningRate) out.push(`taxa de aprendizado inicial ${s.initialLearningRate} (Keras: ${k.initialLearningRate})`);

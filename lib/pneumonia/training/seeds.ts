@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { machineInfo, MachineInfo } from "../../common/machine";
 import { EngineInfo } from "../../engine";
-import { runPneumoniaTraining, RunOptions, TrainingReport, writeJsonAtomic } from "./pipeline";
+import { runPneumoniaTraining, RunOptions, ScreeningReport, TrainingReport, writeJsonAtomic } from "./pipeline";
 import { deviationsFromKeras, TrainingPreset } from "./presets";
 import { KERAS_EXAMPLE_SCHEDULE } from "./schedule";
 import { projectRoot } from "../../common/config";
@@ -38,6 +38,12 @@ export interface SeedRow {
   /** The course commit the run used (from its report; null when not recorded). */
   code: string | null;
   meetsTarget: boolean;
+  /** Model weights; validation accuracy at 0.5; patients on both sides of the split; null in older reports. */
+  parameters?: number | null;
+  valAccuracy?: number | null;
+  sharedPatients?: number | null;
+  /** The threshold chosen on validation for recall >= 0.95 and its test precision and recall; null in older reports. */
+  screening?: ScreeningReport | null;
 }
 
 export interface SeedSummary { min: number; median: number; max: number }
@@ -94,6 +100,8 @@ export function seedRow(report: TrainingReport, reused = false): SeedRow {
     seed: report.preset.seed, epochsRun: report.history.length, bestEpoch: report.bestEpoch,
     accuracy: t.accuracy, precision: t.precision, recall: t.recall, loss: t.loss, confusionMatrix: t.confusionMatrix,
     seconds: report.seconds.total, cpuSeconds: report.seconds.cpu ?? null, threads: report.threads ?? 1, reused, code: report.code ?? null,
+    parameters: report.parameters ?? null, valAccuracy: report.validation?.accuracy ?? null, sharedPatients: report.sharedPatients ?? null,
+    screening: report.screening ?? null,
   };
   return { ...row, meetsTarget: meetsTarget(row) };
 }
@@ -130,7 +138,23 @@ export function formatSeedTable(table: SeedTable): string {
     const s = table.summary;
     lines.push(`| **${key}** | | ${f(s.accuracy[key])} | ${f(s.precision[key])} | ${f(s.recall[key])} | | | ${mmss(s.cpuSeconds?.[key])} | ${mmss(s.seconds[key])} | |`);
   }
+  if (table.rows.some((r) => r.screening)) lines.push("", formatScreeningTable(table.rows));
   return lines.join("\n");
+}
+
+/**
+ * Per seed: parameters, the validation/test gap at 0.5 (accuracy, AUC) and the screening threshold
+ * chosen on validation for recall >= 0.95, with its test precision and recall.
+ */
+export function formatScreeningTable(rows: readonly SeedRow[]): string {
+  const f = (v: number | null | undefined): string => (v === null || v === undefined ? "—" : v.toFixed(3));
+  return [
+    "| seed | parameters | patients in train and val | val accuracy | test accuracy | val AUC | test AUC | threshold (val recall >= 0.95) | val precision | test precision | test recall |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.seed} | ${r.parameters ?? "—"} | ${r.sharedPatients ?? "—"} | ${f(r.valAccuracy)} | ${f(r.accuracy)} | ` +
+      `${f(r.screening?.validation.auc)} | ${f(r.screening?.test.auc)} | ${r.screening ? r.screening.threshold.toFixed(4) : "—"} | ` +
+      `${f(r.screening?.validation.precision)} | ${f(r.screening?.test.precision)} | ${f(r.screening?.test.recall)} |`),
+  ].join("\n");
 }
 
 /** The seed table in Portuguese for the notebook: one row per seed, then the minimum and the median. */
@@ -202,7 +226,7 @@ export interface SeedRunOptions extends Omit<RunOptions, "outDir"> {
 function recipeKey(p: TrainingPreset): string {
   const { imageSize, batchSize, epochs, patience, seed, limit, schedule } = p;
   return JSON.stringify({ imageSize, batchSize, epochs, patience, seed, limit, schedule: { warmupSteps: 0, ...schedule }, replicaMode: p.replicaMode ?? "sync",
-    recomputeBatchNormImages: p.recomputeBatchNormImages ?? 0 });
+    recomputeBatchNormImages: p.recomputeBatchNormImages ?? 0, split: p.split ?? "image", head: p.head ?? "flatten" });
 }
 
 /** A finished report.json in `dir` for exactly this recipe and seed, else null (then it is trained). */
