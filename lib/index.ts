@@ -13,7 +13,8 @@ export * from "./view/display";
 export * from "./view/progress";
 export * from "./view/plots";
 // The training engine (01 onwards): backend choice and the course's kernels.
-export * from "./engine";
+export { initEngine, engineInfo } from "cnn-course-engine";
+export type { EngineBackend, EngineInfo, EngineOptions } from "cnn-course-engine";
 // Lessons 01-07, from scratch: connectivity and parameter counts, convolution and filters,
 // activation, pooling, 3D filters, dropout, detection and the lecture's pictures.
 export * from "./lecture/connectivity";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../common/config";
 import { MachineInfo } from "../../common/machine";
-import { EngineInfo } from "../../engine";
+import { EngineInfo } from "cnn-course-engine";
 import { Figure, heatmap, historyChart, show } from "../../view/plots";
 import { EpochLogs } from "./fit";
 import { kerasHistory, TestMetrics } from "./pipeline";
