@@ -17,7 +17,7 @@ import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySourc
 import { FileGuard, hasChanges } from "./guard";
 import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
 import { QuestionInfo, questionsOf } from "./manual";
-import { sandboxLaunch, sandboxProblem, SandboxSpec, writeKernelSpec } from "./sandbox";
+import { sandboxAccessProblem, sandboxLaunch, sandboxProblem, SandboxSpec, writeKernelSpec } from "./sandbox";
 import { AnswerGrade, collectAnswers, ExerciseGrade, GradedCase, gradeExercises } from "./judge";
 
 export interface GradeOptions {
@@ -146,6 +146,12 @@ function caseInputs(cases: Map<string, GradedCase[]>): Map<string, CaseInput[]> 
   return new Map([...cases].map(([id, list]) => [id, list.map((c) => ({ name: c.name, args: c.args, input: c.input }))]));
 }
 
+/** A startup error's meaningful lines (never only the first: bwrap's reason comes after the runner's line). */
+export function startupLines(error: string): string {
+  const lines = error.split("\n").map((l) => l.trim()).filter((l) => l && !/^\s*(Traceback|File ")/.test(l));
+  return lines.slice(0, 12).join(" | ");
+}
+
 /** The exercise to blame for a cell that hung or killed the kernel (null: a course cell nobody owns). */
 function blamedExercise(assembled: AssembledNotebook, cellIndex: number | null): string | null {
   if (cellIndex === null) return null;
@@ -188,6 +194,11 @@ function kernelEnv(opts: GradeOptions): Record<string, string> {
   return env;
 }
 
+/** Host folders with data the kernels read (mounted read-only in the sandbox). */
+function dataFolders(): string[] {
+  return process.env.CNN_COURSE_DATA ? [path.resolve(process.env.CNN_COURSE_DATA)] : [];
+}
+
 /** How to run one grading notebook: in the sandbox (default) or as a plain child process. */
 function executionOptions(opts: GradeOptions, ws: { dir: string; kernelDir: string }, cellTimeoutSec: number): ExecuteOptions {
   const base: ExecuteOptions = { cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true, env: kernelEnv(opts) };
@@ -196,7 +207,7 @@ function executionOptions(opts: GradeOptions, ws: { dir: string; kernelDir: stri
     root: projectRoot(), workspace: ws.dir, kernelDir: ws.kernelDir, kernelName: "tslab-grader-sandbox",
     // The data segment holds the V8 heap and native buffers (tfjs, wasm): the heap cap plus 1 GiB.
     maxMemoryMb: opts.maxMemoryMb + 1024, maxProcesses: opts.maxProcesses, diskMb: opts.diskMb,
-    env: kernelEnv(opts), readOnly: process.env.CNN_COURSE_DATA ? [path.resolve(process.env.CNN_COURSE_DATA)] : [],
+    env: kernelEnv(opts), readOnly: dataFolders(),
   };
   writeKernelSpec(spec);
   return { ...base, kernel: spec.kernelName, launch: sandboxLaunch(spec) };
@@ -252,7 +263,7 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       }
       if (result.startupError) {
         grade.status = "failed";
-        grade.problems.push(`não consegui executar o notebook (problema do corretor, não do aluno: confira \`npm run kernel\`): ${result.startupError.split("\n")[0]}`);
+        grade.problems.push(`não consegui executar o notebook (problema do corretor, não do aluno: confira \`npm run kernel\`): ${startupLines(result.startupError)}`);
         return;
       }
       if (stop && blamed && !withheld.has(blamed)) {
@@ -329,7 +340,7 @@ export const NO_SANDBOX_WARNING = "WARNING: --no-sandbox: student code runs with
 /** Refuses to grade without a working sandbox (unless turned off, which is said on every run); the number of workers. */
 function prepareIsolation(opts: GradeOptions): number {
   if (opts.sandbox) {
-    const problem = sandboxProblem();
+    const problem = sandboxProblem() ?? sandboxAccessProblem(projectRoot(), dataFolders());
     if (problem) throw new Error(problem);
     return Math.max(1, Math.floor(opts.jobs));
   }

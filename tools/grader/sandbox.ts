@@ -7,6 +7,7 @@
 // a clean environment, and limits on processes, memory and file size (prlimit).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { Launch } from "../notebooks/execute";
 
@@ -33,8 +34,14 @@ export interface SandboxSpec {
 
 /** The uid the sandbox runs as: the instructor's, or `nobody` when grading as root (root is exempt from process limits). */
 export function sandboxUser(): { uid: number; gid: number } | null {
-  if (typeof process.getuid !== "function" || process.getuid() !== 0) return null;
-  return { uid: 65534, gid: 65534 };
+  if (!gradingAsRoot()) return null;
+  return { uid: NOBODY, gid: NOBODY };
+}
+
+const NOBODY = 65534;
+
+function gradingAsRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
 const BWRAP_MISSING_HELP = [
@@ -47,20 +54,85 @@ const BWRAP_MISSING_HELP = [
   "(student code then runs with your permissions: only for submissions you trust).",
 ].join("\n");
 
+const NAMESPACE_HELP = [
+  "  If it says \"No permissions to create new namespace\" or \"setting up uid map: Permission denied\":",
+  "  - Ubuntu 23.10 and later (AppArmor restricts unprivileged user namespaces, containers/bubblewrap#632): either",
+  "    `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0` (add it to /etc/sysctl.d/ to keep it), or an AppArmor",
+  "    profile for /usr/bin/bwrap that allows `userns,` (see Ubuntu's /etc/apparmor.d/ examples);",
+  "  - other kernels: `sudo sysctl user.max_user_namespaces=15000` (or kernel.unprivileged_userns_clone=1 on older Debian).",
+].join("\n");
+
 let checked: string | null | undefined;
 
 /** Null when bubblewrap can create the sandbox here; else what to install or change (English, for the instructor). */
 export function sandboxProblem(): string | null {
   if (checked !== undefined) return checked;
-  const user = sandboxUser();
-  const r = spawnSync("bwrap", ["--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
-    { encoding: "utf8", timeout: 30000, ...(user ?? {}) });
+  const r = spawnSync("bwrap", bwrapProbeArgs(), { encoding: "utf8", timeout: 30000 });
   let reason: string | null = null;
   const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
   if (r.error) reason = code === "ENOENT" || code === "EACCES" ? `bwrap is not installed (no runnable \`bwrap\` on PATH: ${code}).` : `bwrap could not run: ${r.error.message}`;
-  else if (r.status !== 0) reason = `bwrap could not create the namespaces: ${(r.stderr || "").trim() || `exit ${String(r.status)}`}`;
+  else if (r.status !== 0) reason = `bwrap could not create the namespaces: ${(r.stderr || "").trim() || `exit ${String(r.status)}`}\n${NAMESPACE_HELP}`;
   checked = reason === null ? null : BWRAP_MISSING_HELP.replace("%REASON%", `  ${reason}`);
   return checked;
+}
+
+/** The smallest sandbox of the same kind the kernels run in (as root: bwrap as root, then `nobody` in a second one). */
+function bwrapProbeArgs(): string[] {
+  const inner = ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"];
+  if (!gradingAsRoot()) return [...inner, "true"];
+  return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+    "--", ...dropToNobody(), "bwrap", "--unshare-user", "--disable-userns", "--die-with-parent", "--bind", "/", "/", "--", "true"];
+}
+
+/**
+ * As root, the first bwrap makes the mounts with root's access (a checkout in /root or in a 0700 `mktemp -d`
+ * folder can be mounted, which `nobody` could not reach), then becomes `nobody` with no capabilities and no
+ * way back (setpriv), and a second, unprivileged bwrap adds the user namespace that forbids new ones.
+ */
+function dropToNobody(): string[] {
+  return ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
+}
+
+/**
+ * Null when the sandbox's user can read every folder the sandbox mounts (the course's runtime and the data);
+ * else which folder it cannot read and how to fix it. Runs the real sandbox with a one-line Node check.
+ */
+export function sandboxAccessProblem(root: string, readOnly: string[]): string | null {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "cnn-grade-check-"));
+  try {
+    fs.chmodSync(workspace, 0o755);
+    fs.mkdirSync(path.join(workspace, "kernel"));
+    const spec: SandboxSpec = { root, workspace, kernelDir: path.join(workspace, "kernel"), kernelName: "check", maxMemoryMb: 1024,
+      maxProcesses: 64, diskMb: 16, env: {}, readOnly };
+    const paths = [...mountedPaths(spec), path.join(root, "node_modules", "tslab", "package.json"), path.join(root, "lib", "dist", "index.js")];
+    const script = "const fs=require('fs');const bad=[];for(const p of process.argv.slice(1)){try{fs.accessSync(p,fs.constants.R_OK);" +
+      "if(fs.statSync(p).isDirectory())fs.readdirSync(p)}catch(e){bad.push(p+' ('+e.code+')')}}console.log(JSON.stringify(bad))";
+    const launch = sandboxLaunch(spec)(process.execPath, ["-e", script, ...paths]);
+    const r = spawnSync(launch.command, launch.args, { env: launch.env, uid: launch.uid, gid: launch.gid, encoding: "utf8", timeout: 60000 });
+    let bad: string[] | null = null;
+    try {
+      bad = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as string[];
+    } catch {
+      bad = null;
+    }
+    if (bad === null) return `the sandbox did not start (exit ${String(r.status)}):\n${(r.stderr || "").trim()}`;
+    if (bad.length === 0) return null;
+    const who = gradingAsRoot() || sandboxUser() ? "`nobody` (uid 65534: grading as root drops to it)" : "your user";
+    return [`The sandbox runs the kernels as ${who}, which cannot read:`, ...bad.map((b) => `  ${b}`),
+      "Fix: let other users read them, e.g. `chmod -R o+rX " + outermost(bad.map((b) => b.replace(/ \(.*\)$/, ""))).map(shellQuote).join(" ") + "`,",
+      "or clone the course (and the data folder) where other users can read, or grade as a regular user."].join("\n");
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+/** The paths not inside another path of the list. */
+function outermost(paths: string[]): string[] {
+  return [...new Set(paths)].filter((p, _, all) => !all.some((q) => q !== p && p.startsWith(q + "/")));
+}
+
+function shellQuote(p: string): string {
+  return /^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
 }
 
 /** Folders outside /usr that the Python with Jupyter needs (a pip or pyenv install in the home, a venv). */
@@ -110,6 +182,8 @@ function systemMounts(): string[] {
     if (stat.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(dir), dir);
     else if (stat.isDirectory()) args.push("--ro-bind", dir, dir);
   }
+  // Folders bwrap creates on its own are 0700 when it runs as root: /etc is made 0755 first.
+  args.push("--perms", "0755", "--dir", "/etc");
   for (const name of ETC_FILES) args.push("--ro-bind-try", path.join("/etc", name), path.join("/etc", name));
   const etcPython = fs.existsSync("/etc") ? fs.readdirSync("/etc").filter((n) => /^python3\.\d+$/.test(n)) : [];
   for (const name of etcPython) args.push("--ro-bind", path.join("/etc", name), path.join("/etc", name));
@@ -141,15 +215,28 @@ export function tasksOf(uid: number): number {
   return count;
 }
 
-function projectMounts(spec: SandboxSpec): string[] {
-  const ro = (p: string): string[] => ["--ro-bind", p, p];
+/** The host paths mounted read-only from the course and the data (the runtime's own folders aside). */
+function mountedPaths(spec: SandboxSpec): string[] {
   const root = spec.root;
+  return [path.join(root, "package.json"), path.join(root, "node_modules"), path.join(root, "lib"), path.join(root, "tools", "notebooks"),
+    spec.workspace, ...spec.readOnly.filter((p) => fs.existsSync(p))];
+}
+
+/**
+ * A read-only bind at the same path, its missing parents created 0755 first: bwrap would copy the host
+ * parents' modes, and a 0700 folder above the checkout would stop `nobody` inside.
+ */
+function roBind(p: string): string[] {
+  const parents: string[] = [];
+  for (let dir = path.dirname(p); dir !== path.dirname(dir); dir = path.dirname(dir)) parents.unshift(dir);
+  return [...parents.flatMap((d) => ["--perms", "0755", "--dir", d]), "--ro-bind", p, p];
+}
+
+function projectMounts(spec: SandboxSpec): string[] {
   return [
-    ...ro(path.join(root, "package.json")), ...ro(path.join(root, "node_modules")), ...ro(path.join(root, "lib")),
-    ...ro(path.join(root, "tools", "notebooks")), ...ro(spec.workspace),
-    ...spec.readOnly.filter((p) => fs.existsSync(p)).flatMap(ro),
-    "--size", String(spec.diskMb * 1024 * 1024), "--tmpfs", spec.kernelDir,
-    "--symlink", path.join(root, "node_modules"), path.join(spec.kernelDir, "node_modules"),
+    ...mountedPaths(spec).flatMap(roBind),
+    "--size", String(spec.diskMb * 1024 * 1024), "--perms", "0777", "--tmpfs", spec.kernelDir,
+    "--symlink", path.join(spec.root, "node_modules"), path.join(spec.kernelDir, "node_modules"),
   ];
 }
 
@@ -166,16 +253,21 @@ function sandboxEnv(spec: SandboxSpec): string[] {
 /** The `launch` option of executeNotebook that runs the runner inside the sandbox. */
 export function sandboxLaunch(spec: SandboxSpec): (python: string, runnerArgs: string[]) => Launch {
   return (python, runnerArgs) => {
-    const user = sandboxUser();
-    const nproc = tasksOf(user?.uid ?? process.getuid?.() ?? 0) + spec.maxProcesses;
+    const asRoot = gradingAsRoot();
+    const nproc = tasksOf(asRoot ? NOBODY : process.getuid?.() ?? 0) + spec.maxProcesses;
     const limits = [`--nproc=${nproc}`, `--data=${spec.maxMemoryMb * 1024 * 1024}`, `--fsize=${spec.diskMb * 1024 * 1024}`, "--core=0"];
+    const namespaces = asRoot
+      ? ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+      : ["--unshare-all", "--unshare-user", "--disable-userns"];
+    // As root, the mounts are made as root and the rest runs as `nobody` in a nested unprivileged bwrap (dropToNobody).
+    const nested = asRoot ? [...dropToNobody(), "bwrap", "--unshare-user", "--disable-userns", "--die-with-parent", "--bind", "/", "/", "--chdir", spec.kernelDir, "--"] : [];
     const args = [
-      "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--clearenv", "--hostname", "sandbox",
-      ...systemMounts(), ...runtimeFolders(python).flatMap((d) => ["--ro-bind", d, d]),
-      "--proc", "/proc", "--dev", "/dev", "--size", String(spec.diskMb * 1024 * 1024), "--tmpfs", "/tmp", "--dir", "/tmp/home",
+      ...namespaces, "--die-with-parent", "--new-session", "--clearenv", "--hostname", "sandbox",
+      ...systemMounts(), ...runtimeFolders(python).flatMap(roBind),
+      "--proc", "/proc", "--dev", "/dev", "--size", String(spec.diskMb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp", "--perms", "0777", "--dir", "/tmp/home",
       ...projectMounts(spec), ...sandboxEnv(spec), "--chdir", spec.kernelDir,
-      "--", "prlimit", ...limits, "--", python, ...runnerArgs,
+      "--", ...nested, "prlimit", ...limits, "--", python, ...runnerArgs,
     ];
-    return { command: "bwrap", args, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, ...(user ?? {}) };
+    return { command: "bwrap", args, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } };
   };
 }
