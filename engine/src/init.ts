@@ -51,6 +51,7 @@ function requestedBackend(options: EngineOptions): EngineBackend | undefined {
 function loadNative(): { ok: true } | { ok: false; why: string } {
   try {
     // Optional dependency: absent (or without its native binary) on many student machines.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency, loaded only when chosen
     require("@tensorflow/tfjs-node");
   } catch (e) {
     const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
@@ -72,6 +73,7 @@ function loadNative(): { ok: true } | { ok: false; why: string } {
 
 async function tryWasm(): Promise<{ ok: true; detail: string } | { ok: false; why: string }> {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- registers the backend only when chosen
     require("@tensorflow/tfjs-backend-wasm");
     registerGradientKernels("wasm");
     registerHeapKernels("wasm");

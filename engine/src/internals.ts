@@ -202,6 +202,7 @@ export type WriteDisplayData = (msg: DisplayMessage, update: boolean) => void;
 /** tslab's channel for a whole MIME bundle (its public display sends one type per call); null outside tslab. */
 export function tslabWriteDisplayData(): WriteDisplayData | null {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab loads only inside its kernel
     const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: WriteDisplayData | null };
     return typeof jupyter.lastWriteDisplayData === "function" ? jupyter.lastWriteDisplayData : null;
   } catch {

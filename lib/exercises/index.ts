@@ -13,7 +13,7 @@ export function exerciseModuleFiles(dir: string): string[] {
 }
 
 for (const file of exerciseModuleFiles(__dirname)) {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the modules are found by file name at run time
   const mod = require(file) as { exercises?: Exercise[] };
   if (!Array.isArray(mod.exercises)) throw new Error(`${file}: an exercise module must export \`exercises: Exercise[]\``);
   registerExercises(mod.exercises);

@@ -59,7 +59,7 @@ describe("connectivity: dense vs convolutional", () => {
   });
 
   it("studentOrReference falls back only for unfinished stubs", () => {
-    const stub = (x: number[][]): number[][] => todo();
+    const stub = (_x: number[][]): number[][] => todo();
     const reference = (m: number[][]): number[][] => relu(m);
     const wrapped = studentOrReference(stub, reference, "relu");
     assert.deepEqual(wrapped([[-1, 2]]), [[0, 2]]);

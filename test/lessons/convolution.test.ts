@@ -2,7 +2,7 @@
 // cases and TensorFlow.js itself (tf.conv2d) on seeded random inputs.
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { conv2d, conv2dChannels, outputSize, samePads, zeroPad, windowAt, Matrix, Padding, Volume } from "../../lib/lecture/convolution";
+import { conv2d, conv2dChannels, outputSize, samePads, zeroPad, windowAt, Padding, Volume } from "../../lib/lecture/convolution";
 import { randomMatrix, seededRandom } from "../../lib/common/random";
 import { tfConv2d, tfConv2dChannels } from "../../lib/exercises/tf-reference";
 

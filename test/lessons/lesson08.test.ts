@@ -4,13 +4,12 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import {
-  batchNormInference, batchNormTrain, columnMoments, MapBatch, normalizeColumns, spatialBatchNormInference, spatialBatchNormTrain,
+  batchNormInference, batchNormTrain, columnMoments, MapBatch, spatialBatchNormInference, spatialBatchNormTrain,
 } from "../../lib/lecture/batchnorm";
 import { conv2dLayer, conv2dLayerParams, ConvKernel } from "../../lib/lecture/conv-layer";
 import { LayerStep, pneumoniaBlockFields, pneumoniaGeometry, receptiveFields } from "../../lib/lecture/receptive-field";
 import { learnFilter } from "../../lib/lecture/learn-filter";
 import { VERTICAL_LINE_FILTER } from "../../lib/lecture/images";
-import type { Matrix, Volume } from "../../lib/lecture/convolution";
 import { vggSteps } from "../../lib/exercises/08-camadas-batchnorm";
 import { randomVolume } from "../../lib/exercises/06-filtros-3d-cnn";
 import { seededRandom } from "../../lib/common/random";

@@ -65,6 +65,7 @@ describe("progress", () => {
     const frames = out.split("\r").filter(Boolean);
     assert.equal(frames.length, 12, "the empty bar, one frame per tick (200 ms apart), the final one");
     assert.equal(out.split("\n").length, 2, "a single newline, at the end");
+    // eslint-disable-next-line no-control-regex -- the bar ends with the ANSI erase-line code (ESC [K)
     assert.match(frames[frames.length - 1], /^▕██████████▏ ✔ Imagens: 10\/10 \(100%\) · em 0:02 · 5\.00\/s · cache pronto\x1b\[K\n$/);
   });
 

@@ -111,13 +111,13 @@ function handConvolve(image: number[][], kernel: number[][], pad = 0): number[][
 describe("self-check messages (lecture exercise: convolve, notebook 02)", () => {
   it("correct: every case passes against tf.conv2d's values", async () => {
     const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => handConvolve(image, kernel));
-    assert.match(text, /^✅ Convolução com passo 1, sem preenchimento: 6\/6 casos passaram\.\n  ✓ o 9 com o filtro de circunferência \(mapa 5x3\)/);
+    assert.match(text, /^✅ Convolução com passo 1, sem preenchimento: 6\/6 casos passaram\.\n {2}✓ o 9 com o filtro de circunferência \(mapa 5x3\)/);
   });
 
   it("wrong (padded 'same' output): the shape is reported first, per case", async () => {
     const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => handConvolve(image, kernel, 1));
     assert.match(text, /^❌ Convolução com passo 1, sem preenchimento: 0\/6 casos passaram\./);
-    assert.match(text, /✗ o 9 com o filtro de circunferência \(mapa 5x3\): forma errada: esperado 5x3, obtido 7x5\.\n      esperado: \[\[/);
+    assert.match(text, /✗ o 9 com o filtro de circunferência \(mapa 5x3\): forma errada: esperado 5x3, obtido 7x5\.\n {6}esperado: \[\[/);
   });
 
   it("untouched: not done yet", async () => {

@@ -9,7 +9,7 @@ import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
 import { Cell, Notebook, readNotebook, sourceText, stringifyNotebook, toSourceLines } from "../../tools/notebooks/format";
 import {
-  findSolutionLeaks, generateStudentNotebooks, lintSourceNotebook, outOfDate, SolutionMarkerError, stripCellSource, studentNotebook,
+  findSolutionLeaks, generateStudentNotebooks, lintSourceNotebook, outOfDate, SolutionMarkerError, studentNotebook,
 } from "../../tools/notebooks/solutions";
 import { generate, knownExercises } from "../../tools/notebooks/generate";
 import { WITH_EXAMPLE_EXERCISE } from "../fixtures/grading/example-exercise";

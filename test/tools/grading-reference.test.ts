@@ -90,7 +90,7 @@ describe("studentOrReference", () => {
   });
 
   it("the old form (submission, reference, label) still works", () => {
-    const f = studentOrReference((x: number): number => todo(), (x: number) => x + 1, "soma");
+    const f = studentOrReference((_x: number): number => todo(), (x: number) => x + 1, "soma");
     assert.equal(f(1), 2);
   });
 });

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
 import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper } from "cnn-course-engine";
 import { buildModel } from "../../lib/pneumonia/model";
-import { batchTensors, classWeightedLossSpec, imageBatch, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam } from "../../lib/pneumonia/training";
+import { classWeightedLossSpec, imageBatch, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
 import { timeKernels } from "./kernel-timing";
 

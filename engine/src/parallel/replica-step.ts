@@ -24,6 +24,7 @@ export interface LossSpec { module: string; name: string; options?: unknown }
 
 /** The LossFn a LossSpec names; a clear error when the module does not export that factory. */
 export function resolveLoss(spec: LossSpec): LossFn {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is named at run time (a LossSpec)
   const exported: unknown = (require(spec.module) as Record<string, unknown>)[spec.name];
   if (typeof exported !== "function") throw new Error(`LossSpec: ${spec.module} does not export a function '${spec.name}' (a factory options => LossFn).`);
   return (exported as (options: unknown) => LossFn)(spec.options);

@@ -17,7 +17,7 @@ export async function buildTestPage(outDir: string = cacheDir("jupyterlab-page")
   if (fs.existsSync(html) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === key) {
     return { dir: outDir, html, built: false, seconds: (Date.now() - started) / 1000 };
   }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild loads only when the bundle must be rebuilt
   const esbuild = require("esbuild") as typeof import("esbuild");
   fs.rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
