@@ -259,8 +259,11 @@ export function sandboxLaunch(spec: SandboxSpec): (python: string, runnerArgs: s
     const namespaces = asRoot
       ? ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
       : ["--unshare-all", "--unshare-user", "--disable-userns"];
-    // As root, the mounts are made as root and the rest runs as `nobody` in a nested unprivileged bwrap (dropToNobody).
-    const nested = asRoot ? [...dropToNobody(), "bwrap", "--unshare-user", "--disable-userns", "--die-with-parent", "--bind", "/", "/", "--chdir", spec.kernelDir, "--"] : [];
+    // As root, the mounts are made as root and the rest runs as `nobody` in a nested unprivileged bwrap (dropToNobody);
+    // its own /dev (device nodes on mounts inherited into a user namespace cannot be opened) and its own PID
+    // namespace (the runner ends with kill(-1), which must not reach the bwrap that runs it; /proc stays the first
+    // bwrap's: a new procfs cannot be mounted over one with read-only parts).
+    const nested = asRoot ? [...dropToNobody(), "bwrap", "--unshare-user", "--unshare-pid", "--disable-userns", "--die-with-parent", "--bind", "/", "/", "--dev", "/dev", "--chdir", spec.kernelDir, "--"] : [];
     const args = [
       ...namespaces, "--die-with-parent", "--new-session", "--clearenv", "--hostname", "sandbox",
       ...systemMounts(), ...runtimeFolders(python).flatMap(roBind),
