@@ -75,13 +75,32 @@ describe("course notebooks (solutions and student versions)", function () {
     assert.deepEqual(problems, []);
   });
 
-  it("student notebooks hold no solution text and solutions hold exercises", () => {
-    for (const run of runs) {
-      const nb = readNotebook(run.notebook);
-      const folder = path.basename(path.dirname(run.notebook));
-      const text = nb.cells.map(sourceText).join("\n");
-      if (folder === "notebooks") assert.doesNotMatch(text, /BEGIN SOLUTION|END SOLUTION/, run.notebook);
-      assert.ok(fs.existsSync(run.executed));
+  it("wrote an executed copy of every notebook", () => {
+    for (const run of runs) assert.ok(fs.existsSync(run.executed), run.executed);
+  });
+});
+
+describe("solutions and student notebooks (sources, no kernel)", () => {
+  const exercises = (nb: Notebook, role: "solution" | "check"): string[] =>
+    nb.cells.filter((c) => c.metadata.course?.role === role).map((c) => c.metadata.course?.exercise ?? "?");
+
+  it("every solution notebook holds exercises: solution cells with a solution region, each with its check; the student copy has the same exercises and no solution text", () => {
+    const problems: string[] = [];
+    const solutions = courseNotebooks("solutions");
+    assert.ok(solutions.length >= 10, `solution notebooks found: ${solutions.length}`);
+    for (const file of solutions) {
+      const name = path.basename(file), nb = readNotebook(file);
+      const solved = exercises(nb, "solution"), checked = exercises(nb, "check");
+      if (solved.length === 0) problems.push(`${name}: no exercise`);
+      nb.cells.filter((c) => c.metadata.course?.role === "solution" && !/BEGIN SOLUTION/.test(sourceText(c)))
+        .forEach((c) => problems.push(`${name}: solution cell ${c.id} has no BEGIN SOLUTION region`));
+      solved.filter((id) => !checked.includes(id)).forEach((id) => problems.push(`${name}: exercise ${id} has no check cell`));
+      const studentFile = path.join(path.dirname(file), "..", "notebooks", name);
+      if (!fs.existsSync(studentFile)) { problems.push(`${name}: no student notebook (npm run generate)`); continue; }
+      const student = readNotebook(studentFile);
+      if (exercises(student, "solution").join() !== solved.join()) problems.push(`${name}: the student copy has other exercises (${exercises(student, "solution").join(", ")})`);
+      if (/BEGIN SOLUTION|END SOLUTION/.test(student.cells.map(sourceText).join("\n"))) problems.push(`notebooks/${name}: holds solution text`);
     }
+    assert.deepEqual(problems, []);
   });
 });

@@ -1,6 +1,6 @@
 // npm run release: the folder handed to students has no answers, no hidden cases, no
-// tests or instructor docs, only scripts that exist there, a Portuguese README, and a
-// notebook runs from it headless.
+// tests or instructor docs, only scripts that exist there, a Portuguese README, the results
+// notebook 09 reads (docs/results/), and notebook 09 runs from it headless on the sample it ships.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -48,9 +48,10 @@ describe("npm run release", function () {
   after(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
 
   it("leaves out the solutions, the hidden cases, the tests, CI and the instructor docs", () => {
-    for (const prefix of ["solutions/", "tools/grader/", "test/", "docs/", ".ci/", "scripts/grade.ts", "scripts/generate-student.ts", "scripts/release.ts"]) {
+    for (const prefix of ["solutions/", "tools/grader/", "test/", ".ci/", "scripts/grade.ts", "scripts/generate-student.ts", "scripts/release.ts"]) {
       assert.deepEqual(files.filter((f) => f.startsWith(prefix)), [], prefix);
     }
+    assert.deepEqual(files.filter((f) => f.startsWith("docs/") && !f.startsWith("docs/results/")), [], "docs/ other than the results");
     const notebooks = files.filter((f) => f.startsWith("notebooks/") && f.endsWith(".ipynb"));
     assert.deepEqual(notebooks.map((f) => path.basename(f)).sort(), fs.readdirSync(path.join(root, "solutions")).filter((n) => n.endsWith(".ipynb")).sort());
     for (const f of files.filter((x) => /\.(ipynb|ts|js|md)$/.test(x))) {
@@ -67,21 +68,34 @@ describe("npm run release", function () {
     assert.deepEqual(brokenImports(out, files), []);
   });
 
-  it("runs 00-boas-vindas from the release, headless", async function () {
+  it("carries every results file the notebooks read (docs/results: the full run, the seed tables)", () => {
+    const read = fs.readdirSync(path.join(root, "docs", "results")).filter((f) => /^(full|classroom-seeds|sample-seeds)-.*\.json$/.test(f));
+    assert.ok(read.length >= 3, `results in this checkout: ${read.join(", ")}`);
+    for (const f of read) assert.ok(files.includes(`docs/results/${f}`), `docs/results/${f} is missing from the release`);
+  });
+
+  it("runs 09-pneumonia from the release, headless, on the X-ray sample it ships (smoke preset)", async function () {
     if (!findJupyterPython()) this.skip();
-    // The release's own node_modules: this checkout's packages, with cnn-course pointing at the release's lib/.
+    this.timeout(40 * 60_000);
+    // The release's own node_modules: this checkout's packages, with cnn-course and cnn-course-engine pointing at the release.
     const modules = path.join(out, "node_modules");
     fs.mkdirSync(modules);
+    const own: Record<string, string> = { "cnn-course": path.join(out, "lib"), "cnn-course-engine": path.join(out, "engine") };
     for (const name of fs.readdirSync(path.join(root, "node_modules"))) {
-      const target = name === "cnn-course" ? path.join(out, "lib") : path.join(root, "node_modules", name);
-      fs.symlinkSync(target, path.join(modules, name), "dir");
+      fs.symlinkSync(own[name] ?? path.join(root, "node_modules", name), path.join(modules, name), "dir");
     }
-    const tsc = spawnSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(out, "lib")], { encoding: "utf8" });
-    assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
-    const nb = path.join(out, "notebooks", "00-boas-vindas.ipynb");
-    const result = await executeNotebook(nb, path.join(out, "executed", "00-boas-vindas.ipynb"), { cwd: path.dirname(nb), cellTimeoutSec: 300, totalTimeoutSec: 900 });
-    assert.ok(result.ok, describeFailure("00-boas-vindas (release)", result));
-    const executed = fs.readFileSync(path.join(out, "executed", "00-boas-vindas.ipynb"), "utf8");
-    assert.match(executed, /ainda não feito/, "the student version's check says the exercise is not done yet");
+    for (const pkg of ["engine", "lib"]) {
+      const tsc = spawnSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(out, pkg)], { encoding: "utf8" });
+      assert.equal(tsc.status, 0, `tsc -p ${pkg}: ${tsc.stdout}${tsc.stderr}`);
+    }
+    const nb = path.join(out, "notebooks", "09-pneumonia.ipynb");
+    // No CNN_COURSE_DATA: the release reads its own data/chest-xray-sample; smoke keeps the training to 2 short epochs.
+    const env = { CNN_COURSE_DATA: "", CNN_COURSE_PRESET: "smoke" };
+    const result = await executeNotebook(nb, path.join(out, "executed", "09-pneumonia.ipynb"), { cwd: path.dirname(nb), env, cellTimeoutSec: 1200, totalTimeoutSec: 2400 });
+    assert.ok(result.ok, describeFailure("09-pneumonia (release)", result));
+    const executed = fs.readFileSync(path.join(out, "executed", "09-pneumonia.ipynb"), "utf8");
+    assert.match(executed, /amostra/, "the notebook says it runs on the sample");
+    assert.match(executed, /ainda não feito/, "the student version's checks say the exercises are not done yet");
+    assert.doesNotMatch(executed, /Ainda não há resultado da execução completa em docs\/results/, "the full run's results travel with the release");
   });
 });
