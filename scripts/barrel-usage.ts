@@ -1,5 +1,5 @@
 // npx tsx scripts/barrel-usage.ts [--list]: how many values the cnn-course barrel exports and how
-// many the notebooks import (after npm run build). --list prints every imported name and who imports it.
+// many the notebooks import. --list prints every imported name and who imports it.
 import * as path from "path";
 import { barrelUsage } from "../tools/notebooks/barrel-usage";
 

@@ -51,7 +51,7 @@ function injectedCode(root: string): Map<string, string> {
 }
 
 export interface BarrelUsage {
-  /** Values the compiled barrel exports (lib/dist/index.js). */
+  /** Values the barrel exports (lib/index.ts, loaded through tsx). */
   exported: string[];
   /** Names the notebooks and the injected kernel code import, with the files that import each. */
   imported: Map<string, string[]>;
@@ -62,7 +62,8 @@ export interface BarrelUsage {
 }
 
 export function barrelUsage(root: string): BarrelUsage {
-  const barrel = require(path.join(root, "lib", "dist", "index.js")) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- the compiled barrel, found at run time
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the barrel's source, loaded at run time (tsx)
+  const barrel = require(path.join(root, "lib", "index.ts")) as Record<string, unknown>;
   const exported = Object.keys(barrel).sort();
   const imported = new Map<string, string[]>();
   for (const [file, code] of [...notebookCode(root), ...injectedCode(root)]) {
