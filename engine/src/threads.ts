@@ -1,5 +1,5 @@
 // How many threads training uses: one per core by default (data-parallel replicas, see
-// lib/pneumonia/training/parallel-trainer.ts), CNN_COURSE_THREADS to choose, and a quick
+// parallel/trainer.ts), CNN_COURSE_THREADS to choose, and a quick
 // check that worker threads can start at all on this machine.
 import * as os from "os";
 import { Worker } from "worker_threads";

@@ -1,5 +1,5 @@
 // Plausible wrong answers to the notebook-08 exercises, written the way a student would.
-// test/lesson08.test.ts shows that each one fails some public case.
+// test/lessons/lesson08.test.ts shows that each one fails some public case.
 import { batchNormInference, batchNormTrain, columnMoments, normalizeColumns } from "../../lib/lecture/batchnorm";
 import { conv2dLayer, ConvKernel } from "../../lib/lecture/conv-layer";
 import { LayerStep, receptiveFields } from "../../lib/lecture/receptive-field";

@@ -29,7 +29,7 @@ function tinyXrays(count: number, seed: number): LabeledImages {
   return { images, labels, size, count };
 }
 
-describe("results as data (tools/results, lib/pneumonia/training/seeds)", function () {
+describe("results as data (tools/results, lib/pneumonia/training/seed-table.ts)", function () {
   this.timeout(300_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "results-test-"));
   const runDir = path.join(dir, "run"), outDir = path.join(dir, "docs");
