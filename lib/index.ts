@@ -10,9 +10,11 @@ export { seededRandom, shuffled } from "./common/random";
 // Self-checks in the student's notebook: check(), todo(), fallbacks to the reference.
 export { check, registerExercises, runCasesForGrader, todo } from "./check";
 export { studentOrReference } from "./check/fallback";
-// What the student sees: progress bars, plots.
+// What the student sees: display, progress bars, plots.
 export { createProgress } from "./view/progress";
 export { barChart, heatmap, historyChart, imageGrid, lineChart, liveChart, show } from "./view/plots";
+export { confusionMatrixChart } from "./view/confusion";
+export { formatBR, formatPercentBR } from "./common/format";
 // The training engine (the cnn-course-engine package, engine/): backend choice, the course's kernels.
 export { initEngine } from "cnn-course-engine";
 // Lessons 01-07, from scratch: connectivity and parameter counts, convolution and filters,
@@ -62,7 +64,8 @@ export type { SymbolicTensor } from "./pneumonia/model";
 export {
   KERAS_EXAMPLE_SCHEDULE, applyPresetLimit, compareBatchNormStatistics, confusionMatrix,
   evaluateModel, exponentialDecay, formatPrediction, kerasHistory, loadXrayData, predictImageAt,
-  presetFromEnv, showClassroomSeeds, showFullRunResults, trainModel, trainOptionsFor
+  presetFromEnv, showClassroomSeeds, showFullRunResults, showHistory, showMetrics, trainModel,
+  trainOptionsFor
 } from "./pneumonia/training";
 // Lesson 10, after the pneumonia example: feature maps, Grad-CAM, saliency, shortcuts,
 // ROC/PR and the threshold, calibration.
@@ -70,7 +73,7 @@ export {
   channelWeights, chestRegions, chooseThreshold, combineMaps, confusionPairFigure, explanationGrid,
   featureMapFigure, featureMapLayers, formatHeatSummaries, formatMaskedTests, gradCam, gradientsAt,
   lastConvLayer, loadOrTrainModel, maskedTests, metricsAt, outcomeExamples, prCurve, predictScores,
-  regionsImage, reliability, reliabilityFigure, rocCurve, rocPrFigure, saliencyMaps, summarizeHeat,
-  xrayFeatureMaps, xrayImage
+  regionsImage, reliability, reliabilityFigure, rocCurve, rocPrFigure, saliencyMaps,
+  showHeatSummaries, showMaskedTests, summarizeHeat, xrayFeatureMaps, xrayImage
 } from "./pneumonia/explain";
 export type { Scores } from "./pneumonia/explain";

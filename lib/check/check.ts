@@ -5,6 +5,7 @@ import { compareValues, preview, toPlain } from "./compare";
 import { getExercise } from "./registry";
 import { isReferenceUse } from "./reference-use";
 import { withReferenceWatch } from "./reference-watch";
+import { MARKS } from "./marks";
 import { isNotDone, unfinishedStub } from "./todo";
 import type { CaseResult, CheckReport, Exercise, ExerciseCase, Json } from "./types";
 import "../exercises";
@@ -86,15 +87,15 @@ export function thrownMessage(err: unknown): string {
 /** "Not done": the exercise's own stub, or (when `stub` names another function) the helper it calls. */
 export function notDoneReport(ex: Exercise, total: number, stub = ""): CheckReport {
   const summary = stub && stub !== ex.symbol
-    ? `⏳ ${ex.title}: a sua \`${ex.symbol}\` chama \`${stub}\`, que ainda é \`todo()\`. Complete \`${stub}\` (e rode a célula dela) antes deste exercício.`
-    : `⏳ ${ex.title}: ainda não feito — complete a célula do exercício (substitua \`todo()\`) e rode-a de novo.`;
+    ? `${MARKS.notDone} ${ex.title}: a sua \`${ex.symbol}\` chama \`${stub}\`, que ainda é \`todo()\`. Complete \`${stub}\` (e rode a célula dela) antes deste exercício.`
+    : `${MARKS.notDone} ${ex.title}: ainda não feito — complete a célula do exercício (substitua \`todo()\`) e rode-a de novo.`;
   return { exercise: ex.id, status: "not-done", passed: 0, total, cases: [], summary };
 }
 
 /** The message of a self-check whose submission reached the course's answer (0 in the grading). */
 export function referenceReport(ex: Exercise, message: string, total: number): CheckReport {
   return { exercise: ex.id, status: "reference", passed: 0, total, cases: [],
-    summary: `🚫 ${ex.title}: ${message}. Escreva a sua própria versão: na correção, um exercício que usa a referência do curso vale 0.` };
+    summary: `${MARKS.reference} ${ex.title}: ${message}. Escreva a sua própria versão: na correção, um exercício que usa a referência do curso vale 0.` };
 }
 
 /** The summary line and status for judged cases. */
@@ -103,8 +104,8 @@ export function summarize(ex: Exercise, results: CaseResult[]): CheckReport {
   const ok = passed === results.length && results.length > 0;
   return {
     exercise: ex.id, status: ok ? "passed" : "failed", passed, total: results.length, cases: results,
-    summary: ok ? `✅ ${ex.title}: ${passed}/${results.length} casos passaram.`
-      : `❌ ${ex.title}: ${passed}/${results.length} casos passaram.`,
+    summary: ok ? `${MARKS.passed} ${ex.title}: ${passed}/${results.length} casos passaram.`
+      : `${MARKS.failed} ${ex.title}: ${passed}/${results.length} casos passaram.`,
   };
 }
 
@@ -137,8 +138,8 @@ export async function evaluate(exerciseId: string, submission: unknown, cases?: 
 export function formatReport(report: CheckReport): string {
   const lines = [report.summary];
   for (const c of report.cases) {
-    if (c.passed) lines.push(`  ✓ ${c.name}`);
-    else lines.push(`  ✗ ${c.name}: ${c.message.split("\n").join("\n    ")}`);
+    if (c.passed) lines.push(`  ${MARKS.casePassed} ${c.name}`);
+    else lines.push(`  ${MARKS.caseFailed} ${c.name}: ${c.message.split("\n").join("\n    ")}`);
   }
   return lines.join("\n");
 }
@@ -153,7 +154,7 @@ export async function check(exerciseId: string, submission: unknown): Promise<vo
     report = await evaluate(exerciseId, submission);
   } catch (err) {
     report = { exercise: exerciseId, status: "error", passed: 0, total: 0, cases: [],
-      summary: `⚠️ Não consegui verificar "${exerciseId}": ${err instanceof Error ? err.message : String(err)} (avise o professor).` };
+      summary: `${MARKS.error} Não consegui verificar "${exerciseId}": ${err instanceof Error ? err.message : String(err)} (avise o professor).` };
   }
   console.log(formatReport(report));
 }

@@ -7,3 +7,4 @@ export { runCasesForGrader, parseCaseOutputs } from "./case-outputs";
 export type { CaseInput, CaseOutcome, ParsedOutputs } from "./case-outputs";
 export { noteReferenceCall, isReferenceUse, ReferenceUseError, describeReferenceLabel } from "./reference-use";
 export { withReferenceWatch, watchedLabels } from "./reference-watch";
+export { MARKS } from "./marks";

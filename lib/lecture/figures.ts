@@ -177,7 +177,7 @@ export function convolutionStepsFigure(image: Matrix, kernel: Matrix, opts: Step
   });
   const stepTitle = (s: ConvolutionStep, k: number): string => {
     const shown = divisor === 1 ? cellText(s.value, 2) : `${cellText(s.value, 2)} / ${divisor} = ${cellText(s.value / divisor, 2)}`;
-    const flag = Math.abs(s.value - s.sum) > 1e-9 ? ` ⚠️ a soma dos produtos é ${cellText(s.sum, 2)}!` : "";
+    const flag = Math.abs(s.value - s.sum) > 1e-9 ? ` ⚠ a soma dos produtos é ${cellText(s.sum, 2)}!` : "";
     return `${opts.title ? opts.title + " — " : ""}janela ${k + 1}/${n}: saída [${s.row}][${s.col}] = ${shown}${flag}`;
   };
   layout.shapes = [rect(steps[0])];

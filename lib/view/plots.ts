@@ -132,6 +132,17 @@ export function barChart(categories: string[], series: BarSeries[] | number[], o
   };
 }
 
+/** Portuguese titles of Keras' metrics, with Keras' name beside them. */
+export const METRIC_TITLES: Readonly<Record<string, string>> = {
+  loss: "perda (loss)", binary_accuracy: "acurácia (binary_accuracy)", accuracy: "acurácia (accuracy)",
+  precision: "precisão (precision)", recall: "revocação (recall)", auc: "área sob a curva ROC (auc)",
+};
+
+/** The title of a metric's panel: its Portuguese name with Keras' beside it, or the name as given. */
+export function metricTitle(metric: string): string {
+  return METRIC_TITLES[metric] ?? metric;
+}
+
 export interface HistoryChartOptions { title?: string; metrics?: string[]; columns?: number; width?: number; height?: number }
 
 /**
@@ -168,7 +179,7 @@ export function historyChart(history: Record<string, number[]>, opts: HistoryCha
   const data: Trace[] = [];
   const layout: { [key: string]: unknown } = {
     title: opts.title ? { text: opts.title } : undefined, width, height, margin, showlegend: true,
-    annotations: metrics.map((metric, i) => cellTitle(metric, grid.cells[i], 13)),
+    annotations: metrics.map((metric, i) => cellTitle(metricTitle(metric), grid.cells[i], 13)),
   };
   metrics.forEach((metric, i) => {
     const axes = subplotAxes(i), cell = grid.cells[i];
@@ -245,9 +256,18 @@ function describeFigure(fig: Figure): string {
   return figureTitle(fig) || KIND_NAMES[type] || type;
 }
 
+/**
+ * The figure with Brazilian number marks (plotly `separators: ",."`: 0,5 on the axes, 3.496
+ * in hover labels) unless it sets its own; the static picture follows the same setting.
+ */
+export function withBrazilianSeparators(fig: Figure): Figure {
+  return fig.layout.separators === undefined ? { ...fig, layout: { ...fig.layout, separators: ",." } } : fig;
+}
+
 /** The display bundle of a chart: HTML (static picture + live chart) and a text line. */
-export function chartBundle(fig: Figure): MimeBundle {
-  assertFigure(fig);
+export function chartBundle(figure: Figure): MimeBundle {
+  assertFigure(figure);
+  const fig = withBrazilianSeparators(figure);
   const id = `cnn-course-fig-${randomBytes(6).toString("hex")}`;
   return {
     "text/html": figureHtml(fig, figureToSvg(fig), id, { interactive: chartMode() === "interactive" }),

@@ -61,24 +61,27 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(ss)}` : `${m}:${two(ss)}`;
 }
 
-/** Items per second, or seconds per item when slower than one every 10 s... every second. */
+/** A decimal point made a comma (students read pt-BR numbers). */
+const comma = (s: string): string => s.replace(".", ",");
+
+/** Items per second, or seconds per item when slower than one a second (pt-BR decimals: "2,50/s"). */
 export function formatRate(perSecond: number): string {
   if (!Number.isFinite(perSecond) || perSecond <= 0) return "?/s";
-  if (perSecond < 1) return `${(1 / perSecond).toFixed(1)} s/item`;
-  if (perSecond < 10) return `${perSecond.toFixed(2)}/s`;
-  if (perSecond < 100) return `${perSecond.toFixed(1)}/s`;
+  if (perSecond < 1) return `${comma((1 / perSecond).toFixed(1))} s/item`;
+  if (perSecond < 10) return `${comma(perSecond.toFixed(2))}/s`;
+  if (perSecond < 100) return `${comma(perSecond.toFixed(1))}/s`;
   return `${Math.round(perSecond)}/s`;
 }
 
-/** A metric value with 4 significant digits (0.4123, 12.35, 1234). */
+/** A metric value with 4 significant digits, pt-BR decimals (0,4123, 12,35, 1234). */
 export function formatValue(v: number | string): string {
   if (typeof v === "string") return v;
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v)) return String(v);
   const abs = Math.abs(v);
   if (abs >= 1000) return v.toFixed(0);
-  if (abs >= 0.001) return String(Number(v.toPrecision(4)));
-  return v.toExponential(2);
+  if (abs >= 0.001) return comma(String(Number(v.toPrecision(4))));
+  return comma(v.toExponential(2));
 }
 
 /** The state a renderer shows. */

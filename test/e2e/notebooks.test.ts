@@ -68,7 +68,7 @@ describe("course notebooks (solutions and student versions)", function () {
       for (const i of checkCells(nb)) {
         const text = outputText(nb, i);
         const id = nb.cells[i].metadata.course?.exercise ?? "?";
-        const expected = student ? "⏳" : "✅";
+        const expected = student ? "☐" : "✔";
         if (!text.includes(expected)) problems.push(`${path.basename(path.dirname(run.notebook))}/${path.basename(run.notebook)} check "${id}" (cell ${i}): expected ${expected}, got: ${text.trim().slice(0, 200) || "(no output)"}`);
       }
     }

@@ -99,7 +99,7 @@ describe("static charts (SVG)", () => {
     const hist = historyChart({ loss: [0.7, 0.5], val_loss: [0.8, 0.6], accuracy: [0.6, 0.8], val_accuracy: [0.5, 0.7] });
     const svg = figureToSvg(hist);
     assert.equal(elements(svg).filter((e) => e.name === "path").length, 4);
-    assert.ok(texts(svg).includes("loss") && texts(svg).includes("accuracy") && texts(svg).includes("validação"));
+    assert.ok(texts(svg).includes("perda (loss)") && texts(svg).includes("acurácia (accuracy)") && texts(svg).includes("validação"));
   });
 
   it("writes a note instead of failing on a trace kind it cannot draw", () => {
@@ -118,7 +118,8 @@ describe("chart outputs in a notebook", () => {
     assert.equal(bundle["text/plain"], "[gráfico: x </script><b>y]");
     const src = /<img class="cnn-course-static" src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html);
     assert.ok(src, "a static <img>");
-    assert.equal(Buffer.from(src[1], "base64").toString("utf8"), figureToSvg(fig));
+    // The picture of the figure as shown: with pt-BR separators (1,5 on the axis).
+    assert.equal(Buffer.from(src[1], "base64").toString("utf8"), figureToSvg({ ...fig, layout: { ...fig.layout, separators: ",." } }));
     assert.equal(html.match(/<\/script>/g)?.length, 1, "only the script's own closing tag");
     assert.match(html, /newPlot/);
     process.env.CNN_COURSE_CHARTS = "static";

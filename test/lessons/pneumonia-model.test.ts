@@ -9,12 +9,12 @@ describe("pneumonia model (lib/pneumonia/model)", () => {
   before(() => { model = buildModel(180); });
   after(() => model.dispose());
 
-  it("has Keras' 3,496,801 parameters at 180x180, 3,494,433 trainable", () => {
+  it("has Keras' 3,496,801 parameters at 180x180, 3,494,433 trainable, printed in pt-BR (3.496.801)", () => {
     assert.deepEqual(paramCounts(model), { total: 3496801, trainable: 3494433, nonTrainable: 2368 });
     const text = formatSummary(model);
-    assert.match(text, /Total de parâmetros: 3,496,801\nTreináveis: 3,494,433\nNão treináveis: 2,368/);
+    assert.match(text, /Total de parâmetros: 3\.496\.801\nTreináveis: 3\.494\.433\nNão treináveis: 2\.368/);
     // Keras' layer names, whatever tfjs numbered them in this session.
-    assert.match(text, /\nseparable_conv2d_7 \(SeparableConv2D\) +\(None, 11, 11, 256\) +68,096\n/);
+    assert.match(text, /\nseparable_conv2d_7 \(SeparableConv2D\) +\(None, 11, 11, 256\) +68\.096\n/);
     assert.match(text, /\ndense_3 \(Dense\) +\(None, 1\) +65\n/);
   });
 

@@ -294,7 +294,7 @@ describe("pneumonia training (lib/pneumonia/training)", function () {
       assert.ok(Math.abs(e.loss - bce) < 1e-5);
       const one = predictImage(model, val.images.subarray(0, SIZE * SIZE * 3), SIZE);
       assert.ok(Math.abs(one.pneumonia - p[0]) < 1e-6 && Math.abs(one.normal + one.pneumonia - 1) < 1e-12);
-      assert.equal(formatPrediction({ normal: 0.0325, pneumonia: 0.9675 }), "3.25% NORMAL / 96.75% PNEUMONIA");
+      assert.equal(formatPrediction({ normal: 0.0325, pneumonia: 0.9675 }), "3,25% NORMAL / 96,75% PNEUMONIA");
       x.dispose();
       model.dispose();
     });

@@ -15,12 +15,12 @@ describe("progress", () => {
     assert.equal(formatDuration(5), "0:05");
     assert.equal(formatDuration(83), "1:23");
     assert.equal(formatDuration(3723), "1:02:03");
-    assert.equal(formatRate(35.24), "35.2/s");
-    assert.equal(formatRate(2.5), "2.50/s");
-    assert.equal(formatRate(0.25), "4.0 s/item");
+    assert.equal(formatRate(35.24), "35,2/s");
+    assert.equal(formatRate(2.5), "2,50/s");
+    assert.equal(formatRate(0.25), "4,0 s/item");
     assert.equal(formatRate(1234.4), "1234/s");
-    assert.equal(formatValue(0.412345), "0.4123");
-    assert.equal(formatValue(12.3456), "12.35");
+    assert.equal(formatValue(0.412345), "0,4123");
+    assert.equal(formatValue(12.3456), "12,35");
     assert.equal(formatValue(42), "42");
     assert.equal(formatValue("NORMAL"), "NORMAL");
     assert.equal(textBar(1, 4, 8), "▕██░░░░░░▏");
@@ -28,9 +28,9 @@ describe("progress", () => {
 
   it("describes counts, percentage, rate, time left and the current values", () => {
     const text = describeProgress({ label: "Época 1/3", done: 120, total: 500, elapsedSec: 10, info: { loss: 0.41234, acc: 0.9 }, finished: false });
-    assert.equal(text, "Época 1/3: 120/500 (24%) · 12.0/s · faltam 0:32 · loss 0.4123 · acc 0.9");
+    assert.equal(text, "Época 1/3: 120/500 (24%) · 12,0/s · faltam 0:32 · loss 0,4123 · acc 0,9");
     const end = describeProgress({ label: "Época 1/3", done: 500, total: 500, elapsedSec: 40, info: {}, finished: true, message: "ok" });
-    assert.equal(end, "✔ Época 1/3: 500/500 (100%) · em 0:40 · 12.5/s · ok");
+    assert.equal(end, "✔ Época 1/3: 500/500 (100%) · em 0:40 · 12,5/s · ok");
   });
 
   it("updates one notebook display in place, at most 4 times a second, and always shows the end", () => {
@@ -49,7 +49,7 @@ describe("progress", () => {
     assert.ok(sent.every((s) => s.id === sent[0].id && s.id !== undefined), "all updates go to one display id");
     assert.deepEqual(sent.map((s) => s.update), [false, true, true, true, true, true]);
     const last = sent[sent.length - 1].bundle;
-    assert.match(last["text/plain"], /^✔ Lotes: 100\/100 \(100%\) · em 0:01 · 100\/s · loss 0\.01$/);
+    assert.match(last["text/plain"], /^✔ Lotes: 100\/100 \(100%\) · em 0:01 · 100\/s · loss 0,01$/);
     assert.match(last["text/html"], /<progress value="100" max="100"/);
     p.tick(5);
     assert.equal(sent.length, 6, "nothing after finish");
@@ -66,7 +66,7 @@ describe("progress", () => {
     assert.equal(frames.length, 12, "the empty bar, one frame per tick (200 ms apart), the final one");
     assert.equal(out.split("\n").length, 2, "a single newline, at the end");
     // eslint-disable-next-line no-control-regex -- the bar ends with the ANSI erase-line code (ESC [K)
-    assert.match(frames[frames.length - 1], /^▕██████████▏ ✔ Imagens: 10\/10 \(100%\) · em 0:02 · 5\.00\/s · cache pronto\x1b\[K\n$/);
+    assert.match(frames[frames.length - 1], /^▕██████████▏ ✔ Imagens: 10\/10 \(100%\) · em 0:02 · 5,00\/s · cache pronto\x1b\[K\n$/);
   });
 
   it("writes a plain line now and then in logs, and nothing when silent", () => {
@@ -76,7 +76,7 @@ describe("progress", () => {
     for (let i = 0; i < 1000; i++) { clock.advance(100); p.tick(); } // 100 s
     p.finish();
     assert.equal(lines.length, 10 + 1);
-    assert.match(lines[0], /^Download: 100\/1000 \(10%\) · 10\.0\/s · faltam 1:30\n$/);
+    assert.match(lines[0], /^Download: 100\/1000 \(10%\) · 10,0\/s · faltam 1:30\n$/);
     let silentOut = "";
     const q = createProgress("x", 3, { mode: "silent", write: (t) => { silentOut += t; } });
     q.tick(); q.finish();

@@ -30,12 +30,12 @@ describe("self-check messages (example exercise)", () => {
   it("a correct answer: every case listed as passed", async () => {
     const { text, value } = await printed("example-double", (x: number) => 2 * x);
     assert.equal(value, undefined, "check resolves to nothing, so tslab prints only the message");
-    assert.equal(text, "✅ Dobrar um número (exemplo): 2/2 casos passaram.\n  ✓ dobro de 2\n  ✓ dobro de -1.5");
+    assert.equal(text, "✔ Dobrar um número (exemplo): 2/2 casos passaram.\n  ✓ dobro de 2\n  ✓ dobro de -1.5");
   });
 
   it("a wrong answer: expected vs obtained and the tolerance, per case", async () => {
     const { text } = await printed("example-double", (x: number) => x * 3);
-    assert.equal(text, "❌ Dobrar um número (exemplo): 0/2 casos passaram.\n" +
+    assert.equal(text, "✘ Dobrar um número (exemplo): 0/2 casos passaram.\n" +
       "  ✗ dobro de 2: valor diferente: esperado 4, obtido 6 (tolerância 0.000001).\n" +
       "  ✗ dobro de -1.5: valor diferente: esperado -3, obtido -4.5 (tolerância 0.000001).");
     const half = await printed("example-double", (x: number) => (x === 2 ? 4 : 0));
@@ -44,8 +44,8 @@ describe("self-check messages (example exercise)", () => {
 
   it("an untouched stub says 'not done yet', not a failure", async () => {
     const { text } = await printed("example-double", (_x: number): number => todo());
-    assert.match(text, /^⏳ Dobrar um número \(exemplo\): ainda não feito/);
-    assert.doesNotMatch(text, /❌|✗/);
+    assert.match(text, /^☐ Dobrar um número \(exemplo\): ainda não feito/);
+    assert.doesNotMatch(text, /✘|✗/);
   });
 
   it("never throws: undefined, wrong type, rejected promise, thrown non-Error, forgotten return, unknown id", async () => {
@@ -56,7 +56,7 @@ describe("self-check messages (example exercise)", () => {
     assert.match((await printed("example-double", () => { throw 42; })).text, /lançou um erro: 42/);
     assert.match((await printed("example-double", () => undefined)).text, /não recebi nenhum valor \(undefined ou null\) — faltou um `return`\?/);
     assert.match((await printed("example-double", () => NaN)).text, /esperado 4, obtido "NaN"/);
-    assert.match((await printed("nao-existe", () => 1)).text, /^⚠️ Não consegui verificar "nao-existe": Exercício desconhecido/);
+    assert.match((await printed("nao-existe", () => 1)).text, /^⚠ Não consegui verificar "nao-existe": Exercício desconhecido/);
   });
 
   it("the course registry (a fresh process) holds only exercises of solutions/ notebooks, no test fixture", () => {
@@ -111,18 +111,18 @@ function handConvolve(image: number[][], kernel: number[][], pad = 0): number[][
 describe("self-check messages (lecture exercise: convolve, notebook 02)", () => {
   it("correct: every case passes against tf.conv2d's values", async () => {
     const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => handConvolve(image, kernel));
-    assert.match(text, /^✅ Convolução com passo 1, sem preenchimento: 6\/6 casos passaram\.\n {2}✓ o 9 com o filtro de circunferência \(mapa 5x3\)/);
+    assert.match(text, /^✔ Convolução com passo 1, sem preenchimento: 6\/6 casos passaram\.\n {2}✓ o 9 com o filtro de circunferência \(mapa 5x3\)/);
   });
 
   it("wrong (padded 'same' output): the shape is reported first, per case", async () => {
     const { text } = await printed("convolve", (image: number[][], kernel: number[][]) => handConvolve(image, kernel, 1));
-    assert.match(text, /^❌ Convolução com passo 1, sem preenchimento: 0\/6 casos passaram\./);
+    assert.match(text, /^✘ Convolução com passo 1, sem preenchimento: 0\/6 casos passaram\./);
     assert.match(text, /✗ o 9 com o filtro de circunferência \(mapa 5x3\): forma errada: esperado 5x3, obtido 7x5\.\n {6}esperado: \[\[/);
   });
 
   it("untouched: not done yet", async () => {
     const { text } = await printed("convolve", (_image: number[][], _kernel: number[][]): number[][] => todo());
-    assert.match(text, /^⏳ Convolução com passo 1, sem preenchimento: ainda não feito/);
+    assert.match(text, /^☐ Convolução com passo 1, sem preenchimento: ainda não feito/);
   });
 });
 

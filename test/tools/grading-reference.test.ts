@@ -44,7 +44,7 @@ describe("reference use scores 0 (self-check)", () => {
     const report = await evaluate("convolve", (image: Matrix, kernel: Matrix) => conv2d(image, kernel));
     assert.equal(report.status, "reference");
     assert.equal(report.passed, 0);
-    assert.match(formatReport(report), /^🚫 Convolução com passo 1, sem preenchimento: usa a implementação de referência do curso \(conv2d\)\. Escreva a sua própria versão/);
+    assert.match(formatReport(report), /^⊘ Convolução com passo 1, sem preenchimento: usa a implementação de referência do curso \(conv2d\)\. Escreva a sua própria versão/);
   });
 
   it("the tfjs equivalents are caught too (tf.conv2d for convolve, tf.maxPool for max pooling)", async () => {

@@ -134,9 +134,12 @@ describe("results as data (tools/results, lib/pneumonia/training/seed-table.ts)"
     } finally {
       console.log = log;
     }
-    assert.match(printed[0], /classroom-seeds-2026-01-02\.json.*gerado por `x`; 2 thread\(s\)/);
-    assert.match(printed[0], /\| 5 \| 8 \(5\) \| 0\.800 .* \| 2 \| 18:20 \| 11:40 \| yes \|/);
-    assert.match(printed[1], /Ainda não há tabela do preset classroom/);
+    assert.match(printed[0], /classroom-seeds-2026-01-02\.json.*gerado por x; 2 thread\(s\)/);
+    // The table in Portuguese (its text form outside a notebook), pt-BR decimals, no Markdown pipes.
+    assert.match(printed[1], /^semente +épocas \(melhor\) +acurácia/);
+    assert.match(printed[1], /\n +5 +8 \(5\) +0,800 .* 18:20 +11:40 +sim\n/);
+    assert.doesNotMatch(printed[1], /\|/);
+    assert.match(printed[3], /Ainda não há tabela do preset classroom/);
     // A seed's finished run is reused only for the same recipe (learning rate, replica mode, BatchNorm statistics included).
     const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));
     const preset = { ...PRESETS.classroom, seed: 3 };

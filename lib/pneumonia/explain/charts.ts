@@ -1,6 +1,8 @@
 // The figures of notebook 10: feature maps, heat maps over the X-ray, ROC and
 // precision-recall curves, two confusion matrices side by side, the reliability diagram.
+import { formatBR } from "../../common/format";
 import { colorAt, resolveColorscale } from "../../view/chart/colorscale";
+import { BINARY_CLASSES, cellNote, confusionAxes, confusionTrace } from "../../view/confusion";
 import { Figure, imageGrid, PixelImage, Trace } from "../../view/plots";
 import { Reliability } from "./calibration";
 import { channelImage, LayerMaps, strongestChannels } from "./feature-maps";
@@ -68,10 +70,10 @@ function line(x: number[], y: number[], name: string, extra: Trace = {}): Trace 
 /** ROC (left) and precision-recall (right) of a split, with operating points marked. */
 export function rocPrFigure(roc: RocCurve, pr: PrCurve, marks: { name: string; fpr: number; recall: number; precision: number }[] = [], title?: string): Figure {
   const data: Trace[] = [
-    line(roc.fpr, roc.tpr, `ROC (AUC ${roc.auc.toFixed(3)})`, { line: { color: "#1f77b4" } }),
+    line(roc.fpr, roc.tpr, `ROC (AUC ${formatBR(roc.auc, 3)})`, { line: { color: "#1f77b4" } }),
     line([0, 1], [0, 1], "acaso", { line: { color: "#999", dash: "dash" } }),
-    line(pr.recall, pr.precision, `precisão-revocação (AP ${pr.averagePrecision.toFixed(3)})`, { xaxis: "x2", yaxis: "y2", line: { color: "#ff7f0e" } }),
-    line([0, 1], [pr.baseline, pr.baseline], `sempre PNEUMONIA (${pr.baseline.toFixed(2)})`, { xaxis: "x2", yaxis: "y2", line: { color: "#999", dash: "dot" } }),
+    line(pr.recall, pr.precision, `precisão-revocação (AP ${formatBR(pr.averagePrecision, 3)})`, { xaxis: "x2", yaxis: "y2", line: { color: "#ff7f0e" } }),
+    line([0, 1], [pr.baseline, pr.baseline], `sempre PNEUMONIA (${formatBR(pr.baseline, 2)})`, { xaxis: "x2", yaxis: "y2", line: { color: "#999", dash: "dot" } }),
   ];
   const colors = ["#d62728", "#2ca02c", "#9467bd"];
   marks.forEach((m, i) => {
@@ -93,20 +95,19 @@ export function rocPrFigure(roc: RocCurve, pr: PrCurve, marks: { name: string; f
   };
 }
 
-/** Confusion matrices [[TN, FP], [FN, TP]] side by side, each with its title. */
+/** Confusion matrices [[TN, FP], [FN, TP]] side by side, each with its title, class names and count and share per cell. */
 export function confusionPairFigure(items: { title: string; matrix: number[][] }[]): Figure {
   const n = items.length, gap = 0.22, w = (1 - gap * (n - 1)) / n;
-  const labels = ["NORMAL", "PNEUMONIA"];
   const data: Trace[] = [];
-  const layout: { [key: string]: unknown } = { width: 380 * n + 60, height: 360, margin: { l: 90, r: 20, t: 60, b: 70 }, annotations: [] };
+  const plotHeight = 360 - 60 - 90;
+  const layout: { [key: string]: unknown } = { width: 380 * n + 60, height: 360, margin: { l: 110, r: 20, t: 60, b: 90 }, annotations: [] };
   items.forEach((item, i) => {
     const k = i === 0 ? "" : String(i + 1), x0 = i * (w + gap);
-    data.push({ type: "heatmap", z: item.matrix, x: labels, y: labels, xaxis: `x${k}`, yaxis: `y${k}`, showscale: false,
-      colorscale: [[0, "rgb(255,255,255)"], [1, "rgb(31,119,180)"]], text: item.matrix.map((r) => r.map(String)), texttemplate: "%{text}" });
-    layout[`xaxis${k}`] = { domain: [x0, x0 + w], anchor: `y${k}`, title: { text: "previsto" }, type: "category" };
-    layout[`yaxis${k}`] = { domain: [0, 1], anchor: `x${k}`, title: { text: i === 0 ? "real" : "" }, autorange: "reversed", type: "category" };
+    data.push(confusionTrace(item.matrix, BINARY_CLASSES, { x: `x${k}`, y: `y${k}` }));
+    Object.assign(layout, confusionAxes(`xaxis${k}`, `yaxis${k}`, { domain: [x0, x0 + w], yTitle: i === 0 }));
     (layout.annotations as unknown[]).push({ text: item.title, xref: "paper", yref: "paper", x: x0 + w / 2, y: 1, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 14 } });
   });
+  (layout.annotations as unknown[]).push(cellNote(0.5, plotHeight));
   return { data, layout };
 }
 

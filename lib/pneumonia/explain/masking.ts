@@ -3,6 +3,7 @@
 // are, the model reads the lungs; if blanking the border moves them a lot, it also reads
 // what surrounds the lungs (framing, markers, the hospital's habits).
 import * as tf from "@tensorflow/tfjs";
+import { formatTable, showTable, Table, TableColumn } from "../../view/table";
 import { LabeledImages } from "../training/batches";
 import { predictScores } from "./scores";
 import { ChestRegions, maskImages, outside } from "./shortcuts";
@@ -35,10 +36,22 @@ export function maskedTests(model: tf.LayersModel, data: LabeledImages, regions:
   return conditions.map(([name, keep]) => summarize(name, predictScores(model, keep ? maskImages(data, keep) : data), threshold));
 }
 
-/** The results as an aligned text table. */
+/** The results as a table: one row per condition, 3 decimals. */
+export function maskedTestsTable(rows: MaskedResult[]): Table {
+  return {
+    caption: "Teste com partes da radiografia apagadas (limiar 0,5)",
+    columns: [{ header: "condição", align: "left" },
+      ...["acurácia", "precisão", "revocação", "AUC", "P(PNEUMONIA) média"].map((header): TableColumn => ({ header, digits: 3 }))],
+    rows: rows.map((r) => [r.name, r.accuracy, r.precision, r.recall, r.auc, r.meanProbability]),
+  };
+}
+
+/** The results as aligned text (pt-BR numbers). */
 export function formatMaskedTests(rows: MaskedResult[]): string {
-  const f = (v: number): string => v.toFixed(3);
-  const lines = [`${"condição".padEnd(30)} acurácia  precisão  revocação  AUC    P(PNEUMONIA) média`];
-  for (const r of rows) lines.push(`${r.name.padEnd(30)} ${f(r.accuracy).padEnd(9)} ${f(r.precision).padEnd(9)} ${f(r.recall).padEnd(10)} ${f(r.auc).padEnd(6)} ${f(r.meanProbability)}`);
-  return lines.join("\n");
+  return formatTable(maskedTestsTable(rows));
+}
+
+/** Shows the results as a table in the notebook (text in a terminal). */
+export function showMaskedTests(rows: MaskedResult[]): void {
+  showTable(maskedTestsTable(rows));
 }

@@ -5,6 +5,8 @@
 //   - what the model does when part of every test image is blanked (set to black): the
 //     border band, everything but the lung box, or the lung box itself (the control).
 // The boxes are fractions of the side, read from the mean test X-ray of the Kermany set.
+import { formatPercentBR } from "../../common/format";
+import { formatTable, showTable, Table, TableCell } from "../../view/table";
 import { LabeledImages } from "../training/batches";
 
 export interface ChestRegions {
@@ -109,12 +111,25 @@ export function outside(region: Uint8Array): Uint8Array {
   return region.map((v) => 1 - v);
 }
 
-/** Heat summaries as an aligned text table, with the uniform-map baseline. */
-export function formatHeatSummaries(rows: { name: string; summary: HeatSummary }[]): string {
-  const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+/** Heat summaries as a table (percentages, pt-BR), with the uniform-map baseline as the last row. */
+export function heatSummariesTable(rows: { name: string; summary: HeatSummary }[], caption?: string): Table {
   const first = rows[0]?.summary;
-  const lines = [`${"mapa".padEnd(28)} nos pulmões  na borda  mapas vazios`];
-  for (const { name, summary } of rows) lines.push(`${name.padEnd(28)} ${pct(summary.lungs).padEnd(12)} ${pct(summary.border).padEnd(9)} ${summary.empty}`);
-  if (first) lines.push(`${"(mapa uniforme = a área)".padEnd(28)} ${pct(first.lungsArea).padEnd(12)} ${pct(first.borderArea)}`);
-  return lines.join("\n");
+  return {
+    caption,
+    columns: [{ header: "mapa", align: "left" }, { header: "nos pulmões", align: "right" }, { header: "na borda", align: "right" }, "mapas vazios"],
+    rows: [
+      ...rows.map(({ name, summary }): TableCell[] => [name, formatPercentBR(summary.lungs), formatPercentBR(summary.border), summary.empty]),
+      ...(first ? [["(mapa uniforme = a área)", formatPercentBR(first.lungsArea), formatPercentBR(first.borderArea), null]] : []),
+    ],
+  };
+}
+
+/** Heat summaries as aligned text, with the uniform-map baseline. */
+export function formatHeatSummaries(rows: { name: string; summary: HeatSummary }[]): string {
+  return formatTable(heatSummariesTable(rows));
+}
+
+/** Shows the heat summaries as a table in the notebook (text in a terminal). */
+export function showHeatSummaries(rows: { name: string; summary: HeatSummary }[], caption?: string): void {
+  showTable(heatSummariesTable(rows, caption));
 }

@@ -3,6 +3,7 @@
 // the preset is trained here, the same way notebook 09 does it, and saved for next time.
 import * as tf from "@tensorflow/tfjs";
 import { cacheDir } from "../../common/config";
+import { formatBR } from "../../common/format";
 import { buildModel } from "../model/build";
 import { findCheckpoint, loadCheckpoint } from "../training/checkpoint";
 import { bestCheckpointDir, trainModel, TrainingState } from "../training/fit";
@@ -39,7 +40,7 @@ export interface TrainedModel {
 }
 
 function describe(source: string, dir: string, state: { bestEpoch: number; epochsDone: number; bestValLoss: number }): string {
-  return `${source}: melhor época ${state.bestEpoch} de ${state.epochsDone} (val_loss ${state.bestValLoss.toFixed(4)}), em ${dir}`;
+  return `${source}: melhor época ${state.bestEpoch} de ${state.epochsDone} (val_loss ${formatBR(state.bestValLoss, 4)}), em ${dir}`;
 }
 
 /** The first checkpoint of `sources` made for this preset's image size, or null. */
@@ -64,7 +65,7 @@ export async function loadBestCheckpoint(preset: TrainingPreset, sources = check
     const s = loaded.state;
     return {
       model: loaded.model, dir: loaded.dir, trainedNow: false, bestEpoch: s.bestEpoch, epochs: s.epochsDone, bestValLoss: s.bestValLoss,
-      description: `Modelo carregado do checkpoint de ${describe(source.who, loaded.dir, s)}.`,
+      description: `Modelo carregado de um checkpoint; origem: ${describe(source.who, loaded.dir, s)}.`,
     };
   }
   return null;

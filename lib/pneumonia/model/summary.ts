@@ -58,16 +58,16 @@ export function kerasLayerNames(rows: readonly SummaryRow[]): string[] {
 export function formatSummary(model: tf.LayersModel): string {
   const rows = modelSummaryRows(model);
   const names = kerasLayerNames(rows);
-  const cells = rows.map((r, i) => [`${names[i]} (${r.type})`, `(None, ${r.outputShape.join(", ")})`, r.params.toLocaleString("en-US")]);
+  const cells = rows.map((r, i) => [`${names[i]} (${r.type})`, `(None, ${r.outputShape.join(", ")})`, r.params.toLocaleString("pt-BR")]);
   const header = ["Camada (tipo)", "Forma da saída", "Parâmetros"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]): string => c.map((v, i) => (i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("   ");
   const counts = paramCounts(model);
   return [
     line(header), "=".repeat(line(header).length), ...cells.map(line), "=".repeat(line(header).length),
-    `Total de parâmetros: ${counts.total.toLocaleString("en-US")}`,
-    `Treináveis: ${counts.trainable.toLocaleString("en-US")}`,
-    `Não treináveis: ${counts.nonTrainable.toLocaleString("en-US")}`,
+    `Total de parâmetros: ${counts.total.toLocaleString("pt-BR")}`,
+    `Treináveis: ${counts.trainable.toLocaleString("pt-BR")}`,
+    `Não treináveis: ${counts.nonTrainable.toLocaleString("pt-BR")}`,
   ].join("\n");
 }
 

@@ -1,6 +1,7 @@
 // model.evaluate() and model.predict() of the Keras example: loss and the three metrics
 // over a whole split, the confusion matrix, and one image's prediction in words.
 import * as tf from "@tensorflow/tfjs";
+import { formatBR, formatPercentBR } from "../../common/format";
 import { createProgress } from "../../view/progress";
 import { assertLabeledImages, batchTensors, LabeledImages, pickImage, yieldToEventLoop } from "./batches";
 import { weightedBinaryCrossentropy } from "./loss";
@@ -53,7 +54,7 @@ export async function evaluateModel(model: tf.LayersModel, data: LabeledImages, 
     await yieldToEventLoop();
   }
   const result = { loss: lossSum / data.count, ...metricsFromCounts(counts), counts, probabilities };
-  progress?.finish(`acurácia ${result.accuracy.toFixed(4)} · precisão ${result.precision.toFixed(4)} · revocação ${result.recall.toFixed(4)}`);
+  progress?.finish(`acurácia ${formatBR(result.accuracy, 4)} · precisão ${formatBR(result.precision, 4)} · revocação ${formatBR(result.recall, 4)}`);
   return result;
 }
 
@@ -71,7 +72,7 @@ export function predictImageAt(model: tf.LayersModel, data: LabeledImages, index
   return predictImage(model, pickImage(data, index).images, data.size);
 }
 
-/** "3.25% NORMAL / 96.75% PNEUMONIA", as the Keras example prints it. */
+/** "3,25% NORMAL / 96,75% PNEUMONIA": the Keras example's line ("3.25 percent NORMAL"), with pt-BR decimals. */
 export function formatPrediction(p: Prediction): string {
-  return `${(100 * p.normal).toFixed(2)}% NORMAL / ${(100 * p.pneumonia).toFixed(2)}% PNEUMONIA`;
+  return `${formatPercentBR(p.normal, 2)} NORMAL / ${formatPercentBR(p.pneumonia, 2)} PNEUMONIA`;
 }

@@ -6,6 +6,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed } from "cnn-course-engine";
 import { createProgress, Progress } from "../../view/progress";
+import { formatBR } from "../../common/format";
 import { EpochRecord } from "../../common/history";
 import { seededRandom, shuffled } from "../../common/random";
 import { assertLabeledImages, imageBatch, LabeledImages, yieldToEventLoop } from "./batches";
@@ -113,7 +114,7 @@ function cloneWeights(model: tf.LayersModel): tf.Tensor[] {
 }
 
 function formatValidation(l: EpochLogs): string {
-  const f = (v: number): string => v.toFixed(4);
+  const f = (v: number): string => formatBR(v, 4);
   return `val_loss ${f(l.valLoss)} · val_binary_accuracy ${f(l.valBinaryAccuracy)} · val_precision ${f(l.valPrecision)} · val_recall ${f(l.valRecall)}`;
 }
 

@@ -12,3 +12,4 @@ export * from "./results";
 export * from "./batchnorm-statistics";
 export * from "./recompute-batchnorm";
 export * from "./step";
+export * from "./report";

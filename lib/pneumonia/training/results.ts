@@ -7,7 +7,10 @@ import * as path from "path";
 import { projectRoot } from "../../common/config";
 import { MachineInfo } from "../../common/machine";
 import { EngineInfo } from "cnn-course-engine";
-import { Figure, heatmap, historyChart, show } from "../../view/plots";
+import { formatBR } from "../../common/format";
+import { confusionMatrixChart } from "../../view/confusion";
+import { Figure, historyChart, show } from "../../view/plots";
+import { showTable, TableColumn } from "../../view/table";
 import { EpochLogs } from "./fit";
 import { kerasHistory, TestMetrics } from "./pipeline";
 import { TrainingPreset } from "./presets";
@@ -104,8 +107,8 @@ export function statusInEnglish(r: FullRunResults): string {
 
 /** This run beside the Keras example and the PyTorch yardstick (text cells, ranges as "a–b"). */
 export function comparisonRows(r: FullRunResults, lang: "pt" | "en" = "pt"): ComparisonRow[] {
-  const f = (v: number): string => v.toFixed(3);
-  const range = ([a, b]: readonly number[]): string => `${a.toFixed(2)}–${b.toFixed(2)}`;
+  const f = (v: number): string => (lang === "pt" ? formatBR(v, 3) : v.toFixed(3));
+  const range = ([a, b]: readonly number[]): string => (lang === "pt" ? `${formatBR(a, 2)}–${formatBR(b, 2)}` : `${a.toFixed(2)}–${b.toFixed(2)}`);
   const L = LABELS[lang];
   const ours = r.test
     ? { accuracy: f(r.test.accuracy), precision: f(r.test.precision), recall: f(r.test.recall) }
@@ -124,6 +127,13 @@ export function formatComparison(r: FullRunResults, lang: "pt" | "en" = "pt"): s
     ...rows.map((x) => `| ${x.source} | ${x.accuracy} | ${x.precision} | ${x.recall} |`)].join("\n");
 }
 
+/** The Portuguese comparison as a table in the notebook (HTML, with a text fallback). */
+export function showComparison(r: FullRunResults): void {
+  const columns: TableColumn[] = [{ header: "", align: "left" },
+    ...["acurácia (binary_accuracy)", "precisão (precision)", "revocação (recall)"].map((header): TableColumn => ({ header, align: "right" }))];
+  showTable({ columns, rows: comparisonRows(r, "pt").map((x) => [x.source, x.accuracy, x.precision, x.recall]) });
+}
+
 /** Curves (precision, recall, accuracy, loss; train and validation) and the test confusion matrix. */
 export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: Figure | null } {
   const curves = historyChart(r.history, {
@@ -132,9 +142,7 @@ export function resultsFigures(r: FullRunResults): { curves: Figure; confusion: 
       (r.status === "partial" ? " (parcial)" : `, melhor ${r.bestEpoch}`),
   });
   const confusion = r.test
-    ? heatmap(r.test.confusionMatrix, {
-      title: "Matriz de confusão no teste", xTitle: "previsto (0 = NORMAL, 1 = PNEUMONIA)", yTitle: "real", width: 420, height: 380,
-    })
+    ? confusionMatrixChart(r.test.confusionMatrix, { title: "Matriz de confusão no teste" })
     : null;
   return { curves, confusion };
 }
@@ -179,7 +187,7 @@ export function showFullRunResults(file: string | null = latestResultsFile("full
   const r = readFullResults(file);
   console.log(`${path.relative(projectRoot(), file)} (gerado por: ${r.command || "npm run results"})`);
   describeRun(r).forEach((line) => console.log(line));
-  console.log(formatComparison(r));
+  showComparison(r);
   const figures = resultsFigures(r);
   show(figures.curves);
   if (figures.confusion) show(figures.confusion);

@@ -6,7 +6,7 @@ import { MachineInfo } from "../../common/machine";
 import { EngineInfo } from "cnn-course-engine";
 import { TrainingPreset } from "./presets";
 import { projectRoot } from "../../common/config";
-import { displayBundle } from "../../view/display";
+import { showTable, Table, TableCell, TableColumn } from "../../view/table";
 import { latestResultsFile } from "./results";
 
 /** The band the full Keras recipe reaches on this data (issue 15): recall >= 0.95 with accuracy >= 0.75. */
@@ -74,6 +74,28 @@ export function formatSeedTable(table: SeedTable): string {
   return lines.join("\n");
 }
 
+/** The seed table in Portuguese for the notebook: one row per seed, then the minimum and the median. */
+export function seedTableForStudents(table: SeedTable): Table {
+  const mmss = (s: number | null | undefined): string => {
+    if (s === null || s === undefined) return "—";
+    const whole = Math.round(s);
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  };
+  const right = (header: string): TableColumn => ({ header, align: "right" });
+  const metric = (header: string): TableColumn => ({ header, digits: 3 });
+  const s = table.summary;
+  return {
+    columns: [right("semente"), right("épocas (melhor)"), metric("acurácia"), metric("precisão"), metric("revocação"),
+      right("matriz [[VN, FP], [FN, VP]]"), right("tempo de CPU"), right("tempo de parede"), { header: "na faixa", align: "left" }],
+    rows: [
+      ...table.rows.map((r): TableCell[] => [r.seed, `${r.epochsRun} (${r.bestEpoch})`, r.accuracy, r.precision, r.recall,
+        JSON.stringify(r.confusionMatrix), mmss(r.cpuSeconds), mmss(r.seconds), r.meetsTarget ? "sim" : "não"]),
+      ...(["min", "median"] as const).map((key): TableCell[] => [key === "min" ? "mínimo" : "mediana", "", s.accuracy[key], s.precision[key],
+        s.recall[key], "", mmss(s.cpuSeconds?.[key]), mmss(s.seconds[key]), ""]),
+    ],
+  };
+}
+
 /** Decimal comma, two places: 0.79 → "0,79". */
 const pt2 = (v: number): string => v.toFixed(2).replace(".", ",");
 
@@ -100,9 +122,9 @@ export function showClassroomSeeds(file: string | null = latestResultsFile("clas
   }
   const table = JSON.parse(fs.readFileSync(file, "utf8")) as SeedTable;
   const threads = [...new Set(table.rows.map((r) => r.threads ?? 1))].join(", ");
-  const md = `\`${path.relative(projectRoot(), file)}\` (gerado por \`${table.command}\`; ${threads} thread(s), ` +
-    `${table.machine.cpuModel}, ${table.machine.cores} núcleos)\n\n${formatSeedTable(table)}\n\n` +
-    (table.allMeetTarget ? "Todas as sementes ficam na faixa (revocação ≥ 0,95, acurácia ≥ 0,75, ≤ 10 min)." : "Nem todas as sementes ficam na faixa.");
-  if (!displayBundle({ "text/markdown": md, "text/plain": md })) console.log(md);
+  console.log(`${path.relative(projectRoot(), file)} (gerado por ${table.command}; ${threads} thread(s), ` +
+    `${table.machine.cpuModel}, ${table.machine.cores} núcleos)`);
+  showTable(seedTableForStudents(table));
+  console.log(table.allMeetTarget ? "Todas as sementes ficam na faixa (revocação ≥ 0,95, acurácia ≥ 0,75, ≤ 10 min)." : "Nem todas as sementes ficam na faixa.");
   return table;
 }
