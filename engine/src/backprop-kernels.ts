@@ -8,7 +8,7 @@ import {
 } from "./conv-geometry";
 import { wasmViewBackend, withHeapView } from "./heap-view";
 import { SimdKernels, simdKernelsFor } from "./simd";
-import { activeWasmBackend, byteOffset, outputTensor, WasmBackendInternals } from "./internals";
+import { activeWasmBackend, byteOffset, Fallback, outputTensor, registerCourseKernel, WasmBackendInternals } from "./internals";
 import { directMatMul } from "./matmul-kernel";
 
 type Shape4 = [number, number, number, number];
@@ -44,7 +44,7 @@ function asTensor4D(info: tf.TensorInfo | undefined, name: string, kernel: strin
   if (info.shape.length !== 4) throw new Error(`${kernel}: '${name}' deve ter 4 dimensões, recebi [${info.shape}].`);
   if (info.dtype !== "float32") throw new Error(`${kernel}: '${name}' deve ser float32, recebi ${info.dtype}.`);
   // The engine hands kernels the op's own Tensor objects; wrap a bare TensorInfo just in case.
-  return (info instanceof tf.Tensor ? info : tf.engine().makeTensorFromTensorInfo(info)) as tf.Tensor4D;
+  return info instanceof tf.Tensor ? (info as tf.Tensor4D) : outputTensor<tf.Tensor4D>(info);
 }
 
 function toNHWC(shape: Shape4, dataFormat: "NHWC" | "NCHW" | undefined): Shape4 {
@@ -251,12 +251,13 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
 }
 
 /**
- * Registers the gradient kernels for a backend (wasm by default), replacing any existing
- * registration (wasm's own Conv2DBackpropInput is a slow scalar loop). Safe to call twice.
+ * Registers the gradient kernels for a backend (wasm by default) in place of the backend's own
+ * (wasm's Conv2DBackpropInput is a slow scalar loop); they handle every case, so never fall back.
+ * Safe to call twice.
  */
 export function registerGradientKernels(backendName = "wasm"): void {
   for (const config of kernelConfigs(backendName)) {
-    if (tf.getKernel(config.kernelName, backendName) != null) tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel(config);
+    const ours = config.kernelFunc as unknown as Fallback;
+    registerCourseKernel(config.kernelName, backendName, () => ours, "add");
   }
 }

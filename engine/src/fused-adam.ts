@@ -5,22 +5,7 @@
 // tfjs does: a clone that shares a variable's memory (best weights) is never written through.
 import * as tf from "@tensorflow/tfjs";
 import { simdKernelsFor } from "./simd";
-import { activeWasmBackend, byteOffset, outputTensor } from "./internals";
-
-type NamedVariable = { originalName: string; variable: tf.Variable } | null;
-
-/** The parts of tfjs' AdamOptimizer the fused step reads and updates (protected in its typings). */
-interface AdamInternals {
-  accumulatedFirstMoment: NamedVariable[];
-  accumulatedSecondMoment: NamedVariable[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  learningRate: number;
-  incrementIterations(): void;
-}
+import { activeWasmBackend, adamInternals, byteOffset, NamedVariable, outputTensor, registeredVariable } from "./internals";
 
 let enabled = true;
 
@@ -45,11 +30,11 @@ export function fusedAdamStep(optimizer: tf.AdamOptimizer, gradients: { name: st
   const backend = enabled ? activeWasmBackend() : null;
   const kernels = backend ? simdKernelsFor(backend) : null;
   if (!backend || !kernels || gradients.some((g) => g.tensor.dtype !== "float32")) return false;
-  const opt = optimizer as unknown as AdamInternals;
+  const opt = adamInternals(optimizer);
   const f = Math.fround;
   const [c1, c2] = tf.tidy(() => [tf.sub(1, opt.accBeta1).dataSync()[0], tf.sub(1, opt.accBeta2).dataSync()[0]]);
   gradients.forEach(({ name, tensor: g }, i) => {
-    const value = tf.engine().registeredVariables[name];
+    const value = registeredVariable(name);
     const m = moment(opt.accumulatedFirstMoment, i, name, "m", value);
     const v = moment(opt.accumulatedSecondMoment, i, name, "v", value);
     const outs = [value, m, v].map((t) => backend.makeOutput(t.shape, "float32"));

@@ -6,13 +6,13 @@
 // shape; the backprop-filter kernels slice a window per filter tap).
 import * as tf from "@tensorflow/tfjs";
 import { simdKernelsFor } from "./simd";
-import { byteOffset, Fallback, registerCourseKernel, WasmBackendInternals } from "./internals";
+import { byteOffset, Fallback, heapF32, heapOf, registerCourseKernel, WasmBackendInternals } from "./internals";
 
 type WasmBackendLike = Pick<WasmBackendInternals, "wasm" | "dataIdMap" | "makeOutput">;
 
 function heapFor(backend: WasmBackendLike, dtype: tf.DataType): Float32Array | Int32Array {
   // Fetched after each allocation: growing the wasm memory detaches older views.
-  return dtype === "float32" ? backend.wasm.HEAPF32 : backend.wasm.HEAP32;
+  return heapOf(backend, dtype);
 }
 
 /** Offset in 4-byte elements (float32 and int32 only). */
@@ -240,7 +240,7 @@ function maxPoolGradKernel(fallback: Fallback): Fallback {
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number],
       attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
     const out = backend.makeOutput(input.shape, "float32");
-    const arrays: PoolGradArrays = { heap: backend.wasm.HEAPF32, xs: offsetOf(backend, input), dys: offsetOf(backend, dy), dxs: offsetOf(backend, out), info };
+    const arrays: PoolGradArrays = { heap: heapF32(backend), xs: offsetOf(backend, input), dys: offsetOf(backend, dy), dxs: offsetOf(backend, out), info };
     const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
     const pool2x2 = info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
       info.padInfo.top === 0 && info.padInfo.left === 0;

@@ -5,7 +5,7 @@
 // tfjs disposes it: tfjs frees a tensor's memory on dispose, and a view's memory is the middle
 // of another tensor's allocation.
 import * as tf from "@tensorflow/tfjs";
-import { activeWasmBackend, byteOffset, outputTensor, WasmBackendInternals } from "./internals";
+import { activeWasmBackend, byteOffset, forgetView, holdsData, outputTensor, WasmBackendInternals } from "./internals";
 
 let enabled = true;
 
@@ -22,7 +22,7 @@ export function setHeapViews(on: boolean): boolean {
 /** The wasm backend when `t` lives on it and views are on, else null (the kernels then copy). */
 export function wasmViewBackend(t: tf.Tensor): WasmBackendInternals | null {
   const backend = enabled ? activeWasmBackend() : null;
-  return backend && backend.dataIdMap.get(t.dataId) != null ? backend : null;
+  return backend && holdsData(backend, t) ? backend : null;
 }
 
 /**
@@ -43,9 +43,7 @@ export function withHeapView<T>(source: tf.Tensor, offset: number, shape: number
   try {
     return fn(view);
   } finally {
-    const entry = backend.dataIdMap.get(info.dataId);
-    if (entry) backend.wasm.tfjs.disposeData(entry.id); // the kernels' registry (and XNNPACK's cached operators for it)
-    backend.dataIdMap.delete(info.dataId); // so that the dispose below frees nothing
+    forgetView(backend, info); // so that the dispose below frees nothing
     view.dispose();
   }
 }

@@ -14,4 +14,4 @@ export type { StepperOptions, StepPhases, StepResult, TrainStepper } from "./par
 export { batchTensors, resolveLoss, sliceGradients, sliceSizes } from "./parallel/replica-step";
 export type { Batch, LossFn, LossSpec, SliceGradients } from "./parallel/replica-step";
 export type { ReplicaMode } from "./parallel/replica-mode";
-export { TFJS_VERSION, installedTfjsVersions, tslabWriteDisplayData, watchKernelRuns } from "./internals";
+export { TFJS_VERSION, installedTfjsVersions, tslabWriteDisplayData, wasmHeapBytes, watchKernelRuns } from "./internals";

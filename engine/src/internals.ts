@@ -84,10 +84,28 @@ export function outputTensor<T extends tf.Tensor = tf.Tensor>(info: tf.TensorInf
 }
 
 /** Forgets a view's registration without freeing its bytes (they belong to another tensor). */
+/** The wasm heap as float32 (fetch it after each allocation: growing the memory detaches older views). */
+export const heapF32 = (backend: Pick<WasmBackendInternals, "wasm">): Float32Array => backend.wasm.HEAPF32;
+
+/** The heap a dtype's values live in (float32, else int32). */
+export function heapOf(backend: Pick<WasmBackendInternals, "wasm">, dtype: tf.DataType): Float32Array | Int32Array {
+  return dtype === "float32" ? heapF32(backend) : backend.wasm.HEAP32;
+}
+
+/** Whether `t`'s data lives on this wasm backend. */
+export function holdsData(backend: Pick<WasmBackendInternals, "dataIdMap">, t: tf.TensorInfo): boolean {
+  return backend.dataIdMap.get(t.dataId) != null;
+}
+
 export function forgetView(backend: WasmBackendInternals, info: tf.TensorInfo): void {
   const entry = backend.dataIdMap.get(info.dataId);
   if (entry) backend.wasm.tfjs.disposeData(entry.id); // the kernels' registry (and XNNPACK's cached operators for it)
   backend.dataIdMap.delete(info.dataId); // so that the tensor's dispose frees nothing
+}
+
+/** Bytes of this thread's wasm memory (it grows, never shrinks); 0 off the wasm backend. For leak checks. */
+export function wasmHeapBytes(): number {
+  return activeWasmBackend()?.wasm.HEAPF32.buffer.byteLength ?? 0;
 }
 
 /** The Emscripten module's exported memory of a wasm backend (null elsewhere). */
@@ -105,11 +123,14 @@ const COURSE_KERNEL = Symbol.for("cnn-course-engine.kernel");
 
 /**
  * Registers make(original) as `kernelName` on `backendName`, once (a second call keeps the first).
- * `original` is the backend's own kernel, the fallback for the cases the course's does not handle;
- * where the backend has none, calling the fallback throws an error that names the kernel.
+ * `original` is the backend's own kernel, the fallback for the cases the course's does not handle.
+ * Where the backend has none: `whenAbsent` "skip" (a replacement: nothing to replace) or "add"
+ * (a kernel the backend lacks, such as wasm's convolution gradients; its fallback throws, naming it).
  */
-export function registerCourseKernel(kernelName: string, backendName: string, make: (fallback: Fallback) => Fallback): void {
+export function registerCourseKernel(kernelName: string, backendName: string, make: (fallback: Fallback) => Fallback,
+  whenAbsent: "skip" | "add" = "skip"): void {
   const original = tf.getKernel(kernelName, backendName);
+  if (!original && whenAbsent === "skip") return;
   if (original && (original.kernelFunc as { [COURSE_KERNEL]?: boolean })[COURSE_KERNEL]) return; // already ours
   const fallback: Fallback = original ? (original.kernelFunc as unknown as Fallback)
     : () => { throw new Error(`${kernelName}: the ${backendName} backend has no kernel of its own for this case`); };

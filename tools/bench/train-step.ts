@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
-import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper } from "cnn-course-engine";
+import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper, wasmHeapBytes } from "cnn-course-engine";
 import { buildModel } from "../../lib/pneumonia/model";
 import { classWeightedLossSpec, imageBatch, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
@@ -118,8 +118,7 @@ async function profileStep(trainStep: () => Promise<unknown>, log: (line: string
 
 /** Size of this thread's wasm memory in MB (it grows, never shrinks); 0 off the wasm backend. */
 function wasmHeapMb(): number {
-  const heap = (tf.engine().backend as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
-  return heap ? Math.round(heap.buffer.byteLength / 1048576) : 0;
+  return Math.round(wasmHeapBytes() / 1048576);
 }
 
 /** Tensor count (main thread and each worker), RSS and the main wasm memory before and after `steps` more training steps. */

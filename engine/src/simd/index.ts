@@ -3,6 +3,7 @@
 // Null where the runtime lacks wasm SIMD or the backend hides its memory; callers then use their
 // JavaScript loop.
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm";
+import { wasmMemory } from "../internals";
 
 export interface SimdKernels {
   /** Byte offsets and NHWC sizes; see kernels.wat. */
@@ -19,9 +20,6 @@ export interface SimdKernels {
   adamKeras(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number,
     b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number, neglr: number): void;
 }
-
-/** What the loader needs of tfjs-backend-wasm's BackendWasm: the Emscripten module's exported memory. */
-interface BackendWithMemory { wasm: { asm?: { memory?: unknown } } }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
 let compiled: WebAssembly.Module | null | undefined;
@@ -45,8 +43,8 @@ export function setSimdKernels(on: boolean): boolean {
 /** The kernels on `backend`'s memory (instantiated once per memory), or null (also when turned off). */
 export function simdKernelsFor(backend: unknown): SimdKernels | null {
   if (!enabled) return null;
-  const memory = (backend as BackendWithMemory | null)?.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const memory = wasmMemory(backend);
+  if (!memory) return null;
   if (instances.has(memory)) return instances.get(memory) ?? null;
   const module = compile();
   const kernels = module ? (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels) : null;
