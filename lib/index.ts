@@ -39,12 +39,15 @@ export { IMAGE_COLORS, MAP_COLORS, convolutionStepsFigure, panels } from "./lect
 export { cnnDiagram, modelStages, typicalCnnStages } from "./lecture/cnn-diagram";
 // Lesson 08, the layers the pneumonia model relies on: BatchNormalization, the Conv2D layer,
 // the receptive field, filters learned by gradient descent.
-export {
-  batchNormInference, batchNormTrain, columnMoments, positionsAsRows, rowsAsPositions
-} from "./lecture/batchnorm";
-export { conv2dLayer } from "./lecture/conv-layer";
-export { pneumoniaGeometry, receptiveFields } from "./lecture/receptive-field";
+export { columnMoments, positionsAsRows, rowsAsPositions } from "./lecture/batchnorm";
+export { pneumoniaGeometry } from "./lecture/receptive-field";
 export { FILTER_LEARNING_DEFAULTS, learnFilter } from "./lecture/learn-filter";
+// Lesson 11, backpropagation by hand: the backward passes from scratch, the numeric gradient
+// check, and the teaching cells that check the student's passes against it and tf.grad.
+export {
+  checkBatchNormBackward, checkConvBackward, checkDropoutBackward, checkMaxPoolBackward,
+  gradientTable, maxPoolTieGradient, scientific
+} from "./lecture/gradient-checks";
 // Lessons 05-07 on real digits: MNIST, the digit CNN and its experiments.
 export { digitImage, loadMnist, mnistSplit } from "./digits/mnist";
 export {
@@ -62,18 +65,18 @@ export { showXraySampleNotice } from "./pneumonia/data/sample-notice";
 export { buildModel, formatSummary } from "./pneumonia/model";
 export type { SymbolicTensor } from "./pneumonia/model";
 export {
-  KERAS_EXAMPLE_SCHEDULE, applyPresetLimit, compareBatchNormStatistics, confusionMatrix,
-  evaluateModel, exponentialDecay, formatPrediction, kerasHistory, loadXrayData, predictImageAt,
-  presetFromEnv, showClassroomSeeds, showFullRunResults, showHistory, showMetrics, trainModel,
-  trainOptionsFor
+  KERAS_EXAMPLE_SCHEDULE, applyPresetLimit, balancedSubset, compareBatchNormStatistics,
+  confusionMatrix, evaluateModel, exponentialDecay, formatPrediction, initialLoss, kerasHistory,
+  loadXrayData, overfitTinySubset, predictImageAt, presetFromEnv, showClassroomSeeds,
+  showFullRunResults, showHistory, showMetrics, trainModel, trainOptionsFor
 } from "./pneumonia/training";
 // Lesson 10, after the pneumonia example: feature maps, Grad-CAM, saliency, shortcuts,
 // ROC/PR and the threshold, calibration.
 export {
-  channelWeights, chestRegions, chooseThreshold, combineMaps, confusionPairFigure, explanationGrid,
-  featureMapFigure, featureMapLayers, formatHeatSummaries, formatMaskedTests, gradCam, gradientsAt,
-  lastConvLayer, loadOrTrainModel, maskedTests, metricsAt, outcomeExamples, prCurve, predictScores,
-  regionsImage, reliability, reliabilityFigure, rocCurve, rocPrFigure, saliencyMaps,
-  showHeatSummaries, showMaskedTests, summarizeHeat, xrayFeatureMaps, xrayImage
+  chestRegions, confusionPairFigure, explanationGrid, featureMapFigure, featureMapLayers,
+  formatHeatSummaries, formatMaskedTests, gradCam, gradientsAt, lastConvLayer, loadOrTrainModel,
+  maskedTests, metricsAt, outcomeExamples, prCurve, predictScores, regionsImage, reliability,
+  reliabilityFigure, rocCurve, rocPrFigure, saliencyMaps, showHeatSummaries, showMaskedTests,
+  summarizeHeat, xrayFeatureMaps, xrayImage
 } from "./pneumonia/explain";
 export type { Scores } from "./pneumonia/explain";

@@ -2,6 +2,7 @@
 //   [--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard]
 //   [--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512]
 // npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]
+// npm run grade -- --only-failed .cache/grades/report.json [options]
 //
 // Grades student submissions against the course's public and hidden cases (see
 // docs/grading.md): a table on the terminal, report.json, grades.csv, details.csv,
@@ -17,14 +18,16 @@ import { sandboxProblem } from "../tools/grader/sandbox";
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
   "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512]\n" +
+  "       npm run grade -- --only-failed .cache/grades/report.json [options]   (regrade the rows that failed on the grader's side)\n" +
   "       npm run grade -- --merge-manual manual-points.csv [--out .cache/grades]";
 
-export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null }
+export interface GradeArgs { targets: string[]; opts: GradeOptions; mergeManual: string | null; onlyFailed: string | null }
 
 export function parseGradeArgs(argv: string[]): GradeArgs {
   const opts = defaultGradeOptions();
   const targets: string[] = [];
   let mergeManual: string | null = null;
+  let onlyFailed: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -48,6 +51,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     else if (a === "--disk-mb") opts.diskMb = Math.round(positive());
     else if (a === "--no-sandbox") opts.sandbox = false;
     else if (a === "--merge-manual") mergeManual = path.resolve(value());
+    else if (a === "--only-failed") onlyFailed = path.resolve(value());
     else if (a === "--no-guard") {
       // Only the submissions: for a working tree where others edit the course while grading.
       opts.protect = [];
@@ -59,12 +63,15 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
     else targets.push(a);
   }
-  if (targets.length === 0 && !mergeManual) throw new Error(`no submission given\n${USAGE}`);
-  return { targets, opts, mergeManual };
+  if (targets.length === 0 && !mergeManual && !onlyFailed) throw new Error(`no submission given\n${USAGE}`);
+  // The regraded report replaces the one it came from, unless --out says otherwise.
+  if (onlyFailed && !argv.includes("--out")) opts.outDir = path.dirname(onlyFailed);
+  if (onlyFailed && targets.length) throw new Error(`--only-failed regrades the failed rows of that report: give no submission with it\n${USAGE}`);
+  return { targets, opts, mergeManual, onlyFailed };
 }
 
 async function main(): Promise<void> {
-  const { targets, opts, mergeManual } = parseGradeArgs(process.argv.slice(2));
+  const { targets, opts, mergeManual, onlyFailed } = parseGradeArgs(process.argv.slice(2));
   if (mergeManual) {
     const { file, merged } = mergeManualPoints(opts.outDir, mergeManual);
     console.log(`manual points of ${merged} answer(s) merged into ${path.relative(process.cwd(), file)}`);
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
   }
   const problem = opts.sandbox ? sandboxProblem() : null;
   if (problem) throw new Error(problem);
-  const report = await gradeWithProgress(targets, opts);
+  const report = await gradeWithProgress(targets, opts, onlyFailed);
   console.log(formatTable(report));
   const files = writeReport(report, opts.outDir);
   console.log(`\nrelatório: ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}; notebooks executados em ${path.relative(process.cwd(), path.join(opts.outDir, "executed"))}`);
@@ -86,6 +93,12 @@ async function main(): Promise<void> {
   if (broken.length) {
     console.error(`ATENÇÃO: ${broken.length} arquivo(s) original(is) mudaram durante a correção: ${broken.map((s) => s.file).join(", ")}`);
     process.exit(3);
+  }
+  const failed = report.submissions.filter((s) => s.status === "failed");
+  if (failed.length) {
+    console.error(`${failed.length} linha(s) falharam do lado do corretor (sem nota, nenhum zero): ` +
+      `npm run grade -- --only-failed ${path.relative(process.cwd(), path.join(opts.outDir, "report.json"))} [--total-timeout ...]`);
+    process.exit(4);
   }
 }
 

@@ -143,18 +143,24 @@ export function registerCourseKernel(kernelName: string, backendName: string, ma
 type KernelRunner = (this: unknown, params: { kernelName?: string }) => unknown;
 interface EngineRunner { runKernelFunc: KernelRunner }
 
-/** Calls `onKernel(name)` for every kernel tfjs runs until the returned function is called. */
-export function watchKernelRuns(onKernel: (kernelName: string) => void): () => void {
+/**
+ * Calls `onKernel(name)` for every kernel tfjs runs until the returned function is called; that
+ * function restores tfjs and says whether the hook was still in place (false: other code replaced it).
+ */
+export function watchKernelRuns(onKernel: (kernelName: string) => void): () => boolean {
   const engine = tf.engine() as unknown as EngineRunner;
   const own = Object.getOwnPropertyDescriptor(engine, "runKernelFunc");
   const original = engine.runKernelFunc;
-  engine.runKernelFunc = function (this: unknown, params: { kernelName?: string }): unknown {
+  const wrapper = function (this: unknown, params: { kernelName?: string }): unknown {
     if (params?.kernelName) onKernel(params.kernelName);
     return original.call(this, params);
   };
+  engine.runKernelFunc = wrapper;
   return () => {
+    const intact = engine.runKernelFunc === wrapper;
     if (own) Object.defineProperty(engine, "runKernelFunc", own);
     else delete (engine as Partial<EngineRunner>).runKernelFunc;
+    return intact;
   };
 }
 

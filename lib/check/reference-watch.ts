@@ -4,7 +4,7 @@
 // tf.layers.conv2d, tf.fused.conv2d's fallback...). Used by check() and by the grader's
 // injected cell (runCasesForGrader).
 import { watchKernelRuns } from "cnn-course-engine";
-import { fallbackLabel, noteReferenceCall, ReferenceUseError, startReferenceWatch } from "./reference-use";
+import { fallbackLabel, noteReferenceCall, ReferenceUseError, startReferenceWatch, TAMPER_LABEL } from "./reference-use";
 import type { Exercise } from "./types";
 
 /** Every label watched while the cases of `ex` run. */
@@ -12,9 +12,13 @@ export function watchedLabels(ex: Exercise): string[] {
   return [fallbackLabel(ex.id), ...(ex.offLimits?.probes ?? []), ...(ex.offLimits?.tfKernels ?? []).map((k) => `tf:${k}`)];
 }
 
-/** Notes the watched kernels tfjs runs until the returned function is called (the hook: engine/src/internals.ts). */
-function watchTfKernels(kernels: readonly string[]): () => void {
-  if (kernels.length === 0) return () => undefined;
+/**
+ * Notes the watched kernels tfjs runs until the returned function is called; that function says
+ * whether tfjs still had the watching hook (false: student code replaced it). The hook on
+ * tf.engine().runKernelFunc, a private internal, lives in engine/src/internals.ts.
+ */
+function watchTfKernels(kernels: readonly string[]): () => boolean {
+  if (kernels.length === 0) return () => true;
   const watched = new Set(kernels);
   return watchKernelRuns((name) => { if (watched.has(name)) noteReferenceCall(`tf:${name}`); });
 }
@@ -32,8 +36,9 @@ export async function withReferenceWatch<T>(ex: Exercise, body: () => Promise<T>
   } catch (error) {
     outcome = { error };
   }
-  unpatch();
+  const intact = unpatch();
   const used = stop();
+  if (!intact) used.push(TAMPER_LABEL);
   if (used.length) throw new ReferenceUseError(used);
   if ("error" in outcome) throw outcome.error;
   return outcome.value;

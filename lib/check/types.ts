@@ -64,6 +64,11 @@ export interface Exercise {
   reference?: unknown;
   /** The course functions and tfjs kernels that compute the answer, off limits while the cases run. */
   offLimits?: ExerciseOffLimits;
+  /**
+   * Why the exercise has no reference or no off-limits list (a test fails for any exercise
+   * with neither, see test/tools/grading-off-limits.test.ts): a written reason for the instructor.
+   */
+  offLimitsReason?: string;
 }
 
 /** What one case gave. */

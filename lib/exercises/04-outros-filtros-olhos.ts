@@ -1,5 +1,5 @@
 // Exercises of notebook 04 (other filters and the eye detector): finding the peaks of a
-// feature map, and the threshold that tolerates a few pixels that differ from the filter.
+// feature map, and how many pixels that differ from the filter a threshold tolerates.
 import type { Matrix } from "../lecture/convolution";
 import { featureMap, findPeaks } from "../lecture/detection";
 import type { Exercise, ExerciseCase } from "../check/types";
@@ -21,25 +21,36 @@ export const EYE_SCENES: { name: string; rows: number; cols: number; eyes: [numb
 ];
 
 /**
- * The reference of detection-threshold: the map value (sum / number of weights) of a
- * window that disagrees with a +1/-1 filter in `mismatches` cells. Each disagreeing cell
- * turns a +1 product into -1, so it takes 2 from the sum.
+ * The reference of max-mismatches: the most pixels in which a window may disagree with a
+ * +1/-1 filter and still reach `threshold` on the map (value = sum / number of weights; each
+ * disagreeing pixel turns a +1 product into -1, taking 2 from the sum). -1 when not even the
+ * filter itself reaches it. Compared as the map compares, (n - 2m) / n >= threshold, so a
+ * threshold equal to a map value (13/15) counts, whatever the rounding of n * (1 - t) / 2.
  */
-export function detectionThreshold(filter: Matrix, mismatches: number): number {
-  noteReferenceCall("detectionThreshold");
+export function maxMismatches(filter: Matrix, threshold: number): number {
+  noteReferenceCall("maxMismatches");
   const cells = filter.length * filter[0].length;
-  return (cells - 2 * mismatches) / cells;
+  for (let m = cells; m >= 0; m--) if ((cells - 2 * m) / cells >= threshold) return m;
+  return -1;
+}
+
+/** `filter` with `mismatches` of its cells flipped, chosen by `seed`: a window that disagrees with it there. */
+export function flippedWindow(filter: Matrix, mismatches: number, seed: number): Matrix {
+  const cols = filter[0].length;
+  const order = shuffled(Array.from({ length: filter.length * cols }, (_, i) => i), seededRandom(seed)).slice(0, mismatches);
+  return filter.map((row, r) => row.map((v, c) => (order.includes(r * cols + c) ? -v : v)));
 }
 
 /**
- * A case whose expected value is measured, not computed by the formula: the filter is
- * applied (featureMap) to a copy of itself with `mismatches` cells flipped, chosen by `seed`.
+ * A case whose expected value is measured, not computed by the formula: the filter is applied
+ * (featureMap) to copies of itself with m = n, n - 1, ..., 0 cells flipped; the first m whose
+ * map value reaches the threshold (or -1).
  */
-export function thresholdCase(name: string, filter: Matrix, mismatches: number, seed: number): ExerciseCase {
-  const cols = filter[0].length;
-  const order = shuffled(Array.from({ length: filter.length * cols }, (_, i) => i), seededRandom(seed)).slice(0, mismatches);
-  const window = filter.map((row, r) => row.map((v, c) => (order.includes(r * cols + c) ? -v : v)));
-  return { name: `${name}, ${mismatches} pixel(s) diferente(s)`, args: [filter, mismatches], expected: featureMap(window, filter)[0][0], tolerance: 1e-9 };
+export function mismatchCase(name: string, filter: Matrix, threshold: number, seed: number, shown = String(threshold).replace(".", ",")): ExerciseCase {
+  const cells = filter.length * filter[0].length;
+  let expected = -1;
+  for (let m = cells; m >= 0 && expected < 0; m--) if (featureMap(flippedWindow(filter, m, seed + m), filter)[0][0] >= threshold) expected = m;
+  return { name: `${name}, limiar ${shown}`, args: [filter, threshold], expected };
 }
 
 /** A seeded rows x cols filter of +1 and -1. */
@@ -66,20 +77,22 @@ export const exercises: Exercise[] = [
     ],
   },
   {
-    id: "detection-threshold",
+    id: "max-mismatches",
     notebook: NOTEBOOK,
-    title: "O limiar que tolera alguns pixels diferentes",
+    title: "Quantos pixels diferentes um limiar tolera",
     points: 2,
-    symbol: "detectionThreshold",
+    symbol: "maxMismatches",
     kind: "function",
-    reference: detectionThreshold,
-    offLimits: { probes: ["detectionThreshold"] },
+    reference: maxMismatches,
+    offLimits: { probes: ["maxMismatches"] },
     cases: () => [
-      thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 0, 41),
-      thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 1, 42),
-      thresholdCase("o filtro de olho (3x5)", EYE_FILTER, 2, 43),
-      thresholdCase("o filtro de circunferência (3x3)", CIRCLE_FILTER, 1, 44),
-      thresholdCase("filtro aleatório 2x4", signFilter(2, 4, 45), 3, 46),
+      mismatchCase("o filtro de olho (3x5)", EYE_FILTER, 0.99, 41),
+      mismatchCase("o filtro de olho (3x5)", EYE_FILTER, 0.8, 42),
+      mismatchCase("o filtro de olho (3x5), o pico do olho sem pupila", EYE_FILTER, 13 / 15, 43, "13/15"),
+      mismatchCase("o filtro de circunferência (3x3)", CIRCLE_FILTER, 5 / 9, 44, "5/9"),
+      mismatchCase("filtro aleatório 2x4", signFilter(2, 4, 45), 0, 46),
+      mismatchCase("o filtro de olho (3x5), qualquer janela", EYE_FILTER, -1, 47),
+      mismatchCase("o filtro de olho (3x5), nem o próprio filtro", EYE_FILTER, 1.2, 48),
     ],
   },
 ];

@@ -1,11 +1,14 @@
 // Exercises of notebook 06 (3D filters, the full CNN): a multi-channel convolution
-// compared with tf.conv2d, the flatten ("desenrolar") compared with tf.layers.flatten,
-// and the parameter count of a small CNN compared with the tf.layers model's own count.
+// compared with tf.conv2d, the way back from the flattened vector to the maps ("unflatten",
+// compared with tf.reshape: which map position each Dense weight looks at), and the
+// parameter count of a small CNN compared with the tf.layers model's own count.
+import * as tf from "@tensorflow/tfjs";
 import { channelOf, conv2dChannels, Matrix, Volume } from "../lecture/convolution";
 import { cnnParams } from "../lecture/parameters";
 import type { Exercise, ExerciseCase } from "../check/types";
 import { Rng, seededRandom } from "../common/random";
-import { CONV_KERNELS, tfCnnParams, tfConvVolume, tfFlatten } from "./tf-reference";
+import { noteReferenceCall } from "../check/reference-use";
+import { CONV_KERNELS, tfCnnParams, tfConvVolume, withTf } from "./tf-reference";
 
 const NOTEBOOK = "06-filtros-3d-cnn";
 
@@ -31,10 +34,22 @@ export function randomConvVolumeCase(seed: number, size: [number, number, number
 }
 
 
-export function flattenCase(name: string, volume: Volume): ExerciseCase {
-  return { name: `${name} (igual a tf.layers.flatten)`, args: [volume], expected: tfFlatten(volume) };
+/** tf.reshape of a flat vector to rows x cols x channels: the inverse of Keras' Flatten. */
+export function tfUnflatten(vector: number[], rows: number, cols: number, channels: number): Volume {
+  return withTf(() => tf.tensor1d(vector).reshape([rows, cols, channels]).arraySync() as Volume);
 }
 
+export function unflattenCase(name: string, vector: number[], rows: number, cols: number, channels: number): ExerciseCase {
+  return {
+    name: `${name}: ${vector.length} valores → ${rows}x${cols}x${channels} (igual a tf.reshape)`,
+    args: [vector, rows, cols, channels], expected: tfUnflatten(vector, rows, cols, channels), tolerance: 1e-6,
+  };
+}
+
+/** `n` seeded values with 3 decimals. */
+export function randomVector(n: number, rng: Rng): number[] {
+  return Array.from({ length: n }, () => Number((2 * rng() - 1).toFixed(3)) + 0);
+}
 
 export function cnnParamsCase(name: string, imageSize: number, channels: number, filters: number, kernelSize: number, poolSize: number, classes: number): ExerciseCase {
   return {
@@ -50,9 +65,15 @@ export function headAndBodyExample(): { image: Volume; head: Volume; body: Volum
   return { image: randomVolume(6, 6, 3, rng, 0, 1), head: randomVolume(3, 3, 3, rng), body: randomVolume(3, 3, 3, rng) };
 }
 
-/** The references of the exercises: one 3D filter's map, and the Flatten order (row, column, channel). */
+/** The references of the exercises: one 3D filter's map, and the way back from Flatten's order (row, column, channel). */
 export const conv2dMultiChannel = (input: Volume, filter: Volume, stride: number): Matrix => channelOf(conv2dChannels(input, [filter], stride), 0);
-export const flattenVolume = (volume: Volume): number[] => volume.flat(2);
+export function unflatten(vector: number[], rows: number, cols: number, channels: number): Volume {
+  noteReferenceCall("unflatten");
+  if (vector.length !== rows * cols * channels) {
+    throw new Error(`unflatten: ${vector.length} valores não formam ${rows}x${cols}x${channels} = ${rows * cols * channels}.`);
+  }
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => vector.slice((r * cols + c) * channels, (r * cols + c + 1) * channels)));
+}
 
 export const exercises: Exercise[] = [
   {
@@ -79,21 +100,22 @@ export const exercises: Exercise[] = [
     },
   },
   {
-    id: "flatten",
+    id: "unflatten",
     notebook: NOTEBOOK,
-    title: "Desenrolar (flatten) os mapas",
-    points: 1,
-    symbol: "flatten",
+    title: "O caminho de volta do Flatten: do vetor aos mapas",
+    points: 2,
+    symbol: "unflatten",
     kind: "function",
-    reference: flattenVolume,
-    offLimits: { probes: [] },
+    reference: unflatten,
+    offLimits: { probes: ["unflatten"], tfKernels: ["Reshape"] },
     cases: () => {
       const rng = seededRandom(66);
       return [
-        flattenCase("2x2 com 2 mapas (cabeça e corpo)", [[[1, 10], [2, 20]], [[3, 30], [4, 40]]]),
-        flattenCase("aleatório 3x4x2", randomVolume(3, 4, 2, rng)),
-        flattenCase("aleatório 2x3x5", randomVolume(2, 3, 5, rng)),
-        flattenCase("1x1 com 1 mapa", [[[7]]]),
+        unflattenCase("os números de 1 a 12", Array.from({ length: 12 }, (_, i) => i + 1), 3, 2, 2),
+        unflattenCase("aleatório", randomVector(24, rng), 4, 3, 2),
+        unflattenCase("aleatório, mais colunas que linhas", randomVector(30, rng), 2, 5, 3),
+        unflattenCase("um pixel só, 6 mapas", randomVector(6, rng), 1, 1, 6),
+        unflattenCase("uma coluna, 1 mapa", randomVector(5, rng), 5, 1, 1),
       ];
     },
   },

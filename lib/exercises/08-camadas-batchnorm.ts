@@ -7,14 +7,18 @@ import * as tf from "@tensorflow/tfjs";
 import type { Exercise, ExerciseCase, Json } from "../check/types";
 import type { Matrix, Volume } from "../lecture/convolution";
 import type { ConvKernel } from "../lecture/conv-layer";
-import { KERAS_BN_EPSILON, KERAS_BN_MOMENTUM } from "../lecture/batchnorm";
+import { batchNormInference, batchNormTrain, KERAS_BN_EPSILON, KERAS_BN_MOMENTUM } from "../lecture/batchnorm";
+import { conv2dLayer } from "../lecture/conv-layer";
 import { LayerStep, pneumoniaGeometry, receptiveFields } from "../lecture/receptive-field";
 import { MIN_IMAGE_SIZE } from "../pneumonia/model/build";
 import { Rng, seededRandom } from "../common/random";
 import { randomVolume } from "./06-filtros-3d-cnn";
-import { withTf } from "./tf-reference";
+import { CONV_KERNELS, withTf } from "./tf-reference";
 
 const NOTEBOOK = "08-camadas-batchnorm";
+
+/** The tfjs kernel of tf.batchNorm and tf.layers.batchNormalization (training and inference). */
+const BN_KERNELS = ["FusedBatchNorm"];
 
 const round3 = (v: number): number => Number(v.toFixed(3));
 
@@ -119,6 +123,8 @@ export const exercises: Exercise[] = [
     points: 3,
     symbol: "batchNormTrain",
     kind: "function",
+    reference: batchNormTrain,
+    offLimits: { probes: ["batchNormTrain", "batchNormInference"], tfKernels: BN_KERNELS },
     cases: () => [
       bnTrainCase("lote 4x3, estatísticas móveis iniciais (0 e 1)", bnSetup(801, 4, 3)),
       bnTrainCase("lote 2x5 (menos exemplos que características)", bnSetup(802, 2, 5)),
@@ -134,6 +140,8 @@ export const exercises: Exercise[] = [
     points: 2,
     symbol: "batchNormInference",
     kind: "function",
+    reference: batchNormInference,
+    offLimits: { probes: ["batchNormInference", "batchNormTrain"], tfKernels: BN_KERNELS },
     cases: () => [
       bnInferenceCase("lote 4x3 com estatísticas móveis treinadas", bnSetup(811, 4, 3, { trainedMoving: true })),
       bnInferenceCase("um exemplo só (não há lote para tirar média)", bnSetup(812, 1, 4, { trainedMoving: true })),
@@ -150,6 +158,8 @@ export const exercises: Exercise[] = [
     points: 3,
     symbol: "conv2dLayer",
     kind: "function",
+    reference: conv2dLayer,
+    offLimits: { probes: ["conv2dLayer", "conv2d", "conv2dChannels"], tfKernels: CONV_KERNELS },
     cases: () => [
       convLayerCase(821, [5, 5, 3], [3, 3, 2], 1, 0, " (imagem RGB)"),
       convLayerCase(822, [4, 6, 2], [2, 3, 3], 1, 0, " (filtro não quadrado)"),
@@ -166,6 +176,8 @@ export const exercises: Exercise[] = [
     points: 3,
     symbol: "receptiveFields",
     kind: "function",
+    reference: receptiveFields,
+    offLimits: { probes: ["receptiveFieldTable"] },
     cases: () => [
       receptiveFieldCase("três convoluções 3x3, passo 1", [{ kernel: 3, stride: 1 }, { kernel: 3, stride: 1 }, { kernel: 3, stride: 1 }]),
       receptiveFieldCase("conv 3x3, pooling 2x2 (passo 2), conv 3x3", [{ kernel: 3, stride: 1 }, { kernel: 2, stride: 2 }, { kernel: 3, stride: 1 }]),

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Exercise, ExerciseCase, Json } from "../check/types";
 import { seededRandom, Rng } from "../common/random";
 import { chooseThreshold, Scores } from "../pneumonia/explain/threshold";
+import { channelWeights, combineMaps } from "../pneumonia/explain/gradcam";
 import { withTf } from "./tf-reference";
 
 const NOTEBOOK = "10-o-que-o-modelo-ve";
@@ -111,6 +112,7 @@ export const exercises: Exercise[] = [
   {
     id: "gradcam-weights", notebook: NOTEBOOK, title: "Grad-CAM: o peso de cada canal", points: 2,
     symbol: "channelWeights", kind: "function",
+    reference: channelWeights, offLimits: { probes: ["channelWeights"], tfKernels: ["Mean"] },
     cases: () => [
       weightsCase("mapas 4x3 com 2 canais (gradientes de tf.grad)", 4, 3, 2, 6),
       weightsCase("mapas 5x7 com 6 canais", 5, 7, 6, 2),
@@ -120,6 +122,7 @@ export const exercises: Exercise[] = [
   {
     id: "gradcam-combine", notebook: NOTEBOOK, title: "Grad-CAM: soma ponderada e ReLU", points: 2,
     symbol: "combineMaps", kind: "function",
+    reference: combineMaps, offLimits: { probes: ["combineMaps"] },
     cases: () => [
       combineCase("mapas 4x3 com 2 canais", 4, 3, 2, 6),
       combineCase("mapas 5x7 com 6 canais", 5, 7, 6, 2),
@@ -129,6 +132,7 @@ export const exercises: Exercise[] = [
   {
     id: "threshold-choice", notebook: NOTEBOOK, title: "Limiar com revocação ≥ 0,98 na validação", points: 3,
     symbol: "chooseThreshold", kind: "function",
+    reference: chooseThreshold, offLimits: { probes: ["chooseThreshold"] },
     cases: () => [
       thresholdCase("300 imagens por divisão, revocação mínima 0,98", 0.98, [11, 12]),
       thresholdCase("revocação mínima 0,90", 0.9, [13, 14]),

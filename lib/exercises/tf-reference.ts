@@ -107,14 +107,6 @@ export function tfConvVolume(input: Volume, filter: Volume, stride: number): num
   return tfConv2dChannels(input, [filter], stride).map((row) => row.map((px) => px[0]));
 }
 
-/** What tf.layers.flatten gives for one rows x cols x channels volume. */
-export function tfFlatten(volume: Volume): number[] {
-  const layer = tf.layers.flatten();
-  const out = withTf(() => (layer.apply(tf.tensor4d(volume.flat(2), [1, volume.length, volume[0].length, volume[0][0].length])) as tf.Tensor2D).arraySync()[0]);
-  layer.dispose();
-  return out;
-}
-
 /** Parameters of MaxPooling2D -> Flatten -> Dense(units) on a rows x cols x channels input, counted by tf.layers. */
 export function tfDenseParamsAfterPooling(rows: number, cols: number, channels: number, poolSize: number, stride: number, units: number): number {
   const model = tf.sequential({ layers: [

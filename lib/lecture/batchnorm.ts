@@ -5,6 +5,7 @@
 // beta (both trained). The moving mean and variance, updated at every training step, stand
 // in for the batch's statistics at inference, when there may be one image and no batch.
 import type { Matrix } from "./convolution";
+import { noteReferenceCall } from "../check/reference-use";
 
 /** Keras' defaults: moving = 0.99 * moving + 0.01 * batch; epsilon added to the variance. */
 export const KERAS_BN_MOMENTUM = 0.99;
@@ -65,6 +66,7 @@ export function normalizeColumns(x: Matrix, gamma: number[], beta: number[], mea
  */
 export function batchNormTrain(x: Matrix, gamma: number[], beta: number[], movingMean: number[], movingVariance: number[],
   momentum = KERAS_BN_MOMENTUM, epsilon = KERAS_BN_EPSILON): BatchNormTrainResult {
+  noteReferenceCall("batchNormTrain");
   checkWidths(x, { gamma, beta, movingMean, movingVariance });
   const { mean, variance } = columnMoments(x);
   return {
@@ -81,6 +83,7 @@ export function batchNormTrain(x: Matrix, gamma: number[], beta: number[], movin
  */
 export function batchNormInference(x: Matrix, gamma: number[], beta: number[], movingMean: number[], movingVariance: number[],
   epsilon = KERAS_BN_EPSILON): Matrix {
+  noteReferenceCall("batchNormInference");
   checkWidths(x, { gamma, beta, movingMean, movingVariance });
   return normalizeColumns(x, gamma, beta, movingMean, movingVariance, epsilon);
 }

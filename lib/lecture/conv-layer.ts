@@ -4,6 +4,7 @@
 // tf.layers.conv2d keeps in its weights, so a trained layer's kernel can be fed in as is.
 import { resolvePads, Padding, Volume, volumeShape } from "./convolution";
 import { convParams } from "./parameters";
+import { noteReferenceCall } from "../check/reference-use";
 
 /** A Conv2D kernel in Keras' layout: kernel[row][col][inChannel][filter], kh x kw x C x F. */
 export type ConvKernel = number[][][][];
@@ -30,6 +31,7 @@ export function kernelShape(kernel: ConvKernel): [number, number, number, number
  * (positions outside the input are the padding zeros).
  */
 export function conv2dLayer(input: Volume, kernel: ConvKernel, bias: number[], stride = 1, padding: Padding = 0): Volume {
+  noteReferenceCall("conv2dLayer");
   const [h, w, channels] = volumeShape(input, "entrada");
   const [kh, kw, kc, filters] = kernelShape(kernel);
   if (kc !== channels) throw new Error(`conv2dLayer: o kernel tem ${kc} canais de entrada e a imagem ${channels}; cada filtro cobre todos os canais.`);

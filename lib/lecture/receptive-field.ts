@@ -5,6 +5,7 @@
 //   r_out = r_in + (k - 1) * j_in,   j_out = j_in * s.
 import * as tf from "@tensorflow/tfjs";
 import { buildModel } from "../pneumonia/model/build";
+import { noteReferenceCall } from "../check/reference-use";
 
 /** What the receptive field needs from a layer: its (square) window and its step. */
 export interface LayerStep { kernel: number; stride: number }
@@ -22,6 +23,7 @@ function checkStep(layer: LayerStep, i: number): void {
 
 /** Receptive field side and jump after each layer. layers: L steps -> L entries { size, jump }. */
 export function receptiveFieldTable(layers: LayerStep[]): { size: number; jump: number }[] {
+  noteReferenceCall("receptiveFieldTable");
   let size = 1, jump = 1;
   return layers.map((layer, i) => {
     checkStep(layer, i);

@@ -10,6 +10,7 @@ import { avgPool2d, maxPool2d } from "../../lib/lecture/pooling";
 import { cnnParams, denseParamsAfterPooling } from "../../lib/lecture/parameters";
 import { Rng, shuffled } from "../../lib/common/random";
 import { dropoutCase } from "../../lib/exercises/07-dropout";
+import { unflatten } from "../../lib/exercises/06-filtros-3d-cnn";
 import { describeExerciseTrials, ExerciseTrial } from "../helpers/exercise-trials";
 
 /** A dropout that draws with Math.random() instead of the given generator. */
@@ -28,7 +29,9 @@ const shuffledDropout = (x: number[], rate: number, random: Rng): { output: numb
 /** References written the way a student would, from the lib's pieces. */
 const conv2dMultiChannel = (input: Volume, filter: Volume, stride: number): Matrix =>
   conv2dChannels(input, [filter], stride).map((row) => row.map((px) => px[0]));
-const flatten = (maps: Volume): number[] => maps.flat(2);
+// Plausible wrong ways back from Flatten (written without the course's reference).
+const byIndex = (rows: number, cols: number, channels: number, at: (r: number, c: number, ch: number) => number): Volume =>
+  Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => Array.from({ length: channels }, (_, ch) => at(r, c, ch))));
 
 const trials: ExerciseTrial[] = [
   { id: "max-pool", notebook: "05-pooling", reference: maxPool2d,
@@ -44,9 +47,15 @@ const trials: ExerciseTrial[] = [
     // Uses only the first channel.
     mistake: (input: Volume, filter: Volume, stride: number) =>
       conv2dMultiChannel(input.map((r) => r.map((px) => [px[0]])), filter.map((r) => r.map((px) => [px[0]])), stride) },
-  { id: "flatten", notebook: "06-filtros-3d-cnn", reference: flatten,
-    // Channel by channel (maps one after the other) instead of pixel by pixel.
-    mistake: (maps: Volume) => maps[0][0].map((_, ch) => maps.flatMap((r) => r.map((px) => px[ch]))).flat() },
+  { id: "unflatten", notebook: "06-filtros-3d-cnn", reference: unflatten,
+    // Channels first (PyTorch's order for N x C x H x W): map by map instead of pixel by pixel.
+    mistake: (v: number[], rows: number, cols: number, channels: number) => byIndex(rows, cols, channels, (r, c, ch) => v[(ch * rows + r) * cols + c]),
+    moreMistakes: {
+      "column by column (column-major pixels)": (v: number[], rows: number, cols: number, channels: number) =>
+        byIndex(rows, cols, channels, (r, c, ch) => v[(c * rows + r) * channels + ch]),
+      "rows and columns swapped (cols x rows)": (v: number[], rows: number, cols: number, channels: number) =>
+        byIndex(cols, rows, channels, (r, c, ch) => v[(r * rows + c) * channels + ch]),
+    } },
   { id: "cnn-params", notebook: "06-filtros-3d-cnn", reference: cnnParams,
     // Counts the Dense layer on the map before pooling.
     mistake: (size: number, channels: number, filters: number, k: number, _pool: number, classes: number) =>

@@ -10,7 +10,7 @@ import { findPeaks } from "../../lib/lecture/detection";
 import { evaluate } from "../../lib/check/check";
 import { studentOrReference } from "../../lib/check/fallback";
 import { todo } from "../../lib/check/todo";
-import { detectionThreshold } from "../../lib/exercises/04-outros-filtros-olhos";
+import { maxMismatches } from "../../lib/exercises/04-outros-filtros-olhos";
 import { describeExerciseTrials, ExerciseTrial } from "../helpers/exercise-trials";
 
 const flip = (k: Matrix): Matrix => k.slice().reverse().map((r) => r.slice().reverse());
@@ -42,12 +42,26 @@ const trials: ExerciseTrial[] = [
   { id: "relu", notebook: "03-passo-preenchimento-relu", reference: relu, mistake: (m: Matrix) => m.map((r) => r.map(Math.abs)) },
   { id: "find-peaks", notebook: "04-outros-filtros-olhos", reference: findPeaks,
     mistake: (m: Matrix, t: number) => findPeaks(m, t).map(([r, c]) => [c, r]) },
-  { id: "detection-threshold", notebook: "04-outros-filtros-olhos", reference: detectionThreshold,
-    // A disagreeing pixel costs 1 instead of 2.
-    mistake: (f: Matrix, m: number) => (f.length * f[0].length - m) / (f.length * f[0].length),
+  { id: "max-mismatches", notebook: "04-outros-filtros-olhos", reference: maxMismatches,
+    // The formula solved for m, floored: n (1 - t) / 2 lands just under an integer when t is a map value (13/15, 5/9).
+    mistake: (f: Matrix, t: number) => Math.max(-1, Math.min(f.length * f[0].length, Math.floor(f.length * f[0].length * (1 - t) / 2))),
     moreMistakes: {
-      "assumes a square filter": (f: Matrix, m: number) => (f.length ** 2 - 2 * m) / f.length ** 2,
-      "forgets to divide by the number of weights": (f: Matrix, m: number) => f.length * f[0].length - 2 * m,
+      "a disagreeing pixel costs 1 instead of 2": (f: Matrix, t: number) => {
+        const n = f.length * f[0].length;
+        for (let m = n; m >= 0; m--) if ((n - m) / n >= t) return m;
+        return -1;
+      },
+      "strictly above the threshold (> instead of >=)": (f: Matrix, t: number) => {
+        const n = f.length * f[0].length;
+        for (let m = n; m >= 0; m--) if ((n - 2 * m) / n > t) return m;
+        return -1;
+      },
+      "never -1 (a threshold above 1 still tolerates 0)": (f: Matrix, t: number) => {
+        const n = f.length * f[0].length;
+        for (let m = n; m >= 0; m--) if ((n - 2 * m) / n >= t) return m;
+        return 0;
+      },
+      "rounds up (ceil)": (f: Matrix, t: number) => Math.min(f.length * f[0].length, Math.ceil(f.length * f[0].length * (1 - t) / 2)),
     } },
 ];
 

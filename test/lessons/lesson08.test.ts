@@ -145,7 +145,8 @@ describe("lesson 08 exercises: each plausible mistake fails", () => {
   describeExerciseTrials(lesson08Trials, { message: /esperado|erro/, minPublic: 4, minHidden: 2 });
 
   it("the square-kernel mistake fails on the non-square cases only (the cases are what catch it)", async () => {
-    const report = await evaluate("conv2d-layer", convSquareKernel);
+    // The mistake is built on the reference (conv2dLayer): unwatched, as the trials run mistakes.
+    const report = await evaluate("conv2d-layer", convSquareKernel, undefined, { watchReferences: false });
     const failed = report.cases.filter((c) => !c.passed).map((c) => c.name);
     assert.ok(failed.some((n) => /não quadrado/.test(n)) && failed.some((n) => /filtro 3x1/.test(n)), JSON.stringify(failed));
     assert.ok(!failed.some((n) => /imagem RGB/.test(n)), JSON.stringify(failed));

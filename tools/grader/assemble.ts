@@ -11,6 +11,7 @@ import type { Exercise } from "../../lib/check/types";
 import "../../lib/exercises";
 import { Cell, Notebook, readNotebook, sourceText, toSourceLines } from "../notebooks/format";
 import { studentNotebook } from "../notebooks/solutions";
+import { addedCodeCells } from "./added-cells";
 
 export interface AnswerSpec { id: string; points: number; cellId: string; stubText: string }
 
@@ -116,7 +117,9 @@ export function findExerciseCell(submission: Notebook, ex: Exercise, stub: strin
 export type CellOwner =
   | { kind: "preamble" }
   | { kind: "exercise" | "check" | "grader"; exercise: string }
-  | { kind: "course"; exercise: string | null };
+  | { kind: "course"; exercise: string | null }
+  /** A code cell the student added (helpers, extra imports): owned by the next exercise. */
+  | { kind: "added"; exercise: string | null };
 
 export interface AssembledNotebook {
   nb: Notebook;
@@ -157,7 +160,28 @@ export function assembleGradingNotebook(source: CourseSource, submission: Notebo
       { grader: { role: "cases", exercise: ex.id } }));
     owners.push({ kind: "grader", exercise: ex.id });
   };
+  const added = addedCodeCells(submission, source.student, source.exercises, definesSymbol);
+  /** The exercise that owns student code placed after course cell `i`: the next one, else the last. */
+  const ownerAfter = (i: number): string | null => {
+    const next = source.student.cells.slice(i + 1).find((c) => c.metadata.course?.role === "solution" && c.metadata.course.exercise);
+    return next?.metadata.course?.exercise ?? source.exercises[source.exercises.length - 1]?.id ?? null;
+  };
+  const pushAdded = (anchor: string | null, i: number): void => {
+    const exercise = ownerAfter(i);
+    if (exercise && withheld.has(exercise)) return;
+    for (const a of added.get(anchor) ?? []) {
+      cells.push(codeCell(a.id, a.code, { grader: { role: "added" } }));
+      owners.push({ kind: "added", exercise });
+    }
+  };
+  const firstCode = source.student.cells.findIndex((c) => c.cell_type === "code");
   source.student.cells.forEach((cell, i) => {
+    pushCourseCell(cell, i);
+    // Cells the student added before any course cell run after the first code cell (the imports).
+    if (i === firstCode) pushAdded(null, i);
+    if (cell.id) pushAdded(cell.id, i);
+  });
+  function pushCourseCell(cell: Cell, i: number): void {
     if (cell.cell_type !== "code") {
       cells.push(structuredClone(cell));
       owners.push({ kind: "course", exercise: null });
@@ -185,7 +209,7 @@ export function assembleGradingNotebook(source: CourseSource, submission: Notebo
     }
     const user = [...defined].reverse().find((e) => new RegExp(`\\b${escapeRegExp(e.symbol)}\\b`).test(sourceText(cell)));
     owners.push({ kind: "course", exercise: user?.id ?? null });
-  });
+  }
   const nb: Notebook = { nbformat: 4, nbformat_minor: Math.max(5, source.student.nbformat_minor),
     metadata: structuredClone(source.student.metadata), cells };
   return { nb, owners, found, graderCells };

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
-import { sha256, sha256File } from "../common/hash";
+import { sha256 } from "../common/hash";
 import type { CaseInput } from "../../lib/check/case-outputs";
 import { errorText } from "../../lib/check/check";
 import { createProgress } from "../../lib/view/progress";
@@ -19,6 +19,9 @@ import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
 import { QuestionInfo, questionsOf } from "./manual";
 import { sandboxAccessProblem, sandboxLaunch, sandboxProblem, SandboxSpec, writeKernelSpec } from "./sandbox";
 import { AnswerGrade, collectAnswers, ExerciseGrade, GradedCase, gradeExercises } from "./judge";
+import { courseFileHashes, readNoFollow, submissionPathProblem } from "./integrity/files";
+import { buildIntegrityReport, IntegrityReport } from "./integrity/report";
+import { graderProvenance, GraderProvenance } from "./integrity/provenance";
 
 export interface GradeOptions {
   solutionsDir: string;
@@ -81,6 +84,8 @@ export interface SubmissionGrade {
   seconds: number;
   /** The executed grading notebook, for the instructor to read. */
   executed: string | null;
+  /** Portuguese: file-level integrity flags (refused path, same bytes as a solution). */
+  integrity?: string[];
 }
 
 export interface GradingReport {
@@ -89,24 +94,36 @@ export interface GradingReport {
   submissions: SubmissionGrade[];
   /** The hand-graded questions of the notebooks graded (for answers.md). */
   questions?: QuestionInfo[];
+  /** What graded it: the grader's commit, the hidden cases' hashes, the options. */
+  grader?: GraderProvenance;
+  /** Refused files, copies of a solution, exercises to review, similar pairs (integrity.md). */
+  integrity?: IntegrityReport;
 }
 
-/** The .ipynb files of a file or folder argument (folders recursively, checkpoints skipped), with a student name. */
-export function listSubmissions(target: string): { file: string; student: string }[] {
+/** A submission to grade: the file, the student's name, and the folder it was found in (null: given alone). */
+export interface SubmissionEntry { file: string; student: string; root?: string | null }
+
+/**
+ * The .ipynb files of a file or folder argument (folders recursively, checkpoints skipped), with a
+ * student name. Symbolic links are listed, not followed: grading refuses them with the reason.
+ */
+export function listSubmissions(target: string): SubmissionEntry[] {
   const abs = path.resolve(target);
-  if (!fs.existsSync(abs)) throw new Error(`não existe: ${target}`);
-  if (fs.statSync(abs).isFile()) return [{ file: abs, student: path.basename(abs).replace(/\.ipynb$/i, "") }];
+  if (!fs.existsSync(abs) && !fs.lstatSync(abs, { throwIfNoEntry: false })) throw new Error(`não existe: ${target}`);
+  const top = fs.lstatSync(abs);
+  if (top.isFile() || top.isSymbolicLink()) return [{ file: abs, student: path.basename(abs).replace(/\.ipynb$/i, ""), root: null }];
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const name of fs.readdirSync(dir).sort()) {
       if (name.startsWith(".") || name === "node_modules") continue;
       const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else if (name.toLowerCase().endsWith(".ipynb")) found.push(p);
+      const stat = fs.lstatSync(p);
+      if (stat.isDirectory()) walk(p);
+      else if (stat.isSymbolicLink() || name.toLowerCase().endsWith(".ipynb")) found.push(p);
     }
   };
   walk(abs);
-  return found.map((file) => ({ file, student: path.relative(abs, file).replace(/\.ipynb$/i, "") }));
+  return found.map((file) => ({ file, student: path.relative(abs, file).replace(/\.ipynb$/i, ""), root: abs }));
 }
 
 /** Parses a submission's bytes; a Portuguese reason when it is not a tslab notebook. */
@@ -167,7 +184,10 @@ interface RunContext {
   opts: GradeOptions;
   sources: Map<string, CourseSource>;
   cases: Map<string, Map<string, GradedCase[]>>;
-  guard: FileGuard;
+  /** Off in the sandbox (student code cannot reach the course files there). */
+  guard: FileGuard | null;
+  /** sha256 -> solution file, to flag a submission that is a solution's copy. */
+  solutionHashes?: Map<string, string>;
 }
 
 /** A private folder: the kernel's cwd (with node_modules linked so `cnn-course` resolves) and the notebooks. */
@@ -256,7 +276,7 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
       // A kernel that did not start, or a stop in a cell no student code runs in (the first
       // import on a loaded machine): the grader's problem, so one more try with twice the time.
-      if ((result.startupError || (stop && !blamed)) && grade.retries < 1) {
+      if ((result.startupError || (stop && !blamed && result.timedOut?.kind !== "total")) && grade.retries < 1) {
         grade.retries++;
         cellTimeoutSec *= 2;
         continue;
@@ -266,6 +286,12 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
         grade.problems.push(`não consegui executar o notebook (problema do corretor, não do aluno: confira \`npm run kernel\`): ${startupLines(result.startupError)}`);
         return;
       }
+      // A total timeout, or a stop in a cell that runs no student code, is the grader's trouble
+      // (a loaded machine): the row fails for a regrade (--only-failed), no exercise is blamed or zeroed.
+      if (stop && (!blamed || result.timedOut?.kind === "total")) {
+        failForGrader(grade, `${stop.message}${blamed ? "" : ` na célula ${String(stop.cell)}, que não roda código do aluno`}`);
+        return;
+      }
       if (stop && blamed && !withheld.has(blamed)) {
         withheld.set(blamed, { status: stop.status, message: `${stop.message} ao rodar este exercício` });
         // Exercises after the stop never ran: grade them again in a fresh kernel with the stub in place of this one.
@@ -273,8 +299,6 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
         const later = runnable.filter((e) => !withheld.has(e.id) && (assembled.graderCells.get(e.id) ?? 0) > stopCell);
         grade.problems.push(`${stop.message} no exercício "${blamed}" (célula ${stopCell})` + (later.length ? "; o resto foi corrigido sem ele" : ""));
         if (later.length) continue;
-      } else if (stop) {
-        grade.problems.push(`${stop.message} na célula ${String(stop.cell)}; os exercícios seguintes não foram avaliados`);
       }
       const executed = fs.existsSync(output) ? readNotebook(output) : assembled.nb;
       grade.exercises = gradeExercises({ source, assembled, executed, result, nonce, cases, withheld });
@@ -289,14 +313,33 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
   }
 }
 
+/** The row of a stop the grader caused: "falhou (corretor)", no exercise zeroed, to grade again. */
+function failForGrader(grade: SubmissionGrade, what: string): void {
+  grade.status = "failed";
+  grade.exercises = [];
+  grade.problems.push(`falhou (corretor): ${what}; nenhum exercício foi zerado: corrija de novo só as linhas que falharam ` +
+    "(npm run grade -- --only-failed <saída>/report.json, com mais tempo ou menos --jobs)");
+}
+
 /** Grades one submission (never throws: every problem becomes a line of its report). */
-export async function gradeSubmission(entry: { file: string; student: string }, ctx: RunContext): Promise<SubmissionGrade> {
+export async function gradeSubmission(entry: SubmissionEntry, ctx: RunContext): Promise<SubmissionGrade> {
   const started = Date.now();
-  const bytes = fs.readFileSync(entry.file);
   const grade: SubmissionGrade = {
-    student: entry.student, file: entry.file, sha256: sha256(bytes), originalUnchanged: true, notebook: null,
+    student: entry.student, file: entry.file, sha256: "", originalUnchanged: true, notebook: null,
     status: "graded", problems: [], points: 0, maxPoints: 0, exercises: [], answers: [], rounds: 0, retries: 0, seconds: 0, executed: null,
   };
+  const refused = submissionPathProblem(entry.file, entry.root ?? null);
+  if (refused) {
+    Object.assign(grade, { status: "rejected", problems: [refused], integrity: [refused] });
+    return grade;
+  }
+  const bytes = readNoFollow(entry.file);
+  grade.sha256 = sha256(bytes);
+  // A copy of a solution file is flagged for the integrity report (not when grading solutions/ itself).
+  const solution = ctx.solutionHashes?.get(grade.sha256);
+  if (solution && fs.realpathSync(solution) !== fs.realpathSync(entry.file)) {
+    grade.integrity = [`os bytes são os de ${path.relative(projectRoot(), solution)} (sha256 igual ao de uma solução do curso): revisar`];
+  }
   try {
     const read = readSubmission(bytes, entry.file);
     if ("problem" in read) {
@@ -319,15 +362,15 @@ export async function gradeSubmission(entry: { file: string; student: string }, 
     grade.problems.push(`erro do corretor: ${errorText(err)}`);
   } finally {
     const kept = path.join(ctx.opts.outDir, "tampered", entry.student.replace(/[\\/]/g, "__"));
-    const touched = ctx.guard.restore(kept);
-    if (hasChanges(touched)) {
+    const touched = ctx.guard?.restore(kept);
+    if (touched && hasChanges(touched)) {
       const rel = (f: string): string => (path.relative(process.cwd(), f).startsWith("..") ? f : path.relative(process.cwd(), f));
       const list = [...touched.changed.map((f) => `alterou ${rel(f)}`), ...touched.deleted.map((f) => `apagou ${rel(f)}`), ...touched.added.map((f) => `criou ${rel(f)}`)];
       grade.problems.push(`tentativa de alterar arquivos do corretor ou de outros envios (${list.join("; ")}): arquivos restaurados ` +
         `(as versões alteradas estão em ${rel(kept)}), nota zerada para revisão`);
       for (const ex of grade.exercises) Object.assign(ex, { points: 0, status: "tampered", message: `zerado: tentativa de alterar arquivos do corretor; ${ex.message}` });
     }
-    grade.originalUnchanged = sha256File(entry.file) === grade.sha256;
+    grade.originalUnchanged = sha256(readNoFollow(entry.file)) === grade.sha256;
     grade.points = Math.round(grade.exercises.reduce((s, e) => s + e.points, 0) * 100) / 100;
     grade.seconds = (Date.now() - started) / 1000;
   }
@@ -350,46 +393,98 @@ function prepareIsolation(opts: GradeOptions): number {
 }
 
 /** All expected values (public and hidden) before any student code runs, for the notebooks submitted. */
-function casesOfSubmitted(entries: { file: string; student: string }[], sources: Map<string, CourseSource>, hiddenDir: string): Map<string, Map<string, GradedCase[]>> {
+function casesOfSubmitted(entries: SubmissionEntry[], sources: Map<string, CourseSource>, hiddenDir: string): Map<string, Map<string, GradedCase[]>> {
   const cases = new Map<string, Map<string, GradedCase[]>>();
   for (const entry of entries) {
-    const read = readSubmission(fs.readFileSync(entry.file), entry.file);
+    if (submissionPathProblem(entry.file, entry.root ?? null)) continue;
+    const read = readSubmission(readNoFollow(entry.file), entry.file);
     const source = "nb" in read ? identifySource(read.nb, entry.file, sources) : null;
     if (source && !cases.has(source.id)) cases.set(source.id, courseCases(source, hiddenDir));
   }
   return cases;
 }
 
-/** Grades every submission, `opts.jobs` at a time; the report keeps the order of the files. */
-export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
+/**
+ * The file guard, without the sandbox only: in the sandbox student code cannot reach the course
+ * files, and an instructor's own edit (git pull, npm run build) must not be blamed on a student.
+ */
+function fileGuard(opts: GradeOptions, entries: SubmissionEntry[]): FileGuard | null {
+  if (opts.sandbox) return null;
+  const course = opts.guardCourseFiles ? [opts.solutionsDir, opts.hiddenDir] : [];
+  return new FileGuard([...opts.protect, ...course, ...entries.filter((e) => !submissionPathProblem(e.file, e.root ?? null)).map((e) => e.file)]);
+}
+
+/** Grades every entry, `opts.jobs` at a time; the report keeps the order of the entries. */
+export async function gradeEntries(entries: SubmissionEntry[], opts: GradeOptions): Promise<GradingReport> {
   const started = Date.now();
   const jobs = prepareIsolation(opts);
-  const entries = targets.flatMap(listSubmissions);
   const sources = loadCourseSources(opts.solutionsDir);
   const cases = casesOfSubmitted(entries, sources, opts.hiddenDir);
-  const course = opts.guardCourseFiles ? [opts.solutionsDir, opts.hiddenDir] : [];
-  const guard = new FileGuard([...opts.protect, ...course, ...entries.map((e) => e.file)]);
+  const ctx: RunContext = { opts, sources, cases, guard: fileGuard(opts, entries), solutionHashes: courseFileHashes([opts.solutionsDir]) };
   const submissions: SubmissionGrade[] = new Array<SubmissionGrade>(entries.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < entries.length) {
       const i = next++;
       opts.onStart?.(entries[i].student, i, entries.length);
-      submissions[i] = await gradeSubmission(entries[i], { opts, sources, cases, guard });
+      submissions[i] = await gradeSubmission(entries[i], ctx);
       opts.onGraded?.(submissions[i], i, entries.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, entries.length)) }, worker));
+  return finishReport(submissions, sources, opts, (Date.now() - started) / 1000);
+}
+
+/** The report of graded rows: the questions, the grader's provenance and the integrity report. */
+export function finishReport(submissions: SubmissionGrade[], sources: Map<string, CourseSource>, opts: GradeOptions, seconds: number): GradingReport {
   const questions = [...sources.values()].filter((src) => submissions.some((x) => x.notebook === src.id)).flatMap(questionsOf);
-  return { generatedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, submissions, questions };
+  const notebooks = new Map<string, Notebook>();
+  for (const s of submissions) {
+    if (s.status === "rejected" || !s.notebook) continue;
+    let bytes: Buffer;
+    try {
+      bytes = readNoFollow(s.file);
+    } catch {
+      continue; // a row kept from an earlier report whose file is gone: no similarity for it
+    }
+    const read = readSubmission(bytes, s.file);
+    if ("nb" in read) notebooks.set(s.student, read.nb);
+  }
+  return {
+    generatedAt: new Date().toISOString(), seconds, submissions, questions,
+    grader: graderProvenance(opts, submissions), integrity: buildIntegrityReport(submissions, notebooks, sources),
+  };
+}
+
+/** Grades every submission of the targets (files or folders). */
+export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
+  return gradeEntries(targets.flatMap(listSubmissions), opts);
+}
+
+/**
+ * Grades again the rows of a previous report.json that failed on the grader's side, and puts
+ * the new rows in their place (the other rows are kept as they were).
+ */
+export async function regradeFailed(previousReport: string, opts: GradeOptions): Promise<GradingReport> {
+  const previous = JSON.parse(fs.readFileSync(previousReport, "utf8")) as GradingReport;
+  if (!Array.isArray(previous.submissions)) throw new Error(`${previousReport}: not a grading report.json (no submissions)`);
+  const failed = previous.submissions.filter((s) => s.status === "failed");
+  const redone = await gradeEntries(failed.map((s) => ({ file: s.file, student: s.student, root: null })), opts);
+  const byStudent = new Map(redone.submissions.map((s) => [s.student, s]));
+  const submissions = previous.submissions.map((s) => byStudent.get(s.student) ?? s);
+  return finishReport(submissions, loadCourseSources(opts.solutionsDir), opts, previous.seconds + redone.seconds);
 }
 
 /** gradeAll with a progress bar on the terminal: one step per submission, its grade beside it. */
-export async function gradeWithProgress(targets: string[], opts: GradeOptions): Promise<GradingReport> {
-  const progress = createProgress("Corrigindo", targets.flatMap(listSubmissions).length);
+export async function gradeWithProgress(targets: string[], opts: GradeOptions, onlyFailed: string | null = null): Promise<GradingReport> {
+  const total = onlyFailed
+    ? (JSON.parse(fs.readFileSync(onlyFailed, "utf8")) as GradingReport).submissions.filter((s) => s.status === "failed").length
+    : targets.flatMap(listSubmissions).length;
+  const progress = createProgress("Corrigindo", total);
   // With --jobs, submissions finish out of order: the bar counts those done.
   let done = 0;
-  const report = await gradeAll(targets, {
+  const grade = (o: GradeOptions): Promise<GradingReport> => (onlyFailed ? regradeFailed(onlyFailed, o) : gradeAll(targets, o));
+  const report = await grade({
     ...opts,
     onStart: (student) => progress.set(done, { aluno: student }),
     onGraded: (grade) => {

@@ -27,6 +27,8 @@ export interface ExerciseGrade {
   message: string;
   /** Portuguese: how the cell was found when not by its metadata alone (duplicated, re-typed); "" otherwise. */
   note: string;
+  /** Portuguese: why the instructor should look at it (every public case passes, some hidden one fails); absent otherwise. */
+  review?: string;
   cases: CaseGrade[];
 }
 
@@ -36,6 +38,8 @@ export interface AnswerGrade {
   status: "answered" | "unanswered" | "missing";
   /** The student's markdown, for reading. */
   text: string;
+  /** Portuguese: where the answer was found when not in its own cell. */
+  note?: string;
   /** Points given by hand (`npm run grade -- --merge-manual FILE`). */
   manual?: { points: number; comment: string };
 }
@@ -133,14 +137,33 @@ export function gradeExercises(input: JudgeInput): ExerciseGrade[] {
     const { grades, notDone, reference } = judgeOutcomes(cases, parsed);
     // One case that reached the course's own answer is enough: the exercise is not the student's.
     if (reference) return zero("reference", reference, grades);
-    const passed = grades.filter((g) => g.passed).length;
     if (notDone === cases.length && cases.length > 0) return zero("not-done", "ainda não feito", grades);
-    const points = cases.length ? round2(ex.points * passed / cases.length) : 0;
-    const status: ExerciseStatus = passed === cases.length ? "passed" : passed > 0 ? "partial" : "failed";
-    const hidden = grades.filter((g) => g.hidden);
-    const summary = `${passed}/${cases.length} casos (${hidden.filter((g) => g.passed).length}/${hidden.length} ocultos)`;
-    return { ...base, points, status, message: summary, cases: grades };
+    const score = scoreCases(ex.points, grades);
+    return { ...base, ...score, cases: grades };
   });
+}
+
+/**
+ * The scheme (docs/grading.md, "Points"): the points come from the hidden cases only, which
+ * students never see; the public cases are feedback (the self-check prints their expected
+ * values, so a table of them must earn nothing). An exercise without hidden cases falls back
+ * to all its cases. Every public case passed and some hidden one failed: flagged for review.
+ */
+export function scoreCases(maxPoints: number, grades: CaseGrade[]): { points: number; status: ExerciseStatus; message: string; review?: string } {
+  const hidden = grades.filter((g) => g.hidden), pub = grades.filter((g) => !g.hidden);
+  const scored = hidden.length ? hidden : grades;
+  const scoredPassed = scored.filter((g) => g.passed).length;
+  const hiddenPassed = hidden.filter((g) => g.passed).length, pubPassed = pub.filter((g) => g.passed).length;
+  const points = scored.length ? round2(maxPoints * scoredPassed / scored.length) : 0;
+  const allPassed = grades.every((g) => g.passed);
+  const status: ExerciseStatus = grades.length && allPassed ? "passed" : scoredPassed > 0 ? "partial" : "failed";
+  const message = hidden.length
+    ? `${hiddenPassed}/${hidden.length} casos ocultos (valem a nota); ${pubPassed}/${pub.length} públicos`
+    : `${scoredPassed}/${scored.length} casos (sem casos ocultos: a nota vem dos públicos)`;
+  const review = pub.length && pubPassed === pub.length && hidden.length && hiddenPassed < hidden.length
+    ? `passa em todos os ${pub.length} casos públicos e falha em ${hidden.length - hiddenPassed} de ${hidden.length} ocultos: revisar (respostas públicas copiadas?)`
+    : undefined;
+  return review ? { points, status, message, review } : { points, status, message };
 }
 
 /** The markdown answer cells, for reading (graded by hand). */
@@ -150,6 +173,21 @@ export function collectAnswers(source: CourseSource, submission: Notebook): Answ
     const cell = cells[cells.length - 1] ?? submission.cells.find((c) => c.id === a.cellId && c.cell_type === "markdown");
     if (!cell) return { answer: a.id, maxPoints: a.points, status: "missing", text: "" };
     const text = sourceText(cell);
-    return { answer: a.id, maxPoints: a.points, status: text.trim() === a.stubText.trim() ? "unanswered" : "answered", text };
+    if (text.trim() !== a.stubText.trim()) return { answer: a.id, maxPoints: a.points, status: "answered", text };
+    // The stub left as it was: an answer written in new markdown cells right below it counts.
+    const below = addedMarkdownBelow(submission, cell, new Set(source.student.cells.map((c) => c.id ?? "")));
+    if (below) return { answer: a.id, maxPoints: a.points, status: "answered", text: below, note: "resposta escrita em célula(s) nova(s) abaixo da célula da resposta" };
+    return { answer: a.id, maxPoints: a.points, status: "unanswered", text };
   });
+}
+
+/** The text of the markdown cells the student added right after `cell` (up to the next code or course cell). */
+function addedMarkdownBelow(submission: Notebook, cell: Notebook["cells"][number], courseIds: Set<string>): string {
+  const texts: string[] = [];
+  for (const next of submission.cells.slice(submission.cells.indexOf(cell) + 1)) {
+    if (next.cell_type !== "markdown" || next.metadata.course || (next.id && courseIds.has(next.id))) break;
+    const text = sourceText(next).trim();
+    if (text) texts.push(text);
+  }
+  return texts.join("\n\n");
 }

@@ -6,6 +6,7 @@ import * as path from "path";
 import type { GradingReport, SubmissionGrade } from "./grader";
 import type { ExerciseStatus } from "./judge";
 import { answersMarkdown, manualPointsCsv } from "./manual";
+import { INTEGRITY_FILE, integrityMarkdown } from "./integrity/report";
 
 const STATUS_MARK: Record<ExerciseStatus, string> = {
   "passed": "✅", "partial": "◐", "failed": "❌", "not-done": "⏳", "missing": "∅", "error": "💥",
@@ -31,12 +32,13 @@ export function formatTable(report: GradingReport): string {
   const lines = [`${pad("aluno", w.student)}  ${pad("notebook", w.notebook)}  ${pad("nota", 9)}  exercícios`];
   lines.push("-".repeat(lines[0].length + 20));
   for (const r of rows) {
-    const grade = r.status === "graded" ? score(r.points, r.maxPoints) : r.status === "rejected" ? "rejeitado" : "falhou";
+    const grade = r.status === "graded" ? score(r.points, r.maxPoints) : r.status === "rejected" ? "rejeitado" : "falhou (corretor)";
     const exercises = r.exercises.map((e) => `${e.exercise} ${STATUS_MARK[e.status]} ${score(e.points, e.maxPoints)}`).join("  ");
     lines.push(`${pad(r.student, w.student)}  ${pad(r.notebook ?? "—", w.notebook)}  ${pad(grade, 9)}  ${exercises}`);
     for (const p of r.problems) lines.push(`    ⚠ ${p}`);
     for (const e of r.exercises) {
       if (e.note) lines.push(`    ${e.exercise}: ${e.note}`);
+      if (e.review) lines.push(`    ${e.exercise}: ⚑ ${e.review}`);
       if (e.status === "passed") continue;
       lines.push(`    ${e.exercise}: ${e.message}`);
       for (const c of e.cases.filter((x) => !x.passed).slice(0, 3)) {
@@ -82,7 +84,8 @@ export function gradesCsv(report: GradingReport): string {
     const t = manualTotals(s);
     const manualCols = manual ? [...answerIds.map((id) => s.answers.find((a) => a.answer === id)?.manual?.points ?? ""),
       t.points, t.max, Math.round((s.points + t.points) * 100) / 100, s.maxPoints + t.max] : [];
-    return [s.student, s.file, s.notebook ?? "", s.status, s.points, s.maxPoints,
+    // A row that failed on the grader's side has no grade (blank), never a zero.
+    return [s.student, s.file, s.notebook ?? "", s.status, s.status === "failed" ? "" : s.points, s.maxPoints,
       ...exerciseIds.map((id) => s.exercises.find((e) => e.exercise === id)?.points ?? ""), ...manualCols,
       s.problems.join(" | "), s.exercises.filter((e) => e.note).map((e) => `${e.exercise}: ${e.note}`).join(" | "), s.seconds.toFixed(1)];
   })]);
@@ -110,6 +113,7 @@ export function writeReport(report: GradingReport, outDir: string): string[] {
     ["details.csv", detailsCsv(report)],
     ["answers.md", answersMarkdown(report)],
     ["manual-points.csv", manualPointsCsv(report)],
+    ...(report.integrity ? [[INTEGRITY_FILE, integrityMarkdown(report.integrity)] as [string, string]] : []),
   ];
   return files.map(([name, text]) => {
     const file = path.join(outDir, name);

@@ -10,9 +10,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { batchTensors, LabeledImages } from "../training/batches";
 import { applyLayers, assertChain, ConvLayerInfo, findConvLayer, lastConvLayer, logitsFrom } from "./model-parts";
+import { noteReferenceCall } from "../../check/reference-use";
 
 /** Step 3 on one image: grads [h][w][K] -> alpha [K], the mean over rows AND columns of each channel. */
 export function channelWeights(grads: number[][][]): number[] {
+  noteReferenceCall("channelWeights");
   const h = grads.length, w = grads[0].length, k = grads[0][0].length;
   const alpha = new Array<number>(k).fill(0);
   for (const row of grads) for (const cell of row) for (let c = 0; c < k; c++) alpha[c] += cell[c];
@@ -21,6 +23,7 @@ export function channelWeights(grads: number[][][]): number[] {
 
 /** Step 4 on one image: maps [h][w][K] and alpha [K] -> ReLU(sum_k alpha_k maps[.][.][k]), [h][w]. */
 export function combineMaps(maps: number[][][], weights: number[]): number[][] {
+  noteReferenceCall("combineMaps");
   return maps.map((row) => row.map((cell) => Math.max(0, cell.reduce((s, v, c) => s + v * weights[c], 0))));
 }
 

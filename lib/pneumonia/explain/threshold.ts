@@ -3,6 +3,7 @@
 // floor with the best precision, then applied, unchanged, to the test split.
 // Rule used everywhere in this file: an image is called PNEUMONIA when p >= threshold.
 import { ConfusionCounts, metricsFromCounts } from "../training/metrics";
+import { noteReferenceCall } from "../../check/reference-use";
 
 /** P(PNEUMONIA) and the true label (0 NORMAL, 1 PNEUMONIA) of every image of a split. */
 export interface Scores {
@@ -119,6 +120,7 @@ export interface ThresholdChoice {
  * the best precision (ties: the highest threshold), then measures it on TEST without changing it.
  */
 export function chooseThreshold(splits: { validation: Scores; test: Scores }, minRecall: number): ThresholdChoice {
+  noteReferenceCall("chooseThreshold");
   if (!(minRecall >= 0 && minRecall <= 1)) throw new Error(`chooseThreshold: minRecall deve estar entre 0 e 1 (recebi ${minRecall}).`);
   let best: OperatingPoint | null = null;
   for (const p of operatingPoints(splits.validation)) {

@@ -12,4 +12,5 @@ export * from "./results";
 export * from "./batchnorm-statistics";
 export * from "./recompute-batchnorm";
 export * from "./step";
+export * from "./sanity-checks";
 export * from "./report";

@@ -1,7 +1,7 @@
 // Hidden cases of notebook 04 (instructor grading only): new eye scenes, thresholds and filter shapes.
 import { featureMap, findPeaks } from "../../../lib/lecture/detection";
 import type { ExerciseCase } from "../../../lib/check/types";
-import { peaksCase, signFilter, thresholdCase } from "../../../lib/exercises/04-outros-filtros-olhos";
+import { mismatchCase, peaksCase, signFilter } from "../../../lib/exercises/04-outros-filtros-olhos";
 import { DIAGONAL_FILTER, EYE_FILTER, eyeScene } from "../../../lib/lecture/images";
 import { randomMatrix, seededRandom } from "../../../lib/common/random";
 
@@ -15,10 +15,11 @@ export const hidden: Record<string, ExerciseCase[]> = {
     peaksCase("oculto: aleatório 7x4, limiar -0.2", random, -0.2),
     { name: "oculto: todos passam", args: [[[2, 3]], 1], expected: findPeaks([[2, 3]], 1) },
   ],
-  "detection-threshold": [
-    thresholdCase("oculto: a diagonal (3x3)", DIAGONAL_FILTER, 4, 401),
-    thresholdCase("oculto: filtro aleatório 5x5", signFilter(5, 5, 402), 6, 403),
-    thresholdCase("oculto: filtro aleatório 1x6", signFilter(1, 6, 404), 2, 405),
-    thresholdCase("oculto: o olho com mais da metade diferente (3x5)", EYE_FILTER, 9, 406),
+  "max-mismatches": [
+    mismatchCase("oculto: a diagonal (3x3)", DIAGONAL_FILTER, 0.3, 401),
+    mismatchCase("oculto: filtro aleatório 5x5, um valor do mapa", signFilter(5, 5, 402), 19 / 25, 403, "19/25"),
+    mismatchCase("oculto: filtro aleatório 1x6", signFilter(1, 6, 404), -0.5, 405),
+    mismatchCase("oculto: o olho (3x5), um valor do mapa (9/15)", EYE_FILTER, 0.6, 406),
+    mismatchCase("oculto: o olho (3x5), só a janela idêntica", EYE_FILTER, 1, 407),
   ],
 };
