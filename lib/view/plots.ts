@@ -18,7 +18,6 @@
 //   live charts offline too; if it was cleared, the static pictures remain.
 //   CNN_COURSE_CHARTS=static sends only the pictures (small files, e.g. for grading runs).
 // - Live charts during training (`liveChart`) update one output in place (display ids).
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { assertFigure, Figure, figureTitle, Trace } from "./chart/figure";
@@ -29,6 +28,7 @@ import { cellTitle, gridCells, subplotAxes } from "./chart/grid";
 import { figureToSvg } from "./chart/svg";
 import { canDisplayRich, createUpdatableDisplay, displayBundle, MimeBundle } from "./display";
 import { formatNumber } from "../common/format";
+import { platform } from "../common/platform";
 
 export type { Figure, Trace } from "./chart/figure";
 export type { GrayImage, ImageInput, PixelImage } from "./chart/image";
@@ -268,7 +268,7 @@ export function withBrazilianSeparators(fig: Figure): Figure {
 export function chartBundle(figure: Figure): MimeBundle {
   assertFigure(figure);
   const fig = withBrazilianSeparators(figure);
-  const id = `cnn-course-fig-${randomBytes(6).toString("hex")}`;
+  const id = `cnn-course-fig-${platform().randomHex(6)}`;
   return {
     "text/html": figureHtml(fig, figureToSvg(fig), id, { interactive: chartMode() === "interactive" }),
     "text/plain": `[gráfico: ${describeFigure(fig)}]`,

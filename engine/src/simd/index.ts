@@ -26,7 +26,8 @@ let compiled: WebAssembly.Module | null | undefined;
 
 function compile(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
-  const bytes = Buffer.from(KERNELS_WASM_BASE64, "base64");
+  // atob: the same in Node and in the browser (the course site), no Buffer needed.
+  const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
   compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null; // no wasm SIMD: invalid
   return compiled;
 }

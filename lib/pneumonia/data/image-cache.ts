@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { cacheDir } from "../../common/config";
 
-const MAGIC = Buffer.from("CNNXRAY1", "ascii");
+const MAGIC_TEXT = "CNNXRAY1";
+const magic = (): Buffer => Buffer.from(MAGIC_TEXT, "ascii");
 /** Bump when the layout of the cached bytes changes: old caches then stop matching. */
 export const IMAGE_CACHE_VERSION = 1;
 
@@ -54,7 +55,7 @@ export async function writeCachedBatch(file: string, batch: CachedBatch): Promis
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const handle = await fs.promises.open(tmp, "w");
   try {
-    for (const part of [MAGIC, headerLength, header, batch.labels, batch.images]) await handle.write(part);
+    for (const part of [magic(), headerLength, header, batch.labels, batch.images]) await handle.write(part);
     await handle.sync();
   } catch (err) {
     await handle.close();
@@ -72,7 +73,7 @@ export async function writeCachedBatch(file: string, batch: CachedBatch): Promis
 export function readCachedBatch(file: string): CachedBatch | null {
   if (!fs.existsSync(file)) return null;
   const buf = fs.readFileSync(file);
-  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) throw new Error(`cache inválido (não começa com ${MAGIC.toString()}): ${file}`);
+  if (buf.length < 12 || !buf.subarray(0, 8).equals(magic())) throw new Error(`cache inválido (não começa com ${MAGIC_TEXT}): ${file}`);
   const headerLength = buf.readUInt32LE(8);
   const header = JSON.parse(buf.subarray(12, 12 + headerLength).toString("utf8")) as CachedBatchHeader;
   const { size, count } = header;

@@ -6,7 +6,7 @@
 //      hides the picture — only where scripts run (trusted notebooks, nbconvert HTML).
 // plotly.js itself travels once per kernel in its own "loader" output (see plots.ts); a
 // chart whose script runs before plotly is there queues itself and the loader draws it.
-import * as fs from "fs";
+import { platform } from "../../common/platform";
 import { escapeHtml } from "../display";
 import { Figure, figureTitle } from "./figure";
 
@@ -33,7 +33,7 @@ let plotlySourceCache: string | null = null;
 
 /** A <script> that defines window.Plotly (minified plotly.js from node_modules) and draws the queued charts. */
 export function plotlyLoaderHtml(): string {
-  plotlySourceCache = plotlySourceCache ?? fs.readFileSync(plotlyMinPath(), "utf8");
+  plotlySourceCache = plotlySourceCache ?? platform().plotlySource();
   if (/<\/script/i.test(plotlySourceCache)) throw new Error("plotly.min.js contains </script>: it cannot be inlined");
   // `module`/`exports`/`define` shadowed: the bundle must set window.Plotly whatever the page
   // has loaded (Notebook 6 ships RequireJS).
@@ -48,7 +48,7 @@ export function flushQueueJs(): string {
 }
 
 export function svgDataUri(svg: string): string {
-  return `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+  return `data:image/svg+xml;base64,${platform().toBase64(new TextEncoder().encode(svg))}`;
 }
 
 /** One chart's HTML: the static SVG picture, and the script that swaps in the live plotly chart. */

@@ -1,7 +1,7 @@
 // Course images (a matrix of gray values, or packed pixels as the X-ray loader gives them)
 // turned into RGBA pixels and into PNG data URIs: plotly draws them as `image` traces and
 // the static SVG embeds the same PNG, so both views show the very same pixels.
-import { PNG } from "pngjs";
+import { platform } from "../../common/platform";
 
 /** A grayscale image as rows of values (the lecture's 7x5 "9", an MNIST digit, a feature map). */
 export type GrayImage = number[][];
@@ -88,13 +88,11 @@ export function toRgba(img: ImageInput, range?: [number, number], index = 0): Rg
   return { rgba, width, height };
 }
 
-/** PNG file bytes of an RGBA image (pngjs, synchronous: `show` runs inside a cell). */
-export function encodePng(img: RgbaImage): Buffer {
-  const png = new PNG({ width: img.width, height: img.height });
-  png.data = Buffer.from(img.rgba.buffer, img.rgba.byteOffset, img.rgba.byteLength);
-  return PNG.sync.write(png);
+/** PNG file bytes of an RGBA image (synchronous: `show` runs inside a cell). */
+export function encodePng(img: RgbaImage): Uint8Array {
+  return platform().encodePng(new Uint8Array(img.rgba.buffer, img.rgba.byteOffset, img.rgba.byteLength), img.width, img.height);
 }
 
 export function pngDataUri(img: RgbaImage): string {
-  return `data:image/png;base64,${encodePng(img).toString("base64")}`;
+  return `data:image/png;base64,${platform().toBase64(encodePng(img))}`;
 }

@@ -8,6 +8,7 @@ import { colorAt, ColorStop, contrastText, parseColor, resolveColorscale, Rgb, r
 import { Figure, figureTitle, Trace } from "./figure";
 import { pngDataUri, toRgba } from "./image";
 import { formatNumber } from "../../common/format";
+import { platform } from "../../common/platform";
 
 type Obj = { [key: string]: unknown };
 type Range = [number, number];
@@ -156,8 +157,10 @@ interface PngSize { width: number; height: number }
 function pngSize(dataUri: string): PngSize | null {
   const comma = dataUri.indexOf(",");
   if (!dataUri.startsWith("data:image/png;base64,") || comma < 0) return null;
-  const head = Buffer.from(dataUri.slice(comma + 1, comma + 1 + 32), "base64");
-  return head.length >= 24 ? { width: head.readUInt32BE(16), height: head.readUInt32BE(20) } : null;
+  const head = platform().fromBase64(dataUri.slice(comma + 1, comma + 1 + 32));
+  if (head.length < 24) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 function imageSource(t: Trace): { uri: string; size: PngSize } | null {
