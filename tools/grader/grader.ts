@@ -7,13 +7,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
-import { sha256 } from "../common/hash";
+import { sha256, sha256File } from "../common/hash";
 import type { CaseInput } from "../../lib/check/case-outputs";
 import { errorText } from "../../lib/check/check";
 import { createProgress } from "../../lib/view/progress";
+import { executeDirect } from "../notebooks/direct";
 import { executeNotebook, ExecuteOptions, ExecutionResult } from "../notebooks/execute";
 import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from "../notebooks/format";
 import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
+import type { ShardInfo } from "./class/merge";
+import { withoutSkipped } from "./fast/skip";
 import { FileGuard, hasChanges } from "./guard";
 import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
 import { QuestionInfo, questionsOf } from "./manual";
@@ -44,6 +47,16 @@ export interface GradeOptions {
   maxProcesses: number;
   /** Size of a sandboxed kernel's folder and of its /tmp (each), and its largest file. */
   diskMb: number;
+  /** "kernel": Jupyter and the tslab kernel (nbexec.py); "direct": tslab's compiler and executor in one Node process (direct.ts). */
+  runner: "kernel" | "direct";
+  /** Run only the cells grading needs (the course cells marked `"grading": "skip"` are left out; authoring.md). */
+  skipMarked: boolean;
+  /** Narrows the submissions found (`--shard`, `--only`); default: all of them. */
+  select?: (entries: SubmissionEntry[]) => SubmissionEntry[];
+  /** An earlier row to keep instead of grading again (`--resume`, `--only`); null grades the submission. */
+  reuse?: (entry: SubmissionEntry, sha256: string) => SubmissionGrade | null;
+  /** Aborted on Ctrl-C: running kernels are killed, no new submission starts and unfinished rows are dropped. */
+  signal?: AbortSignal;
   log: (line: string) => void;
   /** Called before and after each submission (progress). */
   onStart?: (student: string, index: number, total: number) => void;
@@ -55,7 +68,7 @@ export function defaultGradeOptions(): GradeOptions {
   return {
     solutionsDir: path.join(root, "solutions"), hiddenDir: defaultHiddenDir(), outDir: path.join(root, ".cache", "grades"),
     cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072, guardCourseFiles: true,
-    sandbox: true, jobs: Math.max(1, os.cpus().length), maxProcesses: 256, diskMb: 512,
+    sandbox: true, jobs: Math.max(1, os.cpus().length), maxProcesses: 256, diskMb: 512, runner: "direct", skipMarked: true,
     // The kernel loads lib/dist; the grader's own code and hidden cases live in tools/.
     protect: [path.join(root, "tools"), path.join(root, "scripts", "grade.ts"), path.join(root, "lib", "dist")],
     log: (l) => console.log(l),
@@ -94,6 +107,12 @@ export interface GradingReport {
   submissions: SubmissionGrade[];
   /** The hand-graded questions of the notebooks graded (for answers.md). */
   questions?: QuestionInfo[];
+  /** Stopped by Ctrl-C: the rows are those finished before. */
+  interrupted?: boolean;
+  /** A `--shard K/N` run: which slice, and where each row sits in the whole class (for `--merge`). */
+  shard?: ShardInfo;
+  /** With `--roster`: roster ids with no file, and files no roster line (or several) matched. */
+  roster?: { missing: string[]; unmatched: string[]; ambiguous: string[] };
   /** What graded it: the grader's commit, the hidden cases' hashes, the options. */
   grader?: GraderProvenance;
   /** Refused files, copies of a solution, exercises to review, similar pairs (integrity.md). */
@@ -221,7 +240,7 @@ function dataFolders(): string[] {
 
 /** How to run one grading notebook: in the sandbox (default) or as a plain child process. */
 function executionOptions(opts: GradeOptions, ws: { dir: string; kernelDir: string }, cellTimeoutSec: number): ExecuteOptions {
-  const base: ExecuteOptions = { cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true, env: kernelEnv(opts) };
+  const base: ExecuteOptions = { cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true, env: kernelEnv(opts), signal: opts.signal };
   if (!opts.sandbox) return base;
   const spec: SandboxSpec = {
     root: projectRoot(), workspace: ws.dir, kernelDir: ws.kernelDir, kernelName: "tslab-grader-sandbox",
@@ -260,7 +279,8 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
     for (;;) {
       const nonce = randomBytes(12).toString("hex");
       const reasons = new Map([...withheld].map(([id, w]) => [id, w.message]));
-      const assembled = assembleGradingNotebook(source, nb, inputs, nonce, reasons);
+      const whole = assembleGradingNotebook(source, nb, inputs, nonce, reasons);
+      const assembled = opts.skipMarked ? withoutSkipped(whole) : whole;
       // Nothing of the student's left to run (every exercise missing or withheld): no kernel needed.
       const runnable = source.exercises.filter((e) => !["missing", "withheld"].includes(assembled.found.get(e.id)?.how ?? "missing"));
       if (runnable.length === 0) {
@@ -271,7 +291,8 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       const input = path.join(ws.nbDir, "grading.ipynb");
       const output = path.join(ws.nbDir, "executed.ipynb");
       fs.writeFileSync(input, JSON.stringify(assembled.nb), { mode: 0o644 });
-      const result = await executeNotebook(input, output, executionOptions(opts, ws, cellTimeoutSec));
+      const execute = opts.runner === "direct" ? executeDirect : executeNotebook;
+      const result = await execute(input, output, executionOptions(opts, ws, cellTimeoutSec));
       const stop = stopDescription(result);
       const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
       // A kernel that did not start, or a stop in a cell no student code runs in (the first
@@ -424,15 +445,21 @@ export async function gradeEntries(entries: SubmissionEntry[], opts: GradeOption
   const submissions: SubmissionGrade[] = new Array<SubmissionGrade>(entries.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < entries.length) {
+    while (next < entries.length && !opts.signal?.aborted) {
       const i = next++;
       opts.onStart?.(entries[i].student, i, entries.length);
-      submissions[i] = await gradeSubmission(entries[i], ctx);
-      opts.onGraded?.(submissions[i], i, entries.length);
+      const earlier = opts.reuse?.(entries[i], sha256File(entries[i].file)) ?? null;
+      const grade = earlier ?? await gradeSubmission(entries[i], ctx);
+      // A run cut by Ctrl-C is not a grade.
+      if (opts.signal?.aborted) return;
+      submissions[i] = grade;
+      opts.onGraded?.(grade, i, entries.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, entries.length)) }, worker));
-  return finishReport(submissions, sources, opts, (Date.now() - started) / 1000);
+  const done = submissions.filter((x): x is SubmissionGrade => x !== undefined);
+  const report = finishReport(done, sources, opts, (Date.now() - started) / 1000);
+  return opts.signal?.aborted ? { ...report, interrupted: true } : report;
 }
 
 /** The report of graded rows: the questions, the grader's provenance and the integrity report. */
@@ -458,7 +485,8 @@ export function finishReport(submissions: SubmissionGrade[], sources: Map<string
 
 /** Grades every submission of the targets (files or folders). */
 export async function gradeAll(targets: string[], opts: GradeOptions): Promise<GradingReport> {
-  return gradeEntries(targets.flatMap(listSubmissions), opts);
+  const found = targets.flatMap(listSubmissions);
+  return gradeEntries(opts.select ? opts.select(found) : found, opts);
 }
 
 /**
@@ -479,7 +507,7 @@ export async function regradeFailed(previousReport: string, opts: GradeOptions):
 export async function gradeWithProgress(targets: string[], opts: GradeOptions, onlyFailed: string | null = null): Promise<GradingReport> {
   const total = onlyFailed
     ? (JSON.parse(fs.readFileSync(onlyFailed, "utf8")) as GradingReport).submissions.filter((s) => s.status === "failed").length
-    : targets.flatMap(listSubmissions).length;
+    : (opts.select ?? ((e: SubmissionEntry[]) => e))(targets.flatMap(listSubmissions)).length;
   const progress = createProgress("Corrigindo", total);
   // With --jobs, submissions finish out of order: the bar counts those done.
   let done = 0;
@@ -487,7 +515,8 @@ export async function gradeWithProgress(targets: string[], opts: GradeOptions, o
   const report = await grade({
     ...opts,
     onStart: (student) => progress.set(done, { aluno: student }),
-    onGraded: (grade) => {
+    onGraded: (grade, index, total) => {
+      opts.onGraded?.(grade, index, total);
       const result = grade.status === "graded" ? `${grade.points}/${grade.maxPoints}` : grade.status;
       progress.set(++done, { aluno: grade.student, nota: result, s: Number(grade.seconds.toFixed(1)) });
     },

@@ -104,15 +104,26 @@ export function detailsCsv(report: GradingReport): string {
   return csv(rows);
 }
 
-/** Writes report.json, grades.csv, details.csv, answers.md and manual-points.csv; returns their paths. */
+/** True when manual-points.csv has points or comments given by hand (never overwritten). */
+export function manualPointsFilled(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  return fs.readFileSync(file, "utf8").split("\n").slice(1).some((line) => {
+    const cols = line.split(",");
+    const points = cols[4] ?? "", comment = cols.slice(5).join(",");
+    return (points !== "" && points !== "0") || (comment !== "" && comment !== "não respondida");
+  });
+}
+
+/** Writes report.json, grades.csv, details.csv, answers.md and manual-points.csv (manual-points.new.csv when the other has hand-given points); returns their paths. */
 export function writeReport(report: GradingReport, outDir: string): string[] {
   fs.mkdirSync(outDir, { recursive: true });
+  const manual = manualPointsFilled(path.join(outDir, "manual-points.csv")) ? "manual-points.new.csv" : "manual-points.csv";
   const files: [string, string][] = [
     ["report.json", JSON.stringify(report, null, 1) + "\n"],
     ["grades.csv", gradesCsv(report)],
     ["details.csv", detailsCsv(report)],
     ["answers.md", answersMarkdown(report)],
-    ["manual-points.csv", manualPointsCsv(report)],
+    [manual, manualPointsCsv(report)],
     ...(report.integrity ? [[INTEGRITY_FILE, integrityMarkdown(report.integrity)] as [string, string]] : []),
   ];
   return files.map(([name, text]) => {

@@ -24,6 +24,8 @@ export interface ExecuteOptions {
    * (`--result-to-stdout`) instead of writing files the student's code could reach.
    */
   launch?: (python: string, runnerArgs: string[]) => Launch;
+  /** Kills the run when aborted (the grader's Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** What to spawn instead of `python nbexec.py ...`. */
@@ -68,13 +70,13 @@ const MAX_RESULT_BYTES = 512 * 1024 * 1024;
 interface RunnerExit { code: number | null; stdout: Buffer; stderrTail: string }
 
 /** Spawns the runner, keeps its stdout (when asked) and the tail of its stderr. */
-function spawnRunner(command: string, args: string[], spawnOpts: { env: NodeJS.ProcessEnv; uid?: number; gid?: number },
+function spawnRunner(command: string, args: string[], spawnOpts: { env: NodeJS.ProcessEnv; uid?: number; gid?: number; signal?: AbortSignal },
   keepStdout: boolean, killAfterSec: number): Promise<RunnerExit> {
   const stderr: string[] = [];
   const stdout: Buffer[] = [];
   let stdoutBytes = 0;
   return new Promise<RunnerExit>((resolve) => {
-    const child = spawn(command, args, { ...spawnOpts, stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"] });
+    const child = spawn(command, args, { ...spawnOpts, killSignal: "SIGKILL", stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"] });
     child.stderr?.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 200) stderr.shift(); });
     child.stdout?.on("data", (d: Buffer) => {
       stdoutBytes += d.length;
@@ -131,7 +133,7 @@ export async function executeNotebook(input: string, output: string, opts: Execu
   if (opts.launch) args.push("--result-to-stdout");
   const launch: Launch = opts.launch ? opts.launch(py.python, args) : { command: py.python, args, env };
   const started = Date.now();
-  const exit = await spawnRunner(launch.command, launch.args, { env: launch.env, uid: launch.uid, gid: launch.gid }, !!opts.launch, totalTimeout + 60);
+  const exit = await spawnRunner(launch.command, launch.args, { env: launch.env, uid: launch.uid, gid: launch.gid, signal: opts.signal }, !!opts.launch, totalTimeout + 60);
   const status = readStatus(exit, statusFile, output, !!opts.launch);
   fs.rmSync(path.dirname(statusFile), { recursive: true, force: true });
   if (!status) {

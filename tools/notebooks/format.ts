@@ -12,6 +12,8 @@ export interface CourseCellMeta {
   exercise?: string;
   answer?: string;
   points?: number;
+  /** "skip": a teaching cell no exercise or check depends on (a chart, a demo, a training); the grader leaves it out. */
+  grading?: "skip";
 }
 
 export interface CellMetadata {

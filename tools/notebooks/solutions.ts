@@ -140,6 +140,9 @@ export function lintSourceNotebook(nb: Notebook, file: string, exercises?: Map<s
     }
     if (meta.role === "solution" && regions.length === 0) problems.push(`${file}: solution cell ${label} has no BEGIN SOLUTION / END SOLUTION region (the student would get the answer)`);
     if (meta.role === "check" && id && !new RegExp(`check\\(\\s*["']${id}["']`).test(sourceText(cell))) problems.push(`${file}: check cell ${label} does not call check("${id}", ...)`);
+    if (meta.grading !== undefined && (meta.grading !== "skip" || meta.role || cell.cell_type !== "code")) {
+      problems.push(`${file}: cell ${label} has "grading": ${JSON.stringify(meta.grading)}; only a teaching code cell (no role) may be "skip"`);
+    }
     if (meta.role === "answer") {
       if (cell.cell_type !== "markdown") problems.push(`${file}: answer cell ${label} is ${cell.cell_type}, not markdown`);
       if (!meta.answer) problems.push(`${file}: answer cell ${label} has no "answer" id`);
