@@ -1,56 +1,82 @@
 // The single entry point the notebooks import: `import { ... } from "cnn-course"`.
-// Grouped by lesson; docs/architecture.md draws the whole tree. Only code that runs in
-// the kernel lives here: the instructor's tools (grader, runner, download) are in tools/.
+// Grouped by lesson; docs/architecture.md draws the whole tree. It exports what the notebooks
+// (and the cells the grader injects) import, nothing more: tests and tools import the modules.
+// `npx tsx scripts/barrel-usage.ts --list` says who imports what; test/tools/barrel.test.ts fails
+// on an export no notebook uses and on a notebook import the barrel lacks.
 
 // Shared: project paths and data-directory setting, seeded random numbers.
-export * from "./common/config";
-export * from "./common/random";
+export { cacheDir } from "./common/config";
+export { seededRandom, shuffled } from "./common/random";
 // Self-checks in the student's notebook: check(), todo(), fallbacks to the reference.
-export * from "./check";
-export * from "./check/fallback";
+export { check, evaluate, registerExercises, runCasesForGrader, todo } from "./check";
+export { studentOrReference } from "./check/fallback";
 // What the student sees: display, progress bars, plots.
-export * from "./view/display";
-export * from "./view/progress";
-export * from "./view/plots";
-export * from "./view/table";
-export * from "./view/confusion";
+export { createProgress } from "./view/progress";
+export { barChart, heatmap, historyChart, imageGrid, lineChart, liveChart, show } from "./view/plots";
+export { confusionMatrixChart } from "./view/confusion";
 export { formatBR, formatPercentBR } from "./common/format";
-// The training engine (01 onwards): backend choice and the course's kernels.
-export * from "./engine";
+// The training engine (the cnn-course-engine package, engine/): backend choice, the course's kernels.
+export { initEngine } from "cnn-course-engine";
 // Lessons 01-07, from scratch: connectivity and parameter counts, convolution and filters,
 // activation, pooling, 3D filters, dropout, detection and the lecture's pictures.
-export * from "./lecture/connectivity";
-export { denseParams, convParams, denseParamsAfterPooling, cnnParams } from "./lecture/parameters";
-export * from "./lecture/convolution";
-export * from "./lecture/activation";
-export * from "./lecture/detection";
-export * from "./lecture/pooling";
-export * from "./lecture/head-and-body";
-export * from "./lecture/dropout";
-export * from "./lecture/images";
-export * from "./lecture/figures";
-export * from "./lecture/cnn-diagram";
+export {
+  connectionDiagram, convLayer, randomDenseLayer, shiftMismatch, shiftScores, timeForward
+} from "./lecture/connectivity";
+export type { ForwardTiming } from "./lecture/connectivity";
+export { denseParams } from "./lecture/parameters";
+export { channelOf, conv2d, outputSize, windowAt } from "./lecture/convolution";
+export { relu } from "./lecture/activation";
+export { featureMap } from "./lecture/detection";
+export { describePoolingWindows, pool2dChannels } from "./lecture/pooling";
+export { BODY_FILTER, HEAD_AND_BODY_IMAGE, HEAD_FILTER, rgbImage } from "./lecture/head-and-body";
+export { dropoutInference, dropoutMasks, meanTrainingOutput, zeroFraction } from "./lecture/dropout";
+export {
+  CIRCLE_FILTER, DIAGONAL_FILTER, EYE, EYE_FILTER, LECTURE_FILTERS, NINE, OTHER_NINE_FILTERS,
+  SLIDE_PRINTED_MAP, VERTICAL_LINE_FILTER, blankImage, drawPattern, eyeScene, rotateImage,
+  scaleImage, shiftImage
+} from "./lecture/images";
+export { IMAGE_COLORS, MAP_COLORS, convolutionStepsFigure, panels } from "./lecture/figures";
+export { cnnDiagram, modelStages, typicalCnnStages } from "./lecture/cnn-diagram";
 // Lesson 08, the layers the pneumonia model relies on: BatchNormalization, the Conv2D layer,
 // the receptive field, filters learned by gradient descent.
-export * from "./lecture/batchnorm";
-export * from "./lecture/conv-layer";
-export * from "./lecture/receptive-field";
-export * from "./lecture/learn-filter";
+export { columnMoments, positionsAsRows, rowsAsPositions } from "./lecture/batchnorm";
+export { pneumoniaGeometry } from "./lecture/receptive-field";
+export { FILTER_LEARNING_DEFAULTS, learnFilter } from "./lecture/learn-filter";
 // Lesson 11, backpropagation by hand: the backward passes from scratch, the numeric gradient
 // check, and the teaching cells that check the student's passes against it and tf.grad.
-export * from "./lecture/backward";
-export * from "./lecture/gradient-checks";
+export {
+  checkBatchNormBackward, checkConvBackward, checkDropoutBackward, checkMaxPoolBackward,
+  gradientTable, maxPoolTieGradient, scientific
+} from "./lecture/gradient-checks";
 // Lessons 05-07 on real digits: MNIST, the digit CNN and its experiments.
-export * from "./digits/mnist";
-export * from "./digits";
+export { digitImage, loadMnist, mnistSplit } from "./digits/mnist";
+export {
+  BATCHNORM_COMPARISON_DEFAULTS, DROPOUT_COMPARISON_DEFAULTS, PARAMETER_COMPARISON_DEFAULTS,
+  VERTICAL_EDGE_FILTER, buildDigitCnn, compareBatchNorm, compareDropout, compareParameters,
+  featureMaps, historyRecord, learnedFilters, measureShiftRobustness, movingAverage, predictDigits,
+  scaleToPeak, trainDigitCnn
+} from "./digits";
 // Lesson 09, the Keras pneumonia example: X-ray data, the model, training.
-export * from "./pneumonia/data/xray-files";
-export * from "./pneumonia/data/load-images";
-export * from "./pneumonia/data/split";
-export * from "./pneumonia/data/xray-grid";
-export * from "./pneumonia/data/sample-notice";
-export * from "./pneumonia/model";
-export * from "./pneumonia/training";
+export { XRAY_CLASS_NAMES, listXrayFiles } from "./pneumonia/data/xray-files";
+export { imageAt } from "./pneumonia/data/load-images";
+export { describeXrayCopy, initialBias, sharedPatients, splitTrainVal, splitTrainValBy } from "./pneumonia/data/split";
+export { xrayGrid } from "./pneumonia/data/xray-grid";
+export { showXraySampleNotice } from "./pneumonia/data/sample-notice";
+export { buildModel, formatSummary } from "./pneumonia/model";
+export type { SymbolicTensor } from "./pneumonia/model";
+export {
+  KERAS_EXAMPLE_SCHEDULE, applyPresetLimit, balancedSubset, compareBatchNormStatistics,
+  confusionMatrix, evaluateModel, exponentialDecay, formatPrediction, initialLoss, kerasHistory,
+  loadXrayData, overfitTinySubset, predictImageAt, presetFromEnv, showClassroomSeeds,
+  showFullRunResults, showHistory, showMetrics, showVariants, trainModel, trainOptionsFor
+} from "./pneumonia/training";
 // Lesson 10, after the pneumonia example: feature maps, Grad-CAM, saliency, shortcuts,
 // ROC/PR and the threshold, calibration.
-export * from "./pneumonia/explain";
+export {
+  chestRegions, confusionPairFigure, explanationGrid, featureMapFigure, featureMapLayers,
+  formatHeatSummaries, formatMaskedTests, gradCam, gradientsAt, lastConvLayer, loadOrTrainModel,
+  maskedTests, metricsAt, outcomeExamples, prCurve, predictScores, regionsImage, reliability,
+  reliabilityFigure, rocCurve, rocPrFigure, saliencyMaps, showHeatSummaries, showMaskedTests,
+  summarizeHeat, xrayFeatureMaps, xrayImage
+} from "./pneumonia/explain";
+export type { Scores } from "./pneumonia/explain";

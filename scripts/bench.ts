@@ -13,9 +13,9 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { projectRoot } from "../lib/common/config";
-import { EngineBackend } from "../lib/engine";
+import { EngineBackend } from "cnn-course-engine";
 import { BenchOptions, benchTrainStep } from "../tools/bench/train-step";
-import { ReplicaMode } from "../lib/pneumonia/training/replica-mode";
+import { ReplicaMode } from "cnn-course-engine/dist/parallel/replica-mode";
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value == null) return fallback;

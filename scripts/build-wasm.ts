@@ -1,6 +1,6 @@
-// npm run build:wasm — compiles lib/engine/simd/kernels.wat (the course's WebAssembly SIMD kernels)
-// with wabt into lib/engine/simd/kernels-wasm.ts (the binary as base64), which the engine loads at
-// run time: students and the notebooks never need wabt. test/engine-simd.test.ts fails when the
+// npm run build:wasm — compiles engine/src/simd/kernels.wat (the course's WebAssembly SIMD kernels)
+// with wabt into engine/src/simd/kernels-wasm.ts (the binary as base64), which the engine loads at
+// run time: students and the notebooks never need wabt. test/engine/engine-simd.test.ts fails when the
 // committed binary is not this source's.
 import * as fs from "fs";
 import * as path from "path";

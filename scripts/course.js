@@ -2,7 +2,7 @@
 // npm start [-- --headless | --solutions | --no-browser]
 //
 // The one command that sets up and opens the course on a fresh machine:
-// installs the npm packages when needed, compiles lib/, registers the tslab kernel,
+// installs the npm packages when needed, compiles engine/ and lib/, registers the tslab kernel,
 // then opens JupyterLab (or the classic Notebook) on notebooks/. With --headless it
 // runs every notebook instead, without a browser. Plain JavaScript on purpose:
 // it must run before `npm install` has brought TypeScript tooling.
@@ -56,7 +56,7 @@ function main() {
     step("Installing npm packages (npm install)");
     if (run(npm, ["install"]) !== 0) return 1;
   }
-  step("Compiling lib/ (the cnn-course module the notebooks import)");
+  step("Compiling engine/ and lib/ (cnn-course-engine and cnn-course, the modules the notebooks import)");
   if (run(npm, ["run", "--silent", "build"]) !== 0) return 1;
   step("Registering the tslab TypeScript kernel with Jupyter");
   if (run(npm, ["run", "--silent", "kernel"]) !== 0) return 1;

@@ -10,7 +10,8 @@ import * as path from "path";
 import { projectRoot } from "../lib/common/config";
 import { getPreset, PresetOverrides, PRESETS, TrainingPreset, withOverrides } from "../lib/pneumonia/training/presets";
 import { defaultRunDir, runPneumoniaTraining } from "../lib/pneumonia/training/pipeline";
-import { formatSeedTable, parseSeeds, runSeeds } from "../lib/pneumonia/training/seeds";
+import { parseSeeds, runSeeds } from "../tools/results/seeds";
+import { formatSeedTable } from "../lib/pneumonia/training/seed-table";
 import { replaceReadmeBlock, seedTableBlock, variantsBlock } from "../tools/results/readme";
 
 interface Args { preset: string; resume: boolean; out?: string; data?: string; seeds?: number[]; table?: string; overrides: PresetOverrides }

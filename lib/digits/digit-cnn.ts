@@ -4,7 +4,6 @@
 // stride, pooling type and activation are the hyperparameters we choose.
 import * as tf from "@tensorflow/tfjs";
 import { DigitSet, MNIST_SIZE, mnistSplit } from "./mnist";
-import { outputSize } from "../lecture/convolution";
 import type { PoolMode } from "../lecture/pooling";
 import { EpochMetrics, fitDigits, TrainingHistory } from "./digit-training";
 

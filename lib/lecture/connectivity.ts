@@ -34,14 +34,14 @@ export function connectionDiagram(inputs = 8, kernel = 3): Figure {
   });
   // Dense: one line per (input, output) pair, all in one trace separated by nulls.
   const dx: (number | null)[] = [], dy: (number | null)[] = [];
-  for (let j = 0; j < outputs; j++) for (let i = 0; i < inputs; i++) dx.push(0, 1, null), dy.push(inY(i), outY(j), null);
+  for (let j = 0; j < outputs; j++) for (let i = 0; i < inputs; i++) { dx.push(0, 1, null); dy.push(inY(i), outY(j), null); }
   data.push({ type: "scatter", mode: "lines", x: dx, y: dy, line: { color: "#999", width: 1 }, xaxis: "x", yaxis: "y", hoverinfo: "skip", showlegend: false });
   data.push(...nodes("x", "y"), outNodes("x", "y", outputs));
   // Convolution: output j sees inputs j..j+kernel-1; weight w_k is the same for every j.
   const palette = ["#d73027", "#4575b4", "#1a9850", "#fdae61", "#762a83", "#35978f", "#8c510a"];
   for (let k = 0; k < kernel; k++) {
     const cx: (number | null)[] = [], cy: (number | null)[] = [];
-    for (let j = 0; j < outputs; j++) cx.push(0, 1, null), cy.push(inY(j + k), outY(j), null);
+    for (let j = 0; j < outputs; j++) { cx.push(0, 1, null); cy.push(inY(j + k), outY(j), null); }
     data.push({ type: "scatter", mode: "lines", name: `peso w${k + 1} (compartilhado)`, x: cx, y: cy,
       line: { color: palette[k % palette.length], width: 2 }, xaxis: "x2", yaxis: "y2", hoverinfo: "name" });
   }

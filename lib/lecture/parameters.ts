@@ -1,6 +1,6 @@
 // One place for the parameter formulas of the lecture: how many trainable numbers a Dense
 // layer, a Conv2D layer, a Dense layer after pooling and the digit CNN need. Each is checked
-// against tf.layers' own count (lib/exercises/tf-reference.ts; test/connectivity.test.ts).
+// against tf.layers' own count (lib/exercises/tf-reference.ts; test/lessons/connectivity.test.ts).
 import { outputSize } from "./convolution";
 import { noteReferenceCall } from "../check/reference-use";
 

@@ -7,6 +7,7 @@
 // (`lastWriteDisplayData` of the cell being executed), and falls back to the public
 // one-type API if a tslab version ever moves that internal.
 import { platform } from "../common/platform";
+import { tslabWriteDisplayData } from "cnn-course-engine";
 
 /** MIME type → content, as in a Jupyter display_data message. */
 export type MimeBundle = { [mime: string]: string };
@@ -20,7 +21,7 @@ type WriteDisplayData = (msg: DisplayMessage, update: boolean) => void;
 
 function tslabModule(): typeof import("tslab") | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab loads only inside its kernel
     return require("tslab") as typeof import("tslab");
   } catch {
     return null;
@@ -28,13 +29,7 @@ function tslabModule(): typeof import("tslab") | null {
 }
 
 function tslabWriter(): WriteDisplayData | null {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: WriteDisplayData | null };
-    return typeof jupyter.lastWriteDisplayData === "function" ? jupyter.lastWriteDisplayData : null;
-  } catch {
-    return null;
-  }
+  return tslabWriteDisplayData(); // a private tslab internal: engine/src/internals.ts
 }
 
 /** True inside a tslab kernel (the kernel sets TSLAB_* internals; tslab's display needs them). */

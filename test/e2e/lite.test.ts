@@ -14,11 +14,11 @@ import * as path from "path";
 import type { Page } from "playwright-core";
 import { MARKS } from "../../lib/check/marks";
 import { cacheDir, isCI, projectRoot } from "../../lib/common/config";
-import { Notebook, readNotebook, sourceText } from "../../tools/notebooks/format";
+import { Notebook, readNotebook } from "../../tools/notebooks/format";
 import { executedPath, needsRun, readRunStatus, runNotebooks } from "../../tools/notebooks/run";
 import { buildLite, LiteSite } from "../../tools/lite/site";
 import { serveStatic, StaticServer } from "../../tools/lite/serve";
-import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "../presentation/offline-browser";
+import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "./presentation/offline-browser";
 
 const log = (line: string): void => console.log(`      ${line}`);
 /** The notebooks that run in the browser today (09 and 10 read the X-ray files: see README). */

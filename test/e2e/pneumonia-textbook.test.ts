@@ -14,9 +14,9 @@ import { cacheDir, isCI, projectRoot } from "../../lib/common/config";
 import { findJupyterPython } from "../../tools/notebooks/jupyter";
 import { executedPath, needsRun, readRunStatus, runNotebooks } from "../../tools/notebooks/run";
 import { dejavuSansMonoFile, fontCodePoints, missingGlyphs } from "../helpers/glyphs";
-import { buildTestPage, TestPage } from "../jupyterlab/bundle";
-import { chartReport, waitForLiveCharts } from "../presentation/classic-notebook";
-import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "../presentation/offline-browser";
+import { buildTestPage, TestPage } from "./jupyterlab/bundle";
+import { chartReport, waitForLiveCharts } from "./presentation/classic-notebook";
+import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "./presentation/offline-browser";
 
 const log = (line: string): void => console.log(`      ${line}`);
 const NOTEBOOKS = ["09-pneumonia", "10-o-que-o-modelo-ve"];

@@ -6,7 +6,7 @@ import {
 import { columnMoments } from "../../lib/lecture/batchnorm";
 import type { ConvKernel } from "../../lib/lecture/conv-layer";
 import type { Matrix } from "../../lib/lecture/convolution";
-import type { ExerciseTrial } from "../exercise-trials";
+import type { ExerciseTrial } from "../helpers/exercise-trials";
 
 type F = (x: number[]) => number;
 

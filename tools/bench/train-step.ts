@@ -1,5 +1,5 @@
 // Training-step benchmark of the engine: trains the Keras pneumonia architecture on random data
-// (after one warm-up step) with trainModel's own step (createTrainStepper: one replica per thread)
+// (after one warm-up step) with trainModel's own step (the engine's createTrainStepper: one replica per thread)
 // and measures the median train-step and predict times, CPU utilization (process CPU time / wall
 // time over the timed steps), training images per second and peak RSS; beside it, the PyTorch reference with the same settings when
 // /usr/bin/python3 can import torch. Optional: the slowest kernels of one step (profile) and
@@ -8,10 +8,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
-import { EngineBackend, initEngine } from "../../lib/engine";
-import { ReplicaMode } from "../../lib/pneumonia/training/replica-mode";
+import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper, wasmHeapBytes } from "cnn-course-engine";
 import { buildModel } from "../../lib/pneumonia/model";
-import { batchTensors, createTrainStepper, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam, StepPhases, TrainStepper } from "../../lib/pneumonia/training";
+import { classWeightedLossSpec, imageBatch, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
 import { timeKernels } from "./kernel-timing";
 
@@ -119,8 +118,7 @@ async function profileStep(trainStep: () => Promise<unknown>, log: (line: string
 
 /** Size of this thread's wasm memory in MB (it grows, never shrinks); 0 off the wasm backend. */
 function wasmHeapMb(): number {
-  const heap = (tf.engine().backend as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
-  return heap ? Math.round(heap.buffer.byteLength / 1048576) : 0;
+  return Math.round(wasmHeapBytes() / 1048576);
 }
 
 /** Tensor count (main thread and each worker), RSS and the main wasm memory before and after `steps` more training steps. */
@@ -144,19 +142,18 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   const model = buildModel(opts.imageSize);
   const data = randomBatch(opts.imageSize, opts.batch);
   const indices = Array.from({ length: opts.batch }, (_, i) => i);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new ScheduledAdam(KERAS_EXAMPLE_SCHEDULE); // the training's optimizer (Keras' Adam and schedule)
-  const stepper = await createTrainStepper(model, optimizer, variables, { maxBatch: opts.batch, predictBatch: opts.batch, threads: opts.threads, replicaMode: opts.replicaMode });
+  const stepper = await createTrainStepper(model, optimizer, { loss: classWeightedLossSpec(), maxBatch: opts.batch, predictBatch: opts.batch, threads: opts.threads, replicaMode: opts.replicaMode });
   log(`bench: ${stepper.threads} thread(s)`);
   let stepCount = 0;
   const phases: StepPhases[] = [];
   const trainStep = async () => {
-    const result = await stepper.step(data, indices, ++stepCount);
+    const result = await stepper.step(imageBatch(data, indices), ++stepCount);
     if (stepper.lastPhases) phases.push(stepper.lastPhases);
     return result;
   };
   // As validation predicts in training: the batch split over the replicas (one thread: model.predict).
-  const predict = async () => { await stepper.predict(data, indices); };
+  const predict = async () => { await stepper.predict(imageBatch(data, indices)); };
   const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
   const timedPhases = phases.slice(1, 1 + opts.steps); // after the warm-up step
   if (opts.profile || opts.profileShapes) await profileStep(trainStep, log, opts.profileShapes ?? false);

@@ -2,8 +2,8 @@
 // `npm run build:wasm` and the test that the committed binary matches its source.
 import wabt from "wabt";
 
-export const KERNELS_WAT = "lib/engine/simd/kernels.wat";
-export const KERNELS_TS = "lib/engine/simd/kernels-wasm.ts";
+export const KERNELS_WAT = "engine/src/simd/kernels.wat";
+export const KERNELS_TS = "engine/src/simd/kernels-wasm.ts";
 
 /** The binary of a WAT module with SIMD (deterministic: no names section, no debug info). */
 export async function compileKernelsWat(source: string): Promise<Uint8Array> {

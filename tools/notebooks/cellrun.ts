@@ -44,7 +44,7 @@ function captureInto(outputs: CellOutput[]): void {
   }) as Write;
   process.stdout.write = stream("stdout");
   process.stderr.write = stream("stderr");
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's compiler, loaded only when a grading run needs it
   const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
   jupyter.lastWriteDisplayData = (content: { data?: Record<string, unknown>; metadata?: Record<string, unknown> }): void => {
     outputs.push({ output_type: "display_data", data: content.data ?? {}, metadata: content.metadata ?? {} });

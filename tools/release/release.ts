@@ -3,7 +3,8 @@
 // npm start script), the student notebooks generated afresh from solutions/ (so a stale
 // notebooks/ cannot leak an answer), a package.json whose scripts all exist there, and a
 // README in Portuguese. Left out: solutions/, tools/grader/ (hidden cases), the tests,
-// CI and the instructor's docs.
+// CI and the instructor's docs; docs/results/ goes in (notebook 09 shows the full run and the
+// seed tables from it; the sample notice quotes them).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -12,12 +13,15 @@ import { generateStudentNotebooks } from "../notebooks/solutions";
 
 /** Tracked paths (exact files or folder prefixes ending in "/") that go into the release. */
 export const RELEASE_INCLUDE = [
-  "lib/", "data/", "tools/notebooks/", "tools/data/", "tools/common/", "tools/results/", "scripts/course.js", "scripts/install-kernel.ts", "scripts/run-notebooks.ts",
+  "engine/", "lib/", "docs/results/", "data/", "tools/notebooks/", "tools/data/", "tools/common/", "tools/results/", "scripts/course.js", "scripts/install-kernel.ts", "scripts/run-notebooks.ts",
   "scripts/download-data.ts", "scripts/train.ts", "package-lock.json", "tsconfig.base.json", ".gitignore",
 ];
 
-/** Never in a release, whatever the include list says (the answers and the instructor's side). */
-export const RELEASE_EXCLUDE = ["solutions/", "tools/grader/", "test/", "docs/", ".ci/", "notebooks/"];
+/**
+ * Never in a release (the answers and the instructor's side), unless a longer include rule names a
+ * part of it: docs/results/ is in, the rest of docs/ is not.
+ */
+export const RELEASE_EXCLUDE = ["solutions/", "tools/grader/", "test/", "docs/", "docs/results/experiments/", ".ci/", "notebooks/"];
 
 export interface ReleaseResult { out: string; files: string[] }
 
@@ -29,7 +33,8 @@ function trackedFiles(root: string): string[] {
 
 export function inRelease(file: string): boolean {
   const matches = (rule: string): boolean => (rule.endsWith("/") ? file.startsWith(rule) : file === rule);
-  return RELEASE_INCLUDE.some(matches) && !RELEASE_EXCLUDE.some(matches);
+  const longest = (rules: readonly string[]): number => Math.max(-1, ...rules.filter(matches).map((r) => r.length));
+  return longest(RELEASE_INCLUDE) > longest(RELEASE_EXCLUDE); // the more specific rule decides
 }
 
 /** package.json with only the scripts whose entry file is in the release (no test, grade, generate...). */
@@ -38,8 +43,9 @@ function releasePackageJson(root: string, out: string): string {
   const scripts: Record<string, string> = {};
   for (const [name, command] of Object.entries(pkg.scripts ?? {})) {
     const files = command.match(/\b(?:scripts|tools)\/[\w./-]+\.(?:ts|js)\b/g) ?? [];
-    const needsRootTsconfig = /tsc -p \.(?:\s|$)|\bmocha\b/.test(command);
-    if (files.every((f) => fs.existsSync(path.join(out, f))) && !needsRootTsconfig) scripts[name] = command;
+    // the root tsconfig, the tests and the lint config stay with the instructor
+    const needsInstructorFiles = /tsc -p \.(?:\s|$)|\bmocha\b|\beslint\b/.test(command);
+    if (files.every((f) => fs.existsSync(path.join(out, f))) && !needsInstructorFiles) scripts[name] = command;
   }
   return JSON.stringify({ ...pkg, scripts }, null, 2) + "\n";
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { machineInfo } from "../../lib/common/machine";
 import { figureToSvg } from "../../lib/view/plots";
-import { EngineInfo } from "../../lib/engine";
+import { EngineInfo } from "cnn-course-engine";
 import { findCheckpoint } from "../../lib/pneumonia/training/checkpoint";
 import { lastCheckpointDir, TrainingState } from "../../lib/pneumonia/training/fit";
 import { TrainingReport, writeJsonAtomic } from "../../lib/pneumonia/training/pipeline";

@@ -1,6 +1,6 @@
 // Empty Grad-CAM maps per layer for a classroom (40x40) checkpoint: how many test X-rays get no colour.
 // npx tsx tools/results/gradcam-empty.ts <checkpoint dir> [image|patient] [seed]  (issue 25: which layer notebook 10 shows first)
-import { initEngine } from "../../lib/engine";
+import { initEngine } from "cnn-course-engine";
 import { PRESETS, withOverrides } from "../../lib/pneumonia/training/presets";
 import { loadXrayData, selectXrayFiles } from "../../lib/pneumonia/training/pipeline";
 import { loadCheckpoint } from "../../lib/pneumonia/training/checkpoint";

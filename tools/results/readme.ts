@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
 import { epochSecondsTotal, FullRunResults, formatComparison, statusInEnglish, wasResumed } from "../../lib/pneumonia/training/results";
-import { formatSeedTable, SeedTable } from "../../lib/pneumonia/training/seeds";
+import { formatSeedTable, SeedTable } from "../../lib/pneumonia/training/seed-table";
 import { formatVariants, variantSummaries } from "../../lib/pneumonia/training/variants";
 
 /** Replaces the text between `<!-- results:NAME -->` and `<!-- /results:NAME -->` in `file`. */

@@ -1,7 +1,7 @@
 // npm run results -- --run DIR --test-best: the test metrics of a run's best checkpoint so far,
 // printed, not written. For a run that is still going or was stopped, where report.json has no
 // test evaluation yet; the committed result stays the one of the finished run.
-import { initEngine } from "../../lib/engine";
+import { initEngine } from "cnn-course-engine";
 import { bestCheckpointDir, TrainingState } from "../../lib/pneumonia/training/fit";
 import { loadCheckpoint } from "../../lib/pneumonia/training/checkpoint";
 import { evaluateModel } from "../../lib/pneumonia/training/evaluate";

@@ -16,6 +16,7 @@ function joined(v: unknown): string {
   return Array.isArray(v) ? v.join("") : typeof v === "string" ? v : "";
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with the ESC control character
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 // Fenced code in markdown is a code block like a code cell's: highlighted (TypeScript unless the

@@ -2,7 +2,7 @@
 // JavaScript (jpeg-js inside jimp), so on 2 cores two workers finish in about half the time.
 // Each worker reads the file itself and sends back only the small resized pixels.
 import { isMainThread, parentPort, Worker, workerData } from "worker_threads";
-import { startModuleWorker } from "../../common/workers";
+import { startModuleWorker } from "cnn-course-engine";
 import { describeDecodeError, preprocessFile } from "./decode";
 
 interface DecodeRequest { index: number; file: string; size: number }

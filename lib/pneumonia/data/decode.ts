@@ -10,6 +10,7 @@ let jimpModule: JimpModule | null = null;
 // Loaded on first use: requiring jimp and its plugins costs a second or more, and most notebooks
 // import cnn-course without ever decoding an X-ray.
 function jimp(): JimpModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first decode only (jimp takes ~1 s to load)
   jimpModule = jimpModule ?? (require("jimp") as JimpModule);
   return jimpModule;
 }

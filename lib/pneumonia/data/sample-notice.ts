@@ -2,7 +2,7 @@
 // (no full copy configured): that it is a sample, what results to expect, how to get the full set.
 import { xrayReadDir } from "../../common/config";
 import { displayBundle } from "../../view/display";
-import { classroomSeedsSentence } from "../training/seeds";
+import { classroomSeedsSentence } from "../training/seed-table";
 
 /**
  * Measured with `npm run train -- --preset sample --seeds 1-5` (docs/results/sample-seeds-<date>.json)

@@ -39,8 +39,8 @@ export function countsAt(scores: Scores, threshold: number): ConfusionCounts {
   const c: ConfusionCounts = { tp: 0, fp: 0, tn: 0, fn: 0 };
   scores.probabilities.forEach((p, i) => {
     const positive = p >= threshold;
-    if (scores.labels[i] === 1) positive ? c.tp++ : c.fn++;
-    else positive ? c.fp++ : c.tn++;
+    if (scores.labels[i] === 1) c[positive ? "tp" : "fn"]++;
+    else c[positive ? "fp" : "tn"]++;
   });
   return c;
 }

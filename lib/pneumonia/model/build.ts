@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { convBlock, denseBlock, ConvBlockFn, DenseBlockFn, SymbolicTensor } from "./blocks";
 import { applyKerasKernelInitializers } from "./keras-init";
-import { withSeededMathRandom } from "./seeding";
+import { withSeededMathRandom } from "cnn-course-engine";
 import { noteReferenceCall } from "../../check/reference-use";
 
 export interface BuildModelOptions {

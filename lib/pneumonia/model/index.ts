@@ -1,5 +1,5 @@
 export * from "./blocks";
 export * from "./build";
 export * from "./summary";
-export * from "./seeding";
+export { deriveSeed, withSeededMathRandom } from "cnn-course-engine";
 export * from "./keras-init";

@@ -1,6 +1,7 @@
 // Labeled images as packed bytes (what the X-ray loader gives) and the float batches
 // the model eats. Pixels stay 0..255: the model's Rescaling layer divides by 255.
 import * as tf from "@tensorflow/tfjs";
+import type { Batch } from "cnn-course-engine";
 
 /** N images of size x size x 3 bytes, row-major, and their labels (0 NORMAL, 1 PNEUMONIA). */
 export interface LabeledImages {
@@ -30,6 +31,17 @@ export function batchTensors(data: LabeledImages, indices: ArrayLike<number>): {
     labels[i] = data.labels[k];
   }
   return { x: tf.tensor4d(pixels, [n, data.size, data.size, 3]), y: tf.tensor2d(labels, [n, 1]) };
+}
+
+/** The images at `indices` as the engine's Batch: their bytes (0..255) and labels, in that order. */
+export function imageBatch(data: LabeledImages, indices: readonly number[]): Batch {
+  const px = data.size * data.size * 3;
+  const x = new Uint8Array(indices.length * px), y = new Uint8Array(indices.length);
+  indices.forEach((k, i) => {
+    x.set(data.images.subarray(k * px, (k + 1) * px), i * px);
+    y[i] = data.labels[k];
+  });
+  return { x, y, count: indices.length };
 }
 
 /** One image (index `i`) as its own LabeledImages of count 1. */

@@ -4,19 +4,19 @@
 // resumable "last" checkpoint (weights, Adam slots, counters, history).
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { deriveSeed } from "../model/seeding";
+import { deriveSeed } from "cnn-course-engine";
 import { createProgress, Progress } from "../../view/progress";
 import { formatBR } from "../../common/format";
 import { EpochRecord } from "../../common/history";
 import { seededRandom, shuffled } from "../../common/random";
-import { assertLabeledImages, LabeledImages, yieldToEventLoop } from "./batches";
+import { assertLabeledImages, imageBatch, LabeledImages, yieldToEventLoop } from "./batches";
 import { copyWeights, findCheckpoint, loadCheckpoint, readCheckpointState, saveCheckpoint } from "./checkpoint";
 import { evaluateModel, Evaluation } from "./evaluate";
-import { ClassWeights } from "./loss";
+import { ClassWeights, classWeightedLoss, classWeightedLossSpec } from "./loss";
 import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
-import { createTrainStepper, TrainStepper } from "./parallel-trainer";
-import { ReplicaMode } from "./replica-mode";
+import { createTrainStepper, engineInfo, initEngine, ReplicaMode, TrainStepper } from "cnn-course-engine";
+import { plainStepper } from "./step";
 import { recomputeBatchNormStatistics } from "./recompute-batchnorm";
 
 /** One epoch's numbers, as Keras' history (train on the epoch, val at its end). */
@@ -194,7 +194,7 @@ async function startingState(model: tf.LayersModel, optimizer: ScheduledAdam, op
 interface EpochContext {
   model: tf.LayersModel;
   optimizer: ScheduledAdam;
-  /** Takes each optimizer step, on one thread per core (parallel-trainer.ts; the gradients live in replica-step.ts). */
+  /** Takes each optimizer step: trainStep (step.ts) on one thread, the engine's stepper (same step, split) on several. */
   stepper: TrainStepper;
   train: LabeledImages;
   opts: TrainOptions;
@@ -212,8 +212,8 @@ async function trainEpoch(ctx: EpochContext, epoch: number, progress: Progress |
   for (let s = 0; s < steps; s++) {
     if (opts.shouldStop?.() || ctx.stepper.interrupted) return { loss: NaN, counts, interrupted: true };
     const indices = order.slice(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
-    const step = await ctx.stepper.step(train, indices, deriveSeed(ctx.runSeed, epoch, s));
-    accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), step.probabilities);
+    const step = await ctx.stepper.step(imageBatch(train, indices), deriveSeed(ctx.runSeed, epoch, s));
+    accumulateCounts(counts, Array.from(indices, (k) => train.labels[k]), step.outputs);
     lossSum += step.loss * indices.length;
     seen += indices.length;
     const m = metricsFromCounts(counts);
@@ -227,7 +227,7 @@ async function trainEpoch(ctx: EpochContext, epoch: number, progress: Progress |
 const BATCHNORM_SAMPLE = 0x424e;
 
 function validate(ctx: EpochContext, val: LabeledImages): Promise<Evaluation> {
-  return evaluateModel(ctx.model, val, { batchSize: ctx.opts.evalBatchSize ?? 50, progressLabel: null, predict: (d, i) => ctx.stepper.predict(d, i) });
+  return evaluateModel(ctx.model, val, { batchSize: ctx.opts.evalBatchSize ?? 50, progressLabel: null, predict: (d, i) => ctx.stepper.predict(imageBatch(d, i)) });
 }
 
 /**
@@ -284,14 +284,15 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
   checkTrainInputs(model, train, val, opts);
   const patience = opts.patience ?? 10;
   const optimizer = new ScheduledAdam(opts.schedule ?? KERAS_EXAMPLE_SCHEDULE);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const start = await startingState(model, optimizer, opts, dataSignature(train, val));
   const state = start.state;
   let bestWeights = start.bestWeights;
   const resumedFromEpoch = state.epochsDone;
   // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
   // and does not restart after an early stop it already made.
-  const stepper = await createTrainStepper(model, optimizer, variables, { threads: opts.threads, classWeights: opts.classWeights, maxBatch: opts.batchSize, predictBatch: opts.evalBatchSize ?? 50, replicaMode: opts.replicaMode });
+  if (!engineInfo()) await initEngine({ quiet: true }); // the fastest backend, on one thread as on several
+  const stepper = opts.threads === 1 ? plainStepper(model, optimizer, classWeightedLoss(opts.classWeights))
+    : await createTrainStepper(model, optimizer, { loss: classWeightedLossSpec(opts.classWeights), threads: opts.threads, maxBatch: opts.batchSize, predictBatch: opts.evalBatchSize ?? 50, replicaMode: opts.replicaMode });
   const ctx: EpochContext = { model, optimizer, stepper, train, opts, runSeed: state.seed };
   const steps = Math.ceil(train.count / opts.batchSize);
   let stoppedEarly = state.wait >= patience, interrupted = false;

@@ -22,8 +22,8 @@ export function accumulateCounts(counts: ConfusionCounts, labels: ArrayLike<numb
   }
   for (let i = 0; i < labels.length; i++) {
     const predicted = probabilities[i] > threshold;
-    if (labels[i] === 1) predicted ? counts.tp++ : counts.fn++;
-    else predicted ? counts.fp++ : counts.tn++;
+    if (labels[i] === 1) counts[predicted ? "tp" : "fn"]++;
+    else counts[predicted ? "fp" : "tn"]++;
   }
   return counts;
 }

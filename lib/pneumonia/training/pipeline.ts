@@ -7,7 +7,7 @@ import { cacheDir, projectRoot, xrayReadDir } from "../../common/config";
 import { loadImages, ImageBatch } from "../data/load-images";
 import { classWeights, initialBias, sharedPatients, splitTrainValBy, TrainValSplit } from "../data/split";
 import { countLabels, listXrayFiles, XrayCounts, XrayFile } from "../data/xray-files";
-import { initEngine, EngineInfo } from "../../engine";
+import { initEngine, EngineInfo } from "cnn-course-engine";
 import { codeVersion, machineInfo, MachineInfo } from "../../common/machine";
 import { buildModel, BuildModelOptions } from "../model/build";
 import { seededRandom, shuffled } from "../../common/random";
@@ -16,7 +16,7 @@ import { EpochLogs, trainModel, TrainOptions, TrainResult } from "./fit";
 import { ClassWeights } from "./loss";
 import { confusionMatrix } from "./metrics";
 import { TrainingPreset } from "./presets";
-import { ReplicaMode } from "./replica-mode";
+import { ReplicaMode } from "cnn-course-engine";
 import { KerasHistory, toKerasHistory } from "../../common/history";
 import { chooseThreshold, rocCurve, Scores } from "../explain/threshold";
 

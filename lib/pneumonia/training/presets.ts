@@ -4,7 +4,7 @@
 // full copy is configured). The notebook and `npm run train` read the same presets.
 import { xrayReadDir } from "../../common/config";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE } from "./schedule";
-import { ReplicaMode } from "./replica-mode";
+import { ReplicaMode } from "cnn-course-engine";
 import type { SplitKind } from "../data/split";
 import type { ModelHead } from "../model/build";
 

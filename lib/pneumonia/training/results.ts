@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../common/config";
 import { MachineInfo } from "../../common/machine";
-import { EngineInfo } from "../../engine";
+import { EngineInfo } from "cnn-course-engine";
 import { formatBR } from "../../common/format";
 import { confusionMatrixChart } from "../../view/confusion";
 import { Figure, historyChart, show } from "../../view/plots";

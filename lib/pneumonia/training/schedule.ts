@@ -1,7 +1,7 @@
 // The learning-rate schedule of the Keras example and an Adam whose rate follows it
 // step by step (tfjs optimizers take a fixed number; Keras takes a schedule).
 import * as tf from "@tensorflow/tfjs";
-import { fusedAdamStep } from "../../engine/fused-adam";
+import { fusedAdamStep } from "cnn-course-engine";
 
 export interface ExponentialDecayConfig {
   initialLearningRate: number;

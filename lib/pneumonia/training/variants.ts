@@ -8,7 +8,7 @@ import * as path from "path";
 import { projectRoot } from "../../common/config";
 import { displayBundle } from "../../view/display";
 import { latestResultsFile } from "./results";
-import { SeedRow, SeedSummary, SeedTable, summarizeSeeds } from "./seeds";
+import { SeedRow, SeedSummary, SeedTable, summarizeSeeds } from "./seed-table";
 
 /** Test precision and recall at the threshold chosen on validation that would beat the Keras page (precision 0.7524 at recall 0.9897). */
 export const SCREENING_GOAL = { precision: 0.85, recall: 0.95 } as const;

@@ -25,7 +25,7 @@ export function plotlyMinPath(): string {
 }
 
 export function plotlyVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file outside rootDir, read at run time
   return (require("plotly.js-dist-min/package.json") as { version: string }).version;
 }
 

@@ -8,7 +8,7 @@ export interface DisplayMessage {
 }
 export type WriteDisplayData = (msg: DisplayMessage, update: boolean) => void;
 
-// eslint-disable-next-line import/no-mutable-exports
+// A live binding on purpose: tslab's own module exports this variable, reassigned per cell.
 export let lastWriteDisplayData: WriteDisplayData | null = null;
 
 /** Points the display channel at the cell being executed (the kernel calls it). */

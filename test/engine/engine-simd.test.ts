@@ -1,0 +1,116 @@
+// The course's WebAssembly SIMD kernels (engine/src/simd): the committed binary is the compiled
+// kernels.wat (npm run build:wasm), and the engine loads it on the wasm backend's own memory.
+// Their results are checked against the cpu backend in engine-kernels.test.ts.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as tf from "@tensorflow/tfjs";
+import { initEngine } from "cnn-course-engine";
+import { projectRoot } from "../../lib/common/config";
+import { setSimdKernels, simdKernelsFor } from "cnn-course-engine/dist/simd";
+import { inputGradFused, normalizeFused } from "cnn-course-engine/dist/fused-batchnorm";
+import { reluGradFused } from "cnn-course-engine/dist/fused-relu-grad";
+import { setFusedAdam } from "cnn-course-engine/dist/fused-adam";
+import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../../lib/pneumonia/training/schedule";
+import { seededRandom } from "../../lib/common/random";
+import { KERNELS_WASM_BASE64 } from "cnn-course-engine/dist/simd/kernels-wasm";
+import { compileKernelsWat, kernelsModuleSource, KERNELS_TS, KERNELS_WAT } from "../../tools/build/wasm";
+
+describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", function () {
+  this.timeout(60_000);
+
+  it("the committed binary is kernels.wat compiled (run npm run build:wasm after editing it)", async () => {
+    const bytes = await compileKernelsWat(fs.readFileSync(path.join(projectRoot(), KERNELS_WAT), "utf8"));
+    assert.equal(Buffer.from(KERNELS_WASM_BASE64, "base64").toString("hex"), Buffer.from(bytes).toString("hex"));
+    assert.equal(fs.readFileSync(path.join(projectRoot(), KERNELS_TS), "utf8"), kernelsModuleSource(bytes));
+  });
+
+  it("instantiates on the wasm backend's memory, once per memory, and not on other backends", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const kernels = simdKernelsFor(tf.engine().backend);
+    assert.ok(kernels, "Node 20 has wasm SIMD: the kernels must load");
+    assert.equal(typeof kernels.maxPoolGrad2x2, "function");
+    assert.equal(simdKernelsFor(tf.engine().backend), kernels);
+    assert.equal(simdKernelsFor(tf.findBackend("cpu")), null);
+    assert.equal(simdKernelsFor(null), null);
+  });
+
+  it("fused Adam gives tfjs' Adam bit for bit: weights and moments over 6 steps, sizes not a multiple of 4 included", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const shapes = [[3, 3, 16, 16], [7], [5, 3], [1]];
+    const rng = seededRandom(5);
+    const initial = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng() - 0.5));
+    const grads = Array.from({ length: 6 }, () => initial.map((w) => Float32Array.from(w, () => (rng() - 0.5) * (rng() < 0.1 ? 100 : 1))));
+    const run = (fused: boolean): { weights: number[][]; slots: number[][] } => {
+      const was = setFusedAdam(fused);
+      const vars = initial.map((w, i) => tf.tidy(() => tf.variable(tf.tensor(w, shapes[i]), true, `fused-adam-test-${fused}-${i}`)));
+      const opt = new ScheduledAdam({ ...KERAS_EXAMPLE_SCHEDULE, initialLearningRate: 0.015 });
+      for (const step of grads) {
+        const g = step.map((d, i) => ({ name: vars[i].name, tensor: tf.tensor(d, shapes[i]) }));
+        opt.applyGradients(g);
+        tf.dispose(g.map((x) => x.tensor));
+      }
+      setFusedAdam(was);
+      const weights = vars.map((v) => Array.from(v.dataSync()));
+      const moments = [...(opt as unknown as { accumulatedFirstMoment: { variable: tf.Variable }[] }).accumulatedFirstMoment,
+        ...(opt as unknown as { accumulatedSecondMoment: { variable: tf.Variable }[] }).accumulatedSecondMoment].map((m) => Array.from(m.variable.dataSync()));
+      tf.dispose(vars);
+      opt.dispose();
+      return { weights, slots: [...moments, [opt.iterations]] };
+    };
+    const tensorsBefore = tf.memory().numTensors;
+    const plain = run(false), fused = run(true);
+    assert.equal(tf.memory().numTensors, tensorsBefore, "no tensors left behind");
+    const same = (a: number[][], b: number[][]) => a.every((row, i) => row.every((x, j) => Object.is(x, b[i][j])));
+    assert.ok(same(fused.weights, plain.weights), "weights differ");
+    assert.ok(same(fused.slots, plain.slots), "moments differ");
+    assert.notDeepEqual(fused.weights[1], Array.from(initial[1]), "the step moved the weights");
+  });
+
+  it("fused BatchNorm passes give the tf ops' bits: (x - mean) * invStd, xhat * gamma + beta, gi * (dy - (a + xhat * b) / n)", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(9);
+    const data = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (rng() - 0.5) * scale);
+    for (const shape of [[13, 9, 9, 32], [7, 64], [2, 3, 5, 4]]) {
+      const c = shape[shape.length - 1], size = shape.reduce((a, b) => a * b, 1);
+      const [x, dy] = [tf.tensor(data(size, 8), shape), tf.tensor(data(size, 2), shape)];
+      const [mean, invStd, gamma, beta, a, b] = [data(c), data(c, 4), data(c, 3), data(c), data(c, 50), data(c, 50)].map((v) => tf.tensor1d(v));
+      const fused = normalizeFused(x, mean, invStd, gamma, beta);
+      assert.ok(fused, `${shape}: the fused forward runs`);
+      const xhat = tf.mul(tf.sub(x, mean), invStd), y = tf.add(tf.mul(xhat, gamma), beta);
+      const gi = tf.mul(gamma, invStd), n = size / c;
+      const dx = inputGradFused(dy, xhat, a, b, gi, n);
+      assert.ok(dx, `${shape}: the fused gradient runs`);
+      const dxRef = tf.mul(gi, tf.sub(dy, tf.div(tf.add(a, tf.mul(xhat, b)), n)));
+      const same = (p: tf.Tensor, q: tf.Tensor): boolean => { const u = p.dataSync(), v = q.dataSync(); return u.every((e, i) => Object.is(e, v[i])); };
+      assert.ok(same(fused.xhat, xhat) && same(fused.y, y), `${shape}: forward bits`);
+      assert.ok(same(dx, dxRef), `${shape}: gradient bits`);
+      tf.dispose([x, dy, mean, invStd, gamma, beta, a, b, fused.xhat, fused.y, xhat, y, gi, dx, dxRef]);
+    }
+    // channels not a multiple of 4: the callers' tf ops
+    const odd = tf.ones([2, 3]), v3 = tf.ones([3]);
+    assert.equal(normalizeFused(odd, v3, v3, v3, v3), null);
+    const was = setSimdKernels(false);
+    assert.equal(normalizeFused(tf.ones([2, 4]), tf.ones([4]), tf.ones([4]), tf.ones([4]), tf.ones([4])), null);
+    setSimdKernels(was);
+  });
+
+  it("the fused ReLU gradient gives tfjs' mul(dy, cast(step(x))) bit for bit, NaN, zeros and odd sizes included, and is what tf.grad uses", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(11);
+    for (const size of [13 * 9 * 9 * 16, 7, 1]) {
+      const xs = Float32Array.from({ length: size }, (_, i) => (i % 13 === 0 ? NaN : i % 5 === 0 ? 0 : i % 7 === 0 ? -0 : rng() - 0.5));
+      const x = tf.tensor1d(xs), dy = tf.tensor1d(Float32Array.from({ length: size }, () => rng() - 0.5));
+      const fused = reluGradFused(dy, x);
+      assert.ok(fused, "the fused gradient runs on wasm");
+      const ref = tf.mul(dy, tf.cast(tf.step(x), "float32"));
+      const u = fused.dataSync(), v = ref.dataSync();
+      const differ = u.findIndex((e, i) => !Object.is(e, v[i]));
+      assert.equal(differ, -1, `size ${size}, element ${differ}: ${u[differ]} vs ${v[differ]}`);
+      const viaGrad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy)))(x).dataSync();
+      assert.ok(viaGrad.every((e, i) => Object.is(e, v[i])), "tf.grad(relu) gives the same");
+      assert.match(String(tf.getGradient("Relu")?.gradFunc), /reluGradFused/, "initEngine registered the fused gradient");
+      tf.dispose([x, dy, fused, ref]);
+    }
+  });
+});
