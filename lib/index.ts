@@ -65,7 +65,7 @@ export { showXraySampleNotice } from "./pneumonia/data/sample-notice";
 export { buildModel, formatSummary } from "./pneumonia/model";
 export type { SymbolicTensor } from "./pneumonia/model";
 export {
-  KERAS_EXAMPLE_SCHEDULE, applyPresetLimit, balancedSubset, compareBatchNormStatistics,
+  KERAS_EXAMPLE_SCHEDULE, KERAS_PUBLISHED, applyPresetLimit, balancedSubset, compareBatchNormStatistics,
   confusionMatrix, evaluateModel, exponentialDecay, formatPrediction, initialLoss, kerasHistory,
   loadXrayData, overfitTinySubset, predictImageAt, presetFromEnv, showClassroomSeeds,
   showFullRunResults, showHistory, showMetrics, showVariants, trainModel, trainOptionsFor

@@ -104,7 +104,8 @@ export function sandboxAccessProblem(root: string, readOnly: string[]): string |
     fs.mkdirSync(path.join(workspace, "kernel"));
     const spec: SandboxSpec = { root, workspace, kernelDir: path.join(workspace, "kernel"), kernelName: "check", maxMemoryMb: 1024,
       maxProcesses: 64, diskMb: 16, env: {}, readOnly };
-    const paths = [...mountedPaths(spec), path.join(root, "node_modules", "tslab", "package.json"), path.join(root, "lib", "dist", "index.js")];
+    const paths = [...mountedPaths(spec), path.join(root, "node_modules", "tslab", "package.json"), path.join(root, "lib", "dist", "index.js"),
+      path.join(root, "engine", "dist", "index.js")];
     const script = "const fs=require('fs');const bad=[];for(const p of process.argv.slice(1)){try{fs.accessSync(p,fs.constants.R_OK);" +
       "if(fs.statSync(p).isDirectory())fs.readdirSync(p)}catch(e){bad.push(p+' ('+e.code+')')}}console.log(JSON.stringify(bad))";
     const launch = sandboxLaunch(spec)(process.execPath, ["-e", script, ...paths]);
@@ -218,7 +219,7 @@ export function tasksOf(uid: number): number {
 /** The host paths mounted read-only from the course and the data (the runtime's own folders aside). */
 function mountedPaths(spec: SandboxSpec): string[] {
   const root = spec.root;
-  return [path.join(root, "package.json"), path.join(root, "node_modules"), path.join(root, "lib"), path.join(root, "tools", "notebooks"),
+  return [path.join(root, "package.json"), path.join(root, "node_modules"), path.join(root, "lib"), path.join(root, "engine"), path.join(root, "tools", "notebooks"),
     spec.workspace, ...spec.readOnly.filter((p) => fs.existsSync(p))];
 }
 

@@ -61,6 +61,18 @@ export interface BarrelUsage {
   unused: string[];
 }
 
+/** Type names the barrel re-exports (`export type { A, B as C } from ...`): invisible at run time. */
+function exportedTypes(barrelSource: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of barrelSource.matchAll(/export\s+type\s*\{([^}]*)\}/g)) {
+    for (const part of m[1].split(",")) {
+      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
+
 export function barrelUsage(root: string): BarrelUsage {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the barrel's source, loaded at run time (tsx)
   const barrel = require(path.join(root, "lib", "index.ts")) as Record<string, unknown>;
@@ -69,10 +81,11 @@ export function barrelUsage(root: string): BarrelUsage {
   for (const [file, code] of [...notebookCode(root), ...injectedCode(root)]) {
     for (const name of new Set(importedNames(code))) imported.set(name, [...(imported.get(name) ?? []), file]);
   }
-  const isValue = (n: string): boolean => n in barrel;
+  const types = exportedTypes(fs.readFileSync(path.join(root, "lib", "index.ts"), "utf8"));
+  const known = (n: string): boolean => n in barrel || types.has(n);
   return {
     exported, imported,
-    missing: [...imported.keys()].filter((n) => !isValue(n) && !/^[A-Z]/.test(n)).sort(),
+    missing: [...imported.keys()].filter((n) => !known(n)).sort(),
     unused: exported.filter((n) => !imported.has(n)),
   };
 }
