@@ -50,7 +50,9 @@ describe("grader class runs (sandboxed, fixture course)", function () {
     one = await grade("one");
   });
   after(() => {
-    process.env.TMPDIR = previousTmp;
+    // Assigning undefined would store the string "undefined" (os.tmpdir() would then be "undefined").
+    if (previousTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmp;
     fs.rmSync(base, { recursive: true, force: true });
   });
 
