@@ -17,6 +17,8 @@ export { confusionMatrixChart } from "./view/confusion";
 export { formatBR, formatPercentBR } from "./common/format";
 // The training engine (the cnn-course-engine package, engine/): backend choice, the course's kernels.
 export { initEngine } from "cnn-course-engine";
+// Its result's type, so a cell's `const engine = await initEngine()` can be named from "cnn-course" (tslab emits declarations).
+export type { EngineInfo } from "cnn-course-engine";
 // Lessons 01-07, from scratch: connectivity and parameter counts, convolution and filters,
 // activation, pooling, 3D filters, dropout, detection and the lecture's pictures.
 export {
