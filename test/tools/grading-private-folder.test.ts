@@ -21,7 +21,7 @@ function unavailable(): string | null {
   return sandboxProblem();
 }
 
-/** A clone of this repository's HEAD in `dir`, with this checkout's installed packages and compiled lib/. */
+/** A clone of this repository's HEAD in `dir`, with this checkout's installed packages and compiled lib/ and engine/. */
 function cloneCourse(dir: string): string {
   const clone = path.join(dir, "course");
   const git = spawnSync("git", ["clone", "-q", root, clone], { encoding: "utf8" });
@@ -29,7 +29,7 @@ function cloneCourse(dir: string): string {
   // Hard links when the temporary folder is on the same file system (fast), a copy otherwise.
   const linked = spawnSync("cp", ["-al", path.join(root, "node_modules"), clone]).status === 0;
   if (!linked) fs.cpSync(path.join(root, "node_modules"), path.join(clone, "node_modules"), { recursive: true, verbatimSymlinks: true });
-  fs.cpSync(path.join(root, "lib", "dist"), path.join(clone, "lib", "dist"), { recursive: true });
+  for (const pkg of ["lib", "engine"]) fs.cpSync(path.join(root, pkg, "dist"), path.join(clone, pkg, "dist"), { recursive: true });
   return clone;
 }
 
