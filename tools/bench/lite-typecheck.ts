@@ -63,7 +63,8 @@ export function measureTypecheck(name: string): TypecheckCost {
   }
   const files = service.getProgram()!.getSourceFiles().filter((f) => f.fileName !== cellFile);
   const byPackageMB: { [pkg: string]: number } = {};
-  for (const f of files) byPackageMB[packageOf(f.fileName)] = +((byPackageMB[packageOf(f.fileName)] ?? 0) + f.text.length / 1e6).toFixed(2);
+  for (const f of files) byPackageMB[packageOf(f.fileName)] = (byPackageMB[packageOf(f.fileName)] ?? 0) + f.text.length / 1e6;
+  for (const key of Object.keys(byPackageMB)) byPackageMB[key] = +byPackageMB[key].toFixed(2);
   const all = files.map((f) => f.text).join("\n");
   const sorted = [...times].sort((a, b) => a - b);
   return {

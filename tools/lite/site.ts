@@ -15,6 +15,7 @@
 //                                 (lib/common/browser-files.ts): the sample's X-rays (fetched
 //                                 when decoded) and docs/results' JSON tables (inline)
 //   plotly.min.js                 plotly.js, loaded once by the page for the live charts
+//   .nojekyll                     GitHub Pages (from a branch) serves the folder as it is
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
@@ -42,6 +43,7 @@ export async function buildLite(opts: LiteOptions = {}): Promise<LiteSite> {
   writeFilesManifest(root, outDir);
   fs.copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), path.join(outDir, "plotly.min.js"));
   fs.writeFileSync(path.join(outDir, "index.html"), INDEX_HTML);
+  fs.writeFileSync(path.join(outDir, ".nojekyll"), ""); // GitHub Pages from a branch: serve every file as it is
   const size = siteSize(outDir);
   log(`lite: ${notebooks.length} notebooks, ${size.files} files, ${mb(size.bytes)} MB (${mb(size.gzipBytes)} MB gzip) in ${outDir}`);
   return { outDir, ...size, bundles, notebooks };
