@@ -1,8 +1,9 @@
 // Checkpoints on disk (in the browser: the platform's files, kept in IndexedDB), written so that
 // an interruption (Ctrl-C, a killed kernel, a full disk) never leaves a half-written one: files
-// go to a temporary folder, are flushed, and the folder is renamed into place. tfjs-node's file:// handlers are not available on the
-// wasm backend, so the tfjs format (model.json + weights.bin) is written by hand from
-// model.save(withSaveHandler) and read back with tf.io.fromMemory.
+// go to a temporary folder, are flushed, and the folder is renamed into place. tfjs-node's
+// file:// handlers are not available on the wasm backend, so the tfjs format (model.json +
+// weights.bin) is written by hand from model.save(withSaveHandler) and read back with
+// tf.io.fromMemory.
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { platform } from "../../common/platform";
