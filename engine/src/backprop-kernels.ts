@@ -10,7 +10,7 @@ import { wasmViewBackend, withHeapView } from "./heap-view";
 import { SimdKernels, simdKernelsFor } from "./simd";
 import { activeWasmBackend, byteOffset, Fallback, outputTensor, registerCourseKernel, WasmBackendInternals } from "./internals";
 import { directMatMul } from "./matmul-kernel";
-import { winogradConv2d } from "./winograd";
+import { winogradConv2d, winogradFilterGradient } from "./winograd";
 
 type Shape4 = [number, number, number, number];
 
@@ -132,6 +132,10 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
     const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
     const [kh, kw, ci, co] = attrs.filterShape;
     const g = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+    if (kh === 3 && kw === 3 && g.strideHeight === 1 && g.strideWidth === 1 && attrs.dataFormat !== "NCHW") {
+      const dw = winogradFilterGradient(xNHWC, dyNHWC, g.padTop, g.padLeft);
+      if (dw) return dw;
+    }
     // (a 1x1 filter has one window, the image itself: nothing to share between taps)
     if (g.strideHeight === 1 && g.strideWidth === 1 && kh * kw > 1 && ci >= FEW_INPUT_CHANNELS && wasmViewBackend(xNHWC)) {
       return filterGradientByViews(xNHWC, dyNHWC, g, attrs.filterShape);

@@ -18,6 +18,9 @@ import { activeWasmBackend, byteOffset, Fallback, heapF32, outputTensor, registe
 
 type WinogradFn = (x: number, u: number, bias: number, out: number, scratch: number, batch: number, h: number, w: number,
   ci: number, co: number, outH: number, outW: number, padTop: number, padLeft: number, relu: number, tiles: number) => void;
+type FilterGradFn = (x: number, dy: number, dU: number, scratch: number, batch: number, h: number, w: number,
+  ci: number, co: number, outH: number, outW: number, padTop: number, padLeft: number, tiles: number) => void;
+interface WinogradExports { winograd3x3: WinogradFn; winogradFilterGrad3x3: FilterGradFn }
 
 const decode = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
@@ -70,9 +73,9 @@ export function winogradFlavor(): Flavor | null {
   return plainModule() ? "plain" : null;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, Partial<Record<Flavor, WinogradFn>>>();
+const instances = new WeakMap<WebAssembly.Memory, Partial<Record<Flavor, WinogradExports>>>();
 
-function kernelFor(backend: WasmBackendInternals): WinogradFn | null {
+function kernelFor(backend: WasmBackendInternals): WinogradExports | null {
   const flavor = winogradFlavor();
   const memory = wasmMemory(backend);
   if (!flavor || !memory) return null;
@@ -80,7 +83,7 @@ function kernelFor(backend: WasmBackendInternals): WinogradFn | null {
   if (!cached[flavor]) {
     const module = flavor === "relaxed" ? relaxedModule() : plainModule();
     if (!module) return null;
-    cached[flavor] = (new WebAssembly.Instance(module, { env: { memory } }).exports as { winograd3x3: WinogradFn }).winograd3x3;
+    cached[flavor] = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WinogradExports;
     instances.set(memory, cached);
   }
   return cached[flavor] ?? null;
@@ -104,6 +107,30 @@ export interface WinogradConv {
 export function winogradHandles(x: tf.TensorInfo, filter: tf.TensorInfo): boolean {
   return x.dtype === "float32" && filter.dtype === "float32" && x.shape.length === 4 && filter.shape.length === 4 &&
     filter.shape[0] === 3 && filter.shape[1] === 3 && x.shape[3] % 4 === 0 && filter.shape[3] % 4 === 0 && filter.shape[2] % 4 === 0;
+}
+
+/** 1 to 3 input channels (RGB, grayscale): zero-padded to 4 for the kernel (a copy of x, tf.pad). */
+export const padsInputChannels = (ci: number): boolean => ci > 0 && ci < 4;
+
+/**
+ * `t` (float32, on the wasm backend) with zero channels appended along `axis` up to 4: one pass on
+ * the heap (tf.pad took 7.6 ms for a [13, 180, 180, 3] batch, this loop ~1).
+ */
+export function padChannelsTo4(t: tf.TensorInfo, axis: number): tf.Tensor {
+  const backend = activeWasmBackend();
+  if (!backend) throw new Error("padChannelsTo4: the wasm backend is not active");
+  const c = t.shape[axis];
+  const inner = t.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outer = t.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const out = backend.makeOutput(t.shape.map((size, i) => (i === axis ? 4 : size)), "float32");
+  const heap = heapF32(backend);
+  const src = byteOffset(backend, t) / 4, dst = byteOffset(backend, out) / 4;
+  const run = c * inner, padded = 4 * inner;
+  for (let o = 0, s = src, d = dst; o < outer; o++, s += run, d += padded) {
+    for (let k = 0; k < run; k++) heap[d + k] = heap[s + k];
+    for (let k = run; k < padded; k++) heap[d + k] = 0;
+  }
+  return outputTensor(out);
 }
 
 /** Tiles per block: the block's transformed input and products (16 x tiles x (ci + co) floats) within 64 KB. */
@@ -155,13 +182,76 @@ export function winogradConv2d(conv: WinogradConv): tf.TensorInfo | null {
   try {
     transformFilter(heapF32(backend), byteOffset(backend, conv.filter) / 4, byteOffset(backend, u) / 4, ci, co, conv.filterRole);
     const zero = byteOffset(backend, scratch); // the kernel zeroes the scratch's first max(ci, co) floats: the "no bias" bias
-    run(byteOffset(backend, conv.x), byteOffset(backend, u), conv.bias ? byteOffset(backend, conv.bias) : zero, byteOffset(backend, out), zero,
+    run.winograd3x3(byteOffset(backend, conv.x), byteOffset(backend, u), conv.bias ? byteOffset(backend, conv.bias) : zero, byteOffset(backend, out), zero,
       batch, h, w, ci, co, conv.outH, conv.outW, conv.padTop, conv.padLeft, conv.relu ? 1 : 0, tiles);
   } finally {
     outputTensor(u).dispose();
     outputTensor(scratch).dispose();
   }
   return out;
+}
+
+/**
+ * dW = Gᵀ dU G for every channel pair, dU [16][ci][co] at `du`, into dW [3][3][ci][co] at `dw` (float32
+ * element offsets); Gᵀ = [[1,½,½,0],[0,½,-½,0],[0,½,½,1]]. In float64, rounded once.
+ */
+function filterFromTransformed(heap: Float32Array, du: number, dw: number, ci: number, co: number): void {
+  const pairs = ci * co;
+  const m = new Float64Array(16);
+  const t = new Float64Array(12);
+  for (let p = 0; p < pairs; p++) {
+    for (let k = 0; k < 16; k++) m[k] = heap[du + k * pairs + p];
+    for (let c = 0; c < 4; c++) { // t = Gᵀ m (3x4)
+      const m0 = m[c], m1 = m[4 + c], m2 = m[8 + c], m3 = m[12 + c];
+      t[c] = m0 + (m1 + m2) / 2; t[4 + c] = (m1 - m2) / 2; t[8 + c] = (m1 + m2) / 2 + m3;
+    }
+    for (let r = 0; r < 3; r++) { // dW = t G (3x3)
+      const t0 = t[r * 4], t1 = t[r * 4 + 1], t2 = t[r * 4 + 2], t3 = t[r * 4 + 3];
+      heap[dw + (r * 3) * pairs + p] = t0 + (t1 + t2) / 2;
+      heap[dw + (r * 3 + 1) * pairs + p] = (t1 - t2) / 2;
+      heap[dw + (r * 3 + 2) * pairs + p] = (t1 + t2) / 2 + t3;
+    }
+  }
+}
+
+/**
+ * The filter gradient of a 3x3, stride-1 convolution (x [n, H, W, ci], dy [n, outH, outW, co], padding
+ * padTop/padLeft) by Winograd F(2x2,3x3): Σ over tiles of the transformed x times the transformed dy,
+ * then Gᵀ · G. Null where it does not apply.
+ */
+export function winogradFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, padTop: number, padLeft: number): tf.Tensor4D | null {
+  const backend = activeWasmBackend();
+  if (!backend || x.dtype !== "float32" || dy.dtype !== "float32" || x.shape.length !== 4 || dy.shape.length !== 4) return null;
+  if (padsInputChannels(x.shape[3])) { // the RGB layer: x padded to 4 channels, the padding's gradient dropped
+    const padded = padChannelsTo4(x, 3);
+    try {
+      const dw4 = winogradFilterGradient(padded, dy, padTop, padLeft);
+      if (!dw4) return null;
+      const dw = tf.slice(dw4, [0, 0, 0, 0], [3, 3, x.shape[3], dy.shape[3]]);
+      dw4.dispose();
+      return dw;
+    } finally {
+      padded.dispose();
+    }
+  }
+  const [batch, h, w, ci] = x.shape;
+  const [, outH, outW, co] = dy.shape;
+  if (ci % 4 !== 0 || co % 4 !== 0 || dy.shape[0] !== batch) return null;
+  const run = kernelFor(backend);
+  if (!run) return null;
+  const tiles = blockTiles(ci, co);
+  const dw = backend.makeOutput([3, 3, ci, co], "float32");
+  const du = backend.makeOutput([16 * ci * co], "float32");
+  const scratch = backend.makeOutput([Math.max(ci, co) + 16 * tiles * (ci + co) + 16 * ci * co], "float32");
+  try {
+    run.winogradFilterGrad3x3(byteOffset(backend, x), byteOffset(backend, dy), byteOffset(backend, du), byteOffset(backend, scratch),
+      batch, h, w, ci, co, outH, outW, padTop, padLeft, tiles);
+    filterFromTransformed(heapF32(backend), byteOffset(backend, du) / 4, byteOffset(backend, dw) / 4, ci, co);
+  } finally {
+    outputTensor(du).dispose();
+    outputTensor(scratch).dispose();
+  }
+  return outputTensor<tf.Tensor4D>(dw);
 }
 
 interface ConvAttrs {
@@ -185,12 +275,24 @@ function forwardCase(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ConvAttrs):
   return { padTop: info.padInfo.top, padLeft: info.padInfo.left, outH: info.outHeight, outW: info.outWidth };
 }
 
+/** The forward convolution by the kernel (1-3 input channels padded to 4), or null where it does not apply. */
+function forwardWinograd(x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, attrs: ConvAttrs): tf.TensorInfo | null {
+  if (!activeWasmBackend() || !winogradFlavor() || x.shape.length !== 4 || filter.shape.length !== 4) return null;
+  const padded = padsInputChannels(x.shape[3]) && filter.shape[2] === x.shape[3] && x.dtype === "float32" && filter.dtype === "float32"
+    ? [padChannelsTo4(x, 3), padChannelsTo4(filter, 2)] : null;
+  try {
+    const [px, pf] = padded ?? [x, filter];
+    const geometry = forwardCase(px, pf, attrs);
+    return geometry ? winogradConv2d({ x: px, filter: pf, filterRole: "forward", bias, relu, ...geometry }) : null;
+  } finally {
+    if (padded) tf.dispose(padded);
+  }
+}
+
 function conv2dKernel(fallback: Fallback): Fallback {
   return (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const geometry = forwardCase(x, filter, args.attrs as unknown as ConvAttrs);
-    const out = geometry ? winogradConv2d({ x, filter, filterRole: "forward", bias: null, relu: false, ...geometry }) : null;
-    return out ?? fallback(args);
+    return forwardWinograd(x, filter, null, false, args.attrs as unknown as ConvAttrs) ?? fallback(args);
   };
 }
 
@@ -200,9 +302,7 @@ function fusedConv2dKernel(fallback: Fallback): Fallback {
     const attrs = args.attrs as unknown as ConvAttrs;
     const activation = attrs.activation ?? "linear";
     if (activation !== "linear" && activation !== "relu") return fallback(args);
-    const geometry = forwardCase(x, filter, attrs);
-    const out = geometry ? winogradConv2d({ x, filter, filterRole: "forward", bias: bias ?? null, relu: activation === "relu", ...geometry }) : null;
-    return out ?? fallback(args);
+    return forwardWinograd(x, filter, bias ?? null, activation === "relu", attrs) ?? fallback(args);
   };
 }
 

@@ -13,6 +13,7 @@ import { buildModel } from "../../lib/pneumonia/model";
 import { classWeightedLossSpec, imageBatch, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
 import { timeKernels } from "./kernel-timing";
+import { stepGflop, timeConv16 } from "./flops";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -159,6 +160,9 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   if (opts.profile || opts.profileShapes) await profileStep(trainStep, log, opts.profileShapes ?? false);
   const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep, stepper) : undefined;
   const trainStepMs = median(stepMs);
+  const gflop = stepGflop(model, opts.batch);
+  // the 16→16 convolution on one replica's images (the main thread's share), after the steps
+  const conv16 = engine.backend === "wasm" ? timeConv16(opts.imageSize, Math.ceil(opts.batch / stepper.threads)) : null;
   const result: Record<string, unknown> = {
     engine: "tfjs",
     backend: engine.backend,
@@ -177,6 +181,12 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
     peakRssMb: peakRssMb(),
     loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
     params: model.countParams(),
+    // which of the engine's own convolution kernels ran (null off wasm)
+    kernels: engine.kernels,
+    stepGflop: round1(gflop),
+    // the step's work (counted as direct convolution) over its wall time
+    stepGflops: round1((gflop * 1000) / trainStepMs),
+    conv16,
     // median ms of each part of a step on the main thread (see StepPhases): only ownMs and waitMs
     // overlap the workers' computation, the rest is serial
     phasesMs: medianPhases(timedPhases),

@@ -240,6 +240,175 @@ function entry(): string[] {
   ];
 }
 
+
+/**
+ * dyTransform: D[ξ][t][co] = (A g Aᵀ)[ξ] for the block's tiles, g the 2x2 tile of dy at output row
+ * 2*ty, column 2*(tx0 + t) (positions past outH/outW, and tiles t >= nt, read the zero area).
+ * A = [[1,0],[1,1],[1,-1],[0,-1]]: the transpose of the forward pass's output transform.
+ */
+function dyTransform(): string[] {
+  const body: string[] = [
+    set("ox", i32("shl", i32("add", get("tx0"), get("t")), c32(1))),
+    set("tv", i32("lt_u", get("t"), get("nt"))),
+  ];
+  for (const c of [0, 1]) body.push(set(`cv${c}`, i32("and", get("tv"), i32("lt_u", i32("add", get("ox"), c32(c)), get("outW")))));
+  for (const r of [0, 1]) {
+    for (const c of [0, 1]) {
+      const real = i32("add", get("rowAddr"), i32("add", i32("mul", c32(r), get("rowBytes")), i32("mul", i32("add", get("ox"), c32(c)), get("coBytes"))));
+      body.push(set(`a${r}${c}`, `(select ${real} ${get("zero")} ${i32("and", r === 0 ? c32(1) : get("row1"), get(`cv${c}`))})`));
+    }
+  }
+  const inner: string[] = [];
+  for (const r of [0, 1]) for (const c of [0, 1]) inner.push(set(`g${r}${c}`, `(v128.load ${i32("add", get(`a${r}${c}`), get("d"))})`));
+  for (const c of [0, 1]) { // h = A g (4x2)
+    inner.push(set(`h0${c}`, get(`g0${c}`)));
+    inner.push(set(`h1${c}`, add(get(`g0${c}`), get(`g1${c}`))));
+    inner.push(set(`h2${c}`, sub(get(`g0${c}`), get(`g1${c}`))));
+    inner.push(set(`h3${c}`, `(f32x4.neg ${get(`g1${c}`)})`));
+  }
+  const cols: Array<(r: number) => string> = [ // h Aᵀ (4x4)
+    (r) => get(`h${r}0`),
+    (r) => add(get(`h${r}0`), get(`h${r}1`)),
+    (r) => sub(get(`h${r}0`), get(`h${r}1`)),
+    (r) => `(f32x4.neg ${get(`h${r}1`)})`,
+  ];
+  inner.push(set("p", i32("add", i32("add", get("D"), i32("mul", get("t"), get("coBytes"))), get("d"))));
+  for (const r of R) {
+    for (const c of R) {
+      inner.push(`(v128.store ${get("p")} ${cols[c](r)})`);
+      if (r * 4 + c < 15) inner.push(set("p", i32("add", get("p"), get("dXiBytes"))));
+    }
+  }
+  body.push(...loop("d", c32(0), get("coBytes"), c32(16), inner));
+  return [
+    `(func $dyTransform (param $D i32) (param $zero i32) (param $rowAddr i32) (param $row1 i32)`,
+    `  (param $tx0 i32) (param $nt i32) (param $ntEven i32) (param $T i32) (param $outW i32) (param $co i32)`,
+    `  (local $t i32) (local $d i32) (local $p i32) (local $ox i32) (local $tv i32) (local $cv0 i32) (local $cv1 i32)`,
+    `  (local $coBytes i32) (local $rowBytes i32) (local $dXiBytes i32) (local $a00 i32) (local $a01 i32) (local $a10 i32) (local $a11 i32)`,
+    `  ${["g00", "g01", "g10", "g11", ...R.flatMap((r) => [0, 1].map((c) => `h${r}${c}`))].map((v) => `(local $${v} v128)`).join(" ")}`,
+    `  ${set("coBytes", i32("shl", get("co"), c32(2)))}`,
+    `  ${set("rowBytes", i32("mul", get("outW"), get("coBytes")))}`,
+    `  ${set("dXiBytes", i32("mul", get("T"), get("coBytes")))}`,
+    ...loop("t", c32(0), get("ntEven"), c32(1), body).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
+/**
+ * filterProduct: acc[ξ][ci][co] += Σ_t V[ξ][t][ci] D[ξ][t][co] over the block's nt tiles, two input
+ * channels at a time, 16 output channels at a time (then 4).
+ */
+function filterProduct(flavor: MaddFlavor): string[] {
+  const kernel = (width: number): string[] => {
+    const ks = R.slice(0, width);
+    const inner: string[] = [
+      set("s0", `(v128.load32_splat ${get("vp")})`),
+      set("s1", `(v128.load32_splat offset=4 ${get("vp")})`),
+      ...ks.map((k) => set(`u${k}`, `(v128.load offset=${16 * k} ${get("dp")})`)),
+      ...ks.flatMap((k) => [0, 1].map((s) => set(`m${s}${k}`, madd(flavor, get(`s${s}`), get(`u${k}`), get(`m${s}${k}`))))),
+      set("vp", i32("add", get("vp"), get("ciBytes"))),
+      set("dp", i32("add", get("dp"), get("coBytes"))),
+      set("n", i32("sub", get("n"), c32(1))),
+    ];
+    return [
+      set("ap", i32("add", i32("add", get("aXi"), i32("mul", get("c"), get("coBytes"))), get("cb"))),
+      ...ks.flatMap((k) => [
+        set(`m0${k}`, `(v128.load offset=${16 * k} ${get("ap")})`),
+        set(`m1${k}`, `(v128.load offset=${16 * k} ${i32("add", get("ap"), get("coBytes"))})`),
+      ]),
+      set("vp", i32("add", get("vXi"), i32("shl", get("c"), c32(2)))),
+      set("dp", i32("add", get("dXi"), get("cb"))),
+      set("n", get("nt")),
+      `(block $done_t${width} (loop $next_t${width}`,
+      `  (br_if $done_t${width} (i32.eqz ${get("n")}))`,
+      ...inner.map((l) => "  " + l),
+      `  (br $next_t${width})))`,
+      ...ks.flatMap((k) => [
+        `(v128.store offset=${16 * k} ${get("ap")} ${get(`m0${k}`)})`,
+        `(v128.store offset=${16 * k} ${i32("add", get("ap"), get("coBytes"))} ${get(`m1${k}`)})`,
+      ]),
+    ];
+  };
+  const perPair = [
+    ...loop("cb", c32(0), i32("and", get("coBytes"), c32(~63)), c32(64), kernel(4)),
+    ...loop("cb", get("cb"), get("coBytes"), c32(16), kernel(1)),
+  ];
+  const perXi = [
+    set("vXi", i32("add", get("V"), i32("mul", get("xi"), i32("mul", get("T"), get("ciBytes"))))),
+    set("dXi", i32("add", get("D"), i32("mul", get("xi"), i32("mul", get("T"), get("coBytes"))))),
+    set("aXi", i32("add", get("acc"), i32("mul", get("xi"), i32("mul", get("ci"), get("coBytes"))))),
+    ...loop("c", c32(0), get("ci"), c32(2), perPair),
+  ];
+  return [
+    `(func $filterProduct (param $V i32) (param $D i32) (param $acc i32) (param $nt i32) (param $T i32) (param $ci i32) (param $co i32)`,
+    `  (local $xi i32) (local $c i32) (local $cb i32) (local $n i32) (local $vXi i32) (local $dXi i32) (local $aXi i32) (local $vp i32) (local $dp i32) (local $ap i32)`,
+    `  (local $ciBytes i32) (local $coBytes i32)`,
+    `  (local $s0 v128) (local $s1 v128) ${R.map((k) => `(local $u${k} v128)`).join(" ")} ${[0, 1].flatMap((s) => R.map((k) => `(local $m${s}${k} v128)`)).join(" ")}`,
+    `  ${set("ciBytes", i32("shl", get("ci"), c32(2)))}`,
+    `  ${set("coBytes", i32("shl", get("co"), c32(2)))}`,
+    ...loop("xi", c32(0), c32(16), c32(1), perXi).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
+/** total[i] += row[i], row[i] = 0, for `bytes` bytes (a multiple of 16). */
+function flushRow(): string[] {
+  return [
+    `(func $flushRow (param $total i32) (param $row i32) (param $bytes i32) (local $i i32)`,
+    ...loop("i", c32(0), get("bytes"), c32(16), [
+      `(v128.store ${i32("add", get("total"), get("i"))} ${add(`(v128.load ${i32("add", get("total"), get("i"))})`, `(v128.load ${i32("add", get("row"), get("i"))})`)})`,
+      `(v128.store ${i32("add", get("row"), get("i"))} (v128.const i32x4 0 0 0 0))`,
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
+/** The exported filter-gradient entry: Σ over images, tile rows (each row summed apart, then added) and blocks. */
+function filterEntry(): string[] {
+  const perBlock = [
+    set("nt", `(select ${get("T")} ${i32("sub", get("tilesW"), get("tx0"))} ${i32("lt_u", get("T"), i32("sub", get("tilesW"), get("tx0")))})`),
+    set("ntEven", i32("and", i32("add", get("nt"), c32(1)), c32(~1))),
+    `(call $inputTransform ${["x", "V", "zero", "imageRow", "iy0", "tx0", "nt", "ntEven", "T", "H", "W", "ci", "padLeft"].map(get).join(" ")})`,
+    `(call $dyTransform ${["D", "zero", "dyRow", "row1", "tx0", "nt", "ntEven", "T", "outW", "co"].map(get).join(" ")})`,
+    `(call $filterProduct ${["V", "D", "rowAcc", "nt", "T", "ci", "co"].map(get).join(" ")})`,
+  ];
+  const perTileRow = [
+    set("iy0", i32("sub", i32("shl", get("ty"), c32(1)), get("padTop"))),
+    set("imageRow", i32("add", i32("mul", get("b"), get("H")), get("iy0"))),
+    set("row1", i32("lt_u", i32("add", i32("shl", get("ty"), c32(1)), c32(1)), get("outH"))),
+    set("dyRow", i32("add", get("dy"), i32("mul", i32("add", i32("mul", get("b"), get("outH")), i32("shl", get("ty"), c32(1))),
+      i32("mul", get("outW"), i32("shl", get("co"), c32(2)))))),
+    ...loop("tx0", c32(0), get("tilesW"), get("T"), perBlock),
+    `(call $flushRow ${get("dU")} ${get("rowAcc")} ${get("accBytes")})`,
+  ];
+  return [
+    `;; winogradFilterGrad3x3(x, dy, dU, scratch, batch, H, W, ci, co, outH, outW, padTop, padLeft, T)`,
+    `;; dU[ξ][ci][co] = Σ_tiles (Bᵀ d B)[ξ][ci] (A g Aᵀ)[ξ][co], d x's 4x4 windows, g dy's 2x2 tiles, for the`,
+    `;; convolution of winograd3x3 (the caller turns dU into dW = Gᵀ dU G). Each tile row is summed apart, then`,
+    `;; added to dU. scratch: max(ci, co) * 4 zero bytes, V [16][T][ci], D [16][T][co], the row's sum [16][ci][co].`,
+    `(func (export "winogradFilterGrad3x3") (param $x i32) (param $dy i32) (param $dU i32) (param $scratch i32)`,
+    `  (param $batch i32) (param $H i32) (param $W i32) (param $ci i32) (param $co i32) (param $outH i32) (param $outW i32)`,
+    `  (param $padTop i32) (param $padLeft i32) (param $T i32)`,
+    `  (local $zero i32) (local $V i32) (local $D i32) (local $rowAcc i32) (local $accBytes i32) (local $b i32) (local $ty i32) (local $tx0 i32)`,
+    `  (local $nt i32) (local $ntEven i32) (local $tilesW i32) (local $tilesH i32) (local $iy0 i32) (local $imageRow i32) (local $row1 i32)`,
+    `  (local $dyRow i32) (local $z i32)`,
+    `  ${set("zero", get("scratch"))}`,
+    `  ${set("V", i32("add", get("scratch"), i32("shl", `(select ${get("ci")} ${get("co")} ${i32("gt_u", get("ci"), get("co"))})`, c32(2))))}`,
+    `  ${set("D", i32("add", get("V"), i32("shl", i32("mul", c32(16), i32("mul", get("T"), get("ci"))), c32(2))))}`,
+    `  ${set("rowAcc", i32("add", get("D"), i32("shl", i32("mul", c32(16), i32("mul", get("T"), get("co"))), c32(2))))}`,
+    `  ${set("accBytes", i32("shl", i32("mul", c32(16), i32("mul", get("ci"), get("co"))), c32(2)))}`,
+    ...loop("z", get("zero"), get("V"), c32(16), [`(v128.store ${get("z")} (v128.const i32x4 0 0 0 0))`]).map((l) => "  " + l),
+    ...loop("z", c32(0), get("accBytes"), c32(16), [
+      `(v128.store ${i32("add", get("rowAcc"), get("z"))} (v128.const i32x4 0 0 0 0))`,
+      `(v128.store ${i32("add", get("dU"), get("z"))} (v128.const i32x4 0 0 0 0))`,
+    ]).map((l) => "  " + l),
+    `  ${set("tilesW", i32("shr_u", i32("add", get("outW"), c32(1)), c32(1)))}`,
+    `  ${set("tilesH", i32("shr_u", i32("add", get("outH"), c32(1)), c32(1)))}`,
+    ...loop("b", c32(0), get("batch"), c32(1), loop("ty", c32(0), get("tilesH"), c32(1), perTileRow)).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
 /** The whole module's text. */
 export function winogradWat(flavor: MaddFlavor): string {
   const indent = (lines: string[]) => lines.map((l) => "  " + l);
@@ -253,6 +422,10 @@ export function winogradWat(flavor: MaddFlavor): string {
     ...indent(product(flavor)),
     ...indent(outputTransform()),
     ...indent(entry()),
+    ...indent(dyTransform()),
+    ...indent(filterProduct(flavor)),
+    ...indent(flushRow()),
+    ...indent(filterEntry()),
     `)`,
     ``,
   ].join("\n");
