@@ -2,7 +2,7 @@
 // own kernels for wasm, and a training stepper that runs a model's steps on N threads.
 export { initEngine, engineInfo } from "./init";
 export type { EngineBackend, EngineInfo, EngineKernels, EngineOptions } from "./init";
-export { setRelaxedSimd, setWinograd, winogradFlavor } from "./winograd";
+export { setRelaxedSimd, setWinograd, winogradCalls, winogradFlavor } from "./winograd";
 export { directMatMul } from "./matmul-kernel";
 export { coreCount, planThreads, probeWorkers, threadsFromEnv } from "./threads";
 export type { ThreadPlan } from "./threads";

@@ -75,6 +75,11 @@ export function winogradFlavor(): Flavor | null {
 
 const instances = new WeakMap<WebAssembly.Memory, Partial<Record<Flavor, WinogradExports>>>();
 
+let calls = 0;
+
+/** How many convolutions (forward, input or filter gradient) this thread has run by Winograd: the bench's check on what ran. */
+export const winogradCalls = (): number => calls;
+
 function kernelFor(backend: WasmBackendInternals): WinogradExports | null {
   const flavor = winogradFlavor();
   const memory = wasmMemory(backend);
@@ -182,6 +187,7 @@ export function winogradConv2d(conv: WinogradConv): tf.TensorInfo | null {
   try {
     transformFilter(heapF32(backend), byteOffset(backend, conv.filter) / 4, byteOffset(backend, u) / 4, ci, co, conv.filterRole);
     const zero = byteOffset(backend, scratch); // the kernel zeroes the scratch's first max(ci, co) floats: the "no bias" bias
+    calls++;
     run.winograd3x3(byteOffset(backend, conv.x), byteOffset(backend, u), conv.bias ? byteOffset(backend, conv.bias) : zero, byteOffset(backend, out), zero,
       batch, h, w, ci, co, conv.outH, conv.outW, conv.padTop, conv.padLeft, conv.relu ? 1 : 0, tiles);
   } finally {
@@ -244,6 +250,7 @@ export function winogradFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, padT
   const du = backend.makeOutput([16 * ci * co], "float32");
   const scratch = backend.makeOutput([Math.max(ci, co) + 16 * tiles * (ci + co) + 16 * ci * co], "float32");
   try {
+    calls++;
     run.winogradFilterGrad3x3(byteOffset(backend, x), byteOffset(backend, dy), byteOffset(backend, du), byteOffset(backend, scratch),
       batch, h, w, ci, co, outH, outW, padTop, padLeft, tiles);
     filterFromTransformed(heapF32(backend), byteOffset(backend, du) / 4, byteOffset(backend, dw) / 4, ci, co);

@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
-import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper, wasmHeapBytes } from "cnn-course-engine";
+import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper, wasmHeapBytes, winogradCalls } from "cnn-course-engine";
 import { buildModel } from "../../lib/pneumonia/model";
 import { classWeightedLossSpec, imageBatch, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
@@ -148,14 +148,19 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   log(`bench: ${stepper.threads} thread(s)`);
   let stepCount = 0;
   const phases: StepPhases[] = [];
+  let winogradInSteps = 0;
   const trainStep = async () => {
+    const callsBefore = winogradCalls();
     const result = await stepper.step(imageBatch(data, indices), ++stepCount);
+    winogradInSteps += winogradCalls() - callsBefore;
     if (stepper.lastPhases) phases.push(stepper.lastPhases);
     return result;
   };
   // As validation predicts in training: the batch split over the replicas (one thread: model.predict).
   const predict = async () => { await stepper.predict(imageBatch(data, indices)); };
   const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
+  // Winograd convolutions the main thread ran per training step (0: XNNPACK ran them all)
+  const winogradPerStep = round1(winogradInSteps / stepCount);
   const timedPhases = phases.slice(1, 1 + opts.steps); // after the warm-up step
   if (opts.profile || opts.profileShapes) await profileStep(trainStep, log, opts.profileShapes ?? false);
   const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep, stepper) : undefined;
@@ -182,7 +187,7 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
     loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
     params: model.countParams(),
     // which of the engine's own convolution kernels ran (null off wasm)
-    kernels: engine.kernels,
+    kernels: engine.kernels ? { ...engine.kernels, winogradCallsPerStep: winogradPerStep } : null,
     stepGflop: round1(gflop),
     // the step's work (counted as direct convolution) over its wall time
     stepGflops: round1((gflop * 1000) / trainStepMs),
