@@ -21,6 +21,7 @@ import { layerLabel } from "../../lib/lecture/cnn-diagram";
 import { timeForward } from "../../lib/lecture/connectivity";
 import { barChart, chartBundle, heatmap } from "../../lib/view/plots";
 import { describeProgress } from "../../lib/view/progress";
+import { loadHiddenCases } from "../../tools/grader/hidden-cases";
 import { htmlTexts, usDecimalLines, usDecimals } from "../../tools/notebooks/us-decimals";
 
 /** Fails naming the lines of `text` that hold a US decimal. */
@@ -60,11 +61,11 @@ describe("pt-BR numbers in what the lessons print (lib/common/format.ts)", () =>
     assert.match(compareValues(3496801.5, 3496801, 0.25) ?? "", /esperado 3\.496\.801,5, obtido 3\.496\.801 \(tolerância 0,25\)/);
   });
 
-  it("every exercise of notebooks 00-08 and 11 names its cases and explains a wrong answer in pt-BR", async () => {
+  it("every exercise of notebooks 00-08 and 11 names its public and hidden cases and explains a wrong answer in pt-BR", () => {
     const lessons = allExercises().filter((ex) => !/^(09|10)-/.test(ex.notebook));
     assert.ok(lessons.length >= 25, `only ${lessons.length} exercises registered`);
     for (const ex of lessons) {
-      for (const c of ex.cases()) {
+      for (const c of [...ex.cases(), ...(loadHiddenCases(ex.notebook)[ex.id] ?? [])]) {
         assertPtBR(c.name, `${ex.id}: the case name`);
         if (c.verify || c.expected === undefined) continue;
         const r = judgeCase(c, perturbed(c.expected));
