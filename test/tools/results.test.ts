@@ -159,6 +159,10 @@ describe("results as data (tools/results, lib/pneumonia/training/seed-table.ts)"
     assert.equal(completedReport(seedDir, preset, { ...engine, kernels: null }), null);
     assert.equal(completedReport(seedDir, preset, { ...engine, threads: 1 }), null);
     assert.equal(completedReport(seedDir, preset, { ...engine, backend: "cpu" }), null);
+    // ...and a run whose workers did not start (planned 2 threads, trained on 1) is not a 2-thread run.
+    fs.writeFileSync(path.join(seedDir, "report.json"), JSON.stringify({ preset, engine, threads: 1, test: { accuracy: 0.8 }, interrupted: false }));
+    assert.equal(completedReport(seedDir, preset, engine), null);
+    assert.ok(completedReport(seedDir, preset, { ...engine, threads: 1 }));
   });
 
   it("lists the SIMD extensions of /proc/cpuinfo", () => {

@@ -93,7 +93,8 @@ export function completedReport(dir: string, preset: TrainingPreset, engine: Eng
   if (!fs.existsSync(file)) return null;
   const report = JSON.parse(fs.readFileSync(file, "utf8")) as TrainingReport;
   const same = recipeKey({ ...report.preset, schedule: report.preset.schedule ?? KERAS_EXAMPLE_SCHEDULE }) === recipeKey(preset) &&
-    engineKey(report.engine) === engineKey(engine);
+    // The threads the run really used: a run whose workers did not start fell back to one thread.
+    engineKey({ ...report.engine, threads: report.threads ?? report.engine?.threads }) === engineKey(engine);
   return same && report.test && !report.interrupted ? report : null;
 }
 
