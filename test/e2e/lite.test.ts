@@ -22,6 +22,7 @@ import { loadImages } from "../../lib/pneumonia/data/load-images";
 import { xraySampleDir } from "../../lib/common/config";
 import { serveStatic, StaticServer } from "../../tools/lite/serve";
 import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "./presentation/offline-browser";
+import { runUnderTslab } from "../tools/tslab-cells";
 
 const log = (line: string): void => console.log(`      ${line}`);
 /** Every student notebook; 09 and 10 on the site's X-ray sample, 10 after 09 (it loads 09's checkpoint from IndexedDB). */
@@ -36,7 +37,7 @@ const LITE_NOTEBOOKS = process.env.CNN_COURSE_LITE_NOTEBOOKS
 const PRESET = process.env.CNN_COURSE_PRESET ?? "smoke";
 
 interface CellResult { index: number; status: "ok" | "error"; seconds: number; text: string }
-interface PageRun { cells: CellResult[]; seconds: number; loadSeconds: number }
+interface PageRun { cells: CellResult[]; seconds: number; loadSeconds: number; typecheck: { readyMs: number; checkMs: number[] } }
 
 /** The student notebook with every cell that differs from the solution replaced by the solution's (same cell ids). */
 function filledFromSolutions(name: string): Notebook {
@@ -58,9 +59,17 @@ function checkTexts(nb: Notebook): Map<number, string> {
   return out;
 }
 
-function streamTextOf(cell: CellResult): string {
+function streamTextOf(cell: CellResult, name: "stdout" | "stderr" = "stdout"): string {
   return cell.text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { output_type: string; name?: string; text?: string })
-    .filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => o.text ?? "").join("");
+    .filter((o) => o.output_type === "stream" && o.name === name).map((o) => o.text ?? "").join("");
+}
+
+/** The type checker's cost in the page: ready after the page opened, the first cell's check, the median and total. */
+function typecheckLine(run: PageRun): string {
+  const ms = run.typecheck.checkMs;
+  const sorted = [...ms].sort((a, b) => a - b);
+  return `type check: ready ${(run.typecheck.readyMs / 1000).toFixed(1)} s after the notebook opened, first cell ${(ms[0] / 1000).toFixed(2)} s, ` +
+    `median ${(sorted[sorted.length >> 1] / 1000).toFixed(2)} s, total ${(ms.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s over ${ms.length} cells`;
 }
 
 /** stdout of every code cell, by cell index. */
@@ -102,7 +111,8 @@ async function runInPage(page: Page, base: string, name: string, nb: Notebook): 
   await page.waitForFunction("window.cnnLite && window.cnnLite.ready");
   const loadSeconds = (Date.now() - started) / 1000;
   await page.evaluate(`process.env.CNN_COURSE_PRESET = ${JSON.stringify(PRESET)}`);
-  return { ...((await page.evaluate("window.cnnLite.runAll()")) as PageRun), loadSeconds };
+  const run = (await page.evaluate("window.cnnLite.runAll()")) as Omit<PageRun, "loadSeconds" | "typecheck">;
+  return { ...run, loadSeconds, typecheck: (await page.evaluate("window.cnnLite.typecheckTimes()")) as PageRun["typecheck"] };
 }
 
 /** The newest modification time (ms) of the files under `dir`. */
@@ -204,7 +214,7 @@ describe("the course in the browser (npm run lite, headless Chromium)", function
           (stdout.differ.length ? `; different: cells ${stdout.differ.join(", ")}` : ""));
         if (name === "10-o-que-o-modelo-ve" && ran.has("09-pneumonia")) {
           // The model notebook 09 trained in another page, kept in IndexedDB (lib/common/browser-files.ts).
-          const model = run.cells.map(streamTextOf).find((t) => t.includes("Modelo carregado") || t.includes("Modelo treinado")) ?? "";
+          const model = run.cells.map((c) => streamTextOf(c)).find((t) => t.includes("Modelo carregado") || t.includes("Modelo treinado")) ?? "";
           assert.match(model, /Modelo carregado de um checkpoint; origem: o notebook 09/, `${name} loads 09's checkpoint: ${model}`);
         }
         ran.add(name);
@@ -218,12 +228,32 @@ describe("the course in the browser (npm run lite, headless Chromium)", function
         const t = tslab.get(name)!.seconds;
         const browserTotal = `${(run.loadSeconds + run.seconds).toFixed(1)} (${run.loadSeconds.toFixed(1)} + ${run.seconds.toFixed(1)})`;
         times.push(`${name.padEnd(32)} ${browserTotal.padStart(30)} ${t.toFixed(1).padStart(9)}`);
+        log(`${name}: ${typecheckLine(run)}`);
         log(`${name}: ${run.cells.length} code cells, ${expected.size} checks, ${charts.charts} charts; browser ${browserTotal} s, tslab ${t.toFixed(1)} s`);
       } finally {
         await page.close();
       }
     });
   }
+
+  it("reports a type error as tslab does, and the cell does not run", async () => {
+    const cells = ['import { initEngine } from "cnn-course";\nconst x: number = "a";\nconsole.log("rodou");',
+      "initEngine(5);", "const x = 1;\nconsole.log(x + 1);", "const x = 1;\nconsole.log(x + 1);"];
+    const tslabCells = await runUnderTslab("lite-e2e-type-errors", cells);
+    const page = await browser.context.newPage();
+    try {
+      const name = "00-boas-vindas";
+      const nb: Notebook = { ...filledFromSolutions(name), cells: cells.map((source, i) => ({ id: `t${i}`, cell_type: "code", metadata: {}, source, outputs: [], execution_count: null })) };
+      const run = await runInPage(page, server.url, name, nb);
+      log(`type errors in the page: ${JSON.stringify(run.cells.map((c) => streamTextOf(c, "stderr")))}`);
+      assert.deepEqual(run.cells.map((c) => c.status), ["error", "error", "ok", "ok"]);
+      assert.deepEqual(run.cells.map((c) => streamTextOf(c, "stderr")), tslabCells.map((c) => c.stderr));
+      assert.deepEqual(run.cells.map((c) => streamTextOf(c)), tslabCells.map((c) => c.stdout));
+      assert.match(streamTextOf(run.cells[0], "stderr"), /^2:7 - Type 'string' is not assignable to type 'number'\.\n$/);
+    } finally {
+      await page.close();
+    }
+  });
 
   it("decodes the site's X-ray sample to the very pixels jimp gives under Node (48x48, every 5th file)", async () => {
     const page = await browser.context.newPage();

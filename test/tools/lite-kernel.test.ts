@@ -1,11 +1,16 @@
 // The browser TypeScript kernel (tools/lite/kernel/) run in Node: tslab's semantics the
 // notebooks use (declarations persist across cells, top-level await, imports resolved to given
 // modules, console output streamed, the final expression's value shown, syntax errors reported
-// as "line:column - message"), and display bundles arriving as tslab's display messages.
+// as "line:column - message"), display bundles arriving as tslab's display messages, and type
+// errors as tslab reports them (tslab's converter over the site's declaration pack, compared
+// with what tslab itself prints for the same cells).
 import { strict as assert } from "assert";
 import { compileCell } from "../../tools/lite/kernel/compile";
 import { IopubMessage, TypeScriptKernel } from "../../tools/lite/kernel/kernel";
 import { DisplayMessage } from "../../tools/lite/kernel/tslab-channel";
+import { CellTypeChecker, DeclarationPack } from "../../tools/lite/kernel/typecheck";
+import { recordDeclarations, tslabConverter, tslabTypeScript, VIRTUAL_ROOT } from "../../tools/lite/declarations";
+import { runUnderTslab } from "./tslab-cells";
 
 describe("lite kernel: compileCell", () => {
   it("rewrites top-level declarations into assignments and lists their names", () => {
@@ -76,5 +81,90 @@ describe("lite kernel: TypeScriptKernel", () => {
     writer!({ data: { "text/plain": "b" }, metadata: {}, transient: { display_id: "d1" } }, true);
     assert.equal(r.status, "ok");
     assert.deepEqual(msgs.map((m) => m.msg_type), ["display_data", "update_display_data"]);
+  });
+});
+
+describe("lite kernel: type errors as tslab reports them", function () {
+  this.timeout(300_000);
+  let pack: DeclarationPack;
+  let checker: CellTypeChecker;
+  const saved = { log: console.log, info: console.info, debug: console.debug, warn: console.warn, error: console.error };
+  after(() => Object.assign(console, saved));
+
+  before(() => {
+    pack = recordDeclarations();
+    // Through JSON, as the page gets it.
+    checker = new CellTypeChecker(tslabTypeScript(), JSON.parse(JSON.stringify(pack)) as DeclarationPack, tslabConverter);
+  });
+
+  function kernelWithChecker(c: CellTypeChecker): TypeScriptKernel {
+    return new TypeScriptKernel({
+      modules: { "cnn-course": { initEngine: () => ({ backend: "wasm" }) }, "@tensorflow/tfjs": { version: "x" } },
+      setDisplayWriter: () => undefined,
+      typeChecker: { check: async (source) => c.check(source), commit: (d) => c.commit(d) },
+    });
+  }
+
+  async function streams(kernel: TypeScriptKernel, source: string): Promise<{ status: string; stdout: string; stderr: string }> {
+    const messages: IopubMessage[] = [];
+    const reply = await kernel.execute(source, (m) => messages.push(m));
+    const text = (name: string): string => messages.flatMap((m) => (m.msg_type === "stream" && m.content.name === name ? [m.content.text] : [])).join("");
+    return { status: reply.status, stdout: text("stdout"), stderr: text("stderr") };
+  }
+
+  it("packs what tslab reads, under the virtual root: TypeScript's lib, @types/node, tfjs and cnn-course's declarations", () => {
+    const files = Object.keys(pack.files);
+    const bytes = Object.values(pack.files).reduce((n, t) => n + t.length, 0);
+    console.log(`      declaration pack: ${files.length} files, ${(bytes / 1e6).toFixed(2)} MB`);
+    assert.ok(files.every((f) => f.startsWith(`${VIRTUAL_ROOT}/`)), "every path under the virtual root");
+    for (const f of ["/lib/dist/index.d.ts", "/node_modules/@types/node/globals.d.ts", "/node_modules/@tensorflow/tfjs/dist/index.d.ts",
+      "/node_modules/@tslab/typescript-for-tslab/lib/lib.es2022.d.ts"]) {
+      assert.ok(`${VIRTUAL_ROOT}${f}` in pack.files, `${f} in the pack`);
+    }
+  });
+
+  it("prints the very lines tslab prints for type errors, and a cell with one does not run", async () => {
+    const cells = [
+      'const x: number = "a";\nconsole.log("rodou");',
+      'import { initEngine } from "cnn-course";\ninitEngine(5);',
+      "let n = 1;\nconsole.log(n);",
+      "let n = 2;\nconst s: string = n;",
+      "import * as tf from \"@tensorflow/tfjs\";\nconst t: tf.Tensor = tf.zeros([2]);\nt.shape.push(\"3\");",
+    ];
+    const tslab = await runUnderTslab("lite-type-errors", cells);
+    const kernel = kernelWithChecker(checker);
+    const page = [];
+    for (const c of cells) page.push(await streams(kernel, c));
+    assert.deepEqual(page.map((p) => p.stderr), tslab.map((t) => t.stderr));
+    assert.deepEqual(page.map((p) => p.stdout), tslab.map((t) => t.stdout));
+    assert.deepEqual(page.map((p) => p.status), ["error", "error", "ok", "error", "error"]);
+    assert.match(page[0].stderr, /^1:7 - Type 'string' is not assignable to type 'number'\.\n$/);
+    assert.match(page[1].stderr, /^2:12 - .*'EngineOptions'/);
+  });
+
+  it("lets a later cell redeclare a name with another type, and a cell run twice", async () => {
+    const c = new CellTypeChecker(tslabTypeScript(), pack, tslabConverter);
+    const kernel = kernelWithChecker(c);
+    assert.equal((await streams(kernel, "const k = 1;\nfunction f(v: number): number { return v + k; }")).status, "ok");
+    const twice = "const k = \"dois\";\nconsole.log(k.length);";
+    assert.deepEqual(await streams(kernel, twice), { status: "ok", stdout: "4\n", stderr: "" });
+    assert.deepEqual(await streams(kernel, twice), { status: "ok", stdout: "4\n", stderr: "" });
+    // f keeps its type from the first cell: a string argument is an error.
+    assert.match((await streams(kernel, "f(k);")).stderr, /^1:3 - Argument of type 'string' is not assignable to parameter of type 'number'\.\n$/);
+  });
+
+  it("resolves the course's own types (cnn-course, tfjs) with no false error", () => {
+    const c = new CellTypeChecker(tslabTypeScript(), pack, tslabConverter);
+    const r = c.check([
+      'import { initEngine } from "cnn-course";',
+      'import * as tf from "@tensorflow/tfjs";',
+      "const info = await initEngine({ quiet: true });",
+      "const backend: string = info.backend;",
+      "const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });",
+      "const p: number = m.countParams();",
+    ].join("\n"));
+    assert.deepEqual(r.errors, []);
+    assert.match(r.declarations, /declare const p: number;/);
+    assert.match(r.declarations, /declare const m: tf\.Sequential;/);
   });
 });

@@ -4,6 +4,9 @@
 //              display channel) plus the TensorFlow.js it trains with; global `cnnCourse`.
 //   app.js     the page: JupyterLab's notebook widgets, the TypeScript kernel (kernel/), the
 //              browser storage and the download; app.css its styles.
+//   typecheck.js  the kernel's type checker, a Web Worker: tslab's converter and tslab's
+//              TypeScript (kernel/typecheck-worker.ts); reports `process.version` of this Node,
+//              from which tslab picks its target (ES2022 from Node 18 on).
 import * as fs from "fs";
 import * as path from "path";
 import type { Plugin } from "esbuild";
@@ -84,8 +87,14 @@ export async function bundleSite(outDir: string): Promise<BundleSizes> {
     ...common, entryPoints: [path.join(__dirname, "app", "main.ts")], outfile: path.join(outDir, "app.js"),
     plugins: [browserPlugin()], banner: { js: PROCESS_BANNER },
   });
+  await esbuild.build({
+    ...common, entryPoints: [path.join(__dirname, "kernel", "typecheck-worker.ts")], outfile: path.join(outDir, "typecheck.js"),
+    plugins: [browserPlugin()], banner: { js: `${PROCESS_BANNER}process.version = ${JSON.stringify(process.version)};` },
+    // tslab's converter and its TypeScript as if installed under the site's virtual root (tools/lite/declarations.ts).
+    define: { ...common.define, __dirname: '"/curso/node_modules/tslab/dist"', __filename: '"/curso/node_modules/tslab/dist/converter.js"' },
+  });
   const sizes: BundleSizes = {};
-  for (const f of ["course.js", "app.js", "app.css"]) {
+  for (const f of ["course.js", "app.js", "app.css", "typecheck.js"]) {
     const file = path.join(outDir, f);
     if (fs.existsSync(file)) sizes[f] = fs.statSync(file).size;
   }

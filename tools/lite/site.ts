@@ -14,6 +14,10 @@
 //   files.json                    the files the course reads under its virtual root /curso
 //                                 (lib/common/browser-files.ts): the sample's X-rays (fetched
 //                                 when decoded) and docs/results' JSON tables (inline)
+//   typecheck.js                  the kernel's type checker, a Web Worker (bundle.ts)
+//   typecheck/declarations.json   what it type-checks against: every file tslab's converter reads
+//                                 for the notebooks' imports (declarations.ts), fetched once by
+//                                 the worker (the browser's HTTP cache keeps it)
 //   plotly.min.js                 plotly.js, loaded once by the page for the live charts
 //   .nojekyll                     GitHub Pages (from a branch) serves the folder as it is
 import * as fs from "fs";
@@ -21,6 +25,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { cacheDir, projectRoot } from "../../lib/common/config";
 import { bundleSite, BundleSizes } from "./bundle";
+import { recordDeclarations } from "./declarations";
 
 export interface LiteOptions { outDir?: string; log?: (line: string) => void }
 export interface LiteSite { outDir: string; bytes: number; gzipBytes: number; files: number; bundles: BundleSizes; notebooks: string[] }
@@ -41,6 +46,8 @@ export async function buildLite(opts: LiteOptions = {}): Promise<LiteSite> {
   writeMnist(path.join(outDir, "data", "mnist.bin"));
   fs.cpSync(path.join(root, "data", "chest-xray-sample"), path.join(outDir, "data", "chest-xray-sample"), { recursive: true });
   writeFilesManifest(root, outDir);
+  fs.mkdirSync(path.join(outDir, "typecheck"), { recursive: true });
+  fs.writeFileSync(path.join(outDir, "typecheck", "declarations.json"), JSON.stringify(recordDeclarations(root)));
   fs.copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), path.join(outDir, "plotly.min.js"));
   fs.writeFileSync(path.join(outDir, "index.html"), INDEX_HTML);
   fs.writeFileSync(path.join(outDir, ".nojekyll"), ""); // GitHub Pages from a branch: serve every file as it is
@@ -81,6 +88,7 @@ function writeConfig(outDir: string): void {
     "jupyter-config-data": {
       appName: "Curso CNN e dropout", contentsIndex: "api/contents/all.json", filesPath: "files/",
       wasmPath: "tfjs/", mnistPath: "data/mnist.bin", xraySamplePath: "data/chest-xray-sample/", filesManifest: "files.json",
+      typecheckWorker: "typecheck.js", typecheckDeclarations: "typecheck/declarations.json",
     },
   };
   fs.writeFileSync(path.join(outDir, "jupyter-lite.json"), JSON.stringify(config, null, 1) + "\n");

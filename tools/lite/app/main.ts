@@ -9,6 +9,7 @@ import { CodeCell } from "@jupyterlab/cells";
 import type { Notebook } from "@jupyterlab/notebook";
 import { Widget } from "@lumino/widgets";
 import { TypeScriptKernel } from "../kernel/kernel";
+import { WorkerTypeChecker } from "../kernel/typecheck-client";
 import { createNotebook, renderMarkdown, runCell } from "./notebook-view";
 import { ContentsEntry, LiteConfig, loadNotebook, saveNotebook, forgetNotebook, download } from "./storage";
 
@@ -18,6 +19,12 @@ interface RunSummary { cells: { index: number; status: "ok" | "error"; seconds: 
 
 let kernel: TypeScriptKernel | null = null;
 let current: { path: string; notebook: Notebook } | null = null;
+let checker: WorkerTypeChecker | null = null;
+
+/** The type checker's worker, started with the first notebook opened (its declarations load meanwhile). */
+function typeChecker(config: LiteConfig): WorkerTypeChecker {
+  return (checker ??= new WorkerTypeChecker(config.typecheckWorker, config.typecheckDeclarations));
+}
 
 async function startKernel(config: LiteConfig): Promise<TypeScriptKernel> {
   if (kernel) return kernel;
@@ -26,6 +33,7 @@ async function startKernel(config: LiteConfig): Promise<TypeScriptKernel> {
   kernel = new TypeScriptKernel({
     modules: { "cnn-course": cnnCourse.courseModule, "@tensorflow/tfjs": cnnCourse.tf },
     setDisplayWriter: cnnCourse.setDisplayWriter,
+    typeChecker: typeChecker(config),
   });
   return kernel;
 }
@@ -40,6 +48,7 @@ function el(tag: string, attrs: Record<string, string> = {}, text = ""): HTMLEle
 async function openNotebook(config: LiteConfig, entry: ContentsEntry): Promise<void> {
   const host = document.getElementById("notebook-host")!;
   if (current) { Widget.detach(current.notebook); current.notebook.dispose(); }
+  typeChecker(config);
   const json = await loadNotebook(config, entry.path);
   const notebook = createNotebook(json);
   Widget.attach(notebook, host);
@@ -128,6 +137,8 @@ async function main(): Promise<void> {
     notebookJson: () => current?.notebook.model?.toJSON(),
     open: async (path: string) => { location.hash = path; await openFromHash(); },
     startKernel: async () => { await startKernel(config); },
+    /** ms until the type checker was ready, and of each cell's check (the first includes the program's first build). */
+    typecheckTimes: async () => ({ readyMs: await typeChecker(config).whenReady(), checkMs: typeChecker(config).checkMs }),
     ready: true,
   };
 }

@@ -4,6 +4,7 @@
 // notebook page (or a JupyterLite kernel wrapper) only has to forward them.
 import { compileCell } from "./compile";
 import { formatArgs, inspect } from "./inspect";
+import type { TypeChecker } from "./typecheck-client";
 import type { DisplayMessage } from "./tslab-channel";
 
 export type IopubMessage =
@@ -20,6 +21,11 @@ export interface ExecuteReply { status: "ok" | "error"; execution_count: number 
 export interface KernelHost {
   modules: { [name: string]: unknown };
   setDisplayWriter(writer: ((msg: DisplayMessage, update: boolean) => void) | null): void;
+  /**
+   * tslab's type checking (typecheck.ts): a cell with errors prints them to stderr, as tslab's
+   * lines, and does not run. Without it only syntax errors are reported.
+   */
+  typeChecker?: TypeChecker;
 }
 
 type CellFunction = (scope: object, require: (name: string) => unknown, defaultOf: (m: unknown) => unknown) => Promise<{ value: unknown } | undefined>;
@@ -39,6 +45,12 @@ export class TypeScriptKernel {
   async execute(source: string, emit: Emit): Promise<ExecuteReply> {
     this.emit = emit;
     const execution_count = ++this.count;
+    const checked = await this.host.typeChecker?.check(source);
+    if (checked?.errors.length) {
+      // As tslab: the diagnostics on stderr, the cell not run, the reply an error.
+      emit({ msg_type: "stream", content: { name: "stderr", text: checked.errors.map((e) => `${e}\n`).join("") } });
+      return { status: "error", execution_count };
+    }
     const compiled = compileCell(source);
     if (compiled.errors.length) {
       emit({ msg_type: "error", content: { ename: "SyntaxError", evalue: compiled.errors.join("\n"), traceback: compiled.errors } });
@@ -51,6 +63,7 @@ export class TypeScriptKernel {
       if (result && result.value !== undefined) {
         emit({ msg_type: "execute_result", content: { execution_count, data: { "text/plain": inspect(result.value) }, metadata: {} } });
       }
+      if (checked) this.host.typeChecker!.commit(checked.declarations);
       return { status: "ok", execution_count };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
