@@ -153,6 +153,16 @@ describe("lite kernel: type errors as tslab reports them", function () {
     assert.match((await streams(kernel, "f(k);")).stderr, /^1:3 - Argument of type 'string' is not assignable to parameter of type 'number'\.\n$/);
   });
 
+  it("runs the cells without type checking, saying so once, when the checker cannot start", async () => {
+    const kernel = new TypeScriptKernel({
+      modules: {}, setDisplayWriter: () => undefined,
+      typeChecker: { check: () => Promise.reject(new Error("o verificador de tipos não iniciou: HTTP 404")), commit: () => undefined },
+    });
+    assert.deepEqual(await streams(kernel, "const a: number = 1;\nconsole.log(a);"),
+      { status: "ok", stdout: "1\n", stderr: "o verificador de tipos não iniciou: HTTP 404: as células rodam sem verificação de tipos.\n" });
+    assert.deepEqual(await streams(kernel, "console.log(a + 1);"), { status: "ok", stdout: "2\n", stderr: "" });
+  });
+
   it("resolves the course's own types (cnn-course, tfjs) with no false error", () => {
     const c = new CellTypeChecker(tslabTypeScript(), pack, tslabConverter);
     const r = c.check([

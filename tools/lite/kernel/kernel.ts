@@ -4,6 +4,7 @@
 // notebook page (or a JupyterLite kernel wrapper) only has to forward them.
 import { compileCell } from "./compile";
 import { formatArgs, inspect } from "./inspect";
+import type { CellCheck } from "./typecheck";
 import type { TypeChecker } from "./typecheck-client";
 import type { DisplayMessage } from "./tslab-channel";
 
@@ -45,7 +46,7 @@ export class TypeScriptKernel {
   async execute(source: string, emit: Emit): Promise<ExecuteReply> {
     this.emit = emit;
     const execution_count = ++this.count;
-    const checked = await this.host.typeChecker?.check(source);
+    const checked = await this.typeCheck(source, emit);
     if (checked?.errors.length) {
       // As tslab: the diagnostics on stderr, the cell not run, the reply an error.
       emit({ msg_type: "stream", content: { name: "stderr", text: checked.errors.map((e) => `${e}\n`).join("") } });
@@ -63,12 +64,24 @@ export class TypeScriptKernel {
       if (result && result.value !== undefined) {
         emit({ msg_type: "execute_result", content: { execution_count, data: { "text/plain": inspect(result.value) }, metadata: {} } });
       }
-      if (checked) this.host.typeChecker!.commit(checked.declarations);
+      if (checked) this.host.typeChecker?.commit(checked.declarations);
       return { status: "ok", execution_count };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       emit({ msg_type: "error", content: { ename: err.name, evalue: err.message, traceback: [err.stack ?? `${err.name}: ${err.message}`] } });
       return { status: "error", execution_count };
+    }
+  }
+
+  /** The cell's type check; if the checker cannot run (its files not loaded), says so once and goes on without it. */
+  private async typeCheck(source: string, emit: Emit): Promise<CellCheck | undefined> {
+    if (!this.host.typeChecker) return undefined;
+    try {
+      return await this.host.typeChecker.check(source);
+    } catch (e) {
+      emit({ msg_type: "stream", content: { name: "stderr", text: `${e instanceof Error ? e.message : String(e)}: as células rodam sem verificação de tipos.\n` } });
+      this.host.typeChecker = undefined;
+      return undefined;
     }
   }
 
