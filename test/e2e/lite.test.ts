@@ -68,7 +68,7 @@ function streamTextOf(cell: CellResult, name: "stdout" | "stderr" = "stdout"): s
 function typecheckLine(run: PageRun): string {
   const ms = run.typecheck.checkMs;
   const sorted = [...ms].sort((a, b) => a - b);
-  return `type check: ready ${(run.typecheck.readyMs / 1000).toFixed(1)} s after the notebook opened, first cell ${(ms[0] / 1000).toFixed(2)} s, ` +
+  return `type check: checker ready in ${(run.typecheck.readyMs / 1000).toFixed(1)} s (declarations fetched, first program built), first cell ${(ms[0] / 1000).toFixed(2)} s, ` +
     `median ${(sorted[sorted.length >> 1] / 1000).toFixed(2)} s, total ${(ms.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s over ${ms.length} cells`;
 }
 
