@@ -14,7 +14,7 @@ export { studentOrReference } from "./check/fallback";
 export { createProgress } from "./view/progress";
 export { barChart, heatmap, historyChart, imageGrid, lineChart, liveChart, show } from "./view/plots";
 export { confusionMatrixChart } from "./view/confusion";
-export { formatBR, formatPercentBR } from "./common/format";
+export { formatBR, formatMatrixBR, formatPercentBR, formatScientificBR } from "./common/format";
 // The training engine (the cnn-course-engine package, engine/): backend choice, the course's kernels.
 export { initEngine } from "cnn-course-engine";
 // Its result's type, so a cell's `const engine = await initEngine()` can be named from "cnn-course" (tslab emits declarations).

@@ -4,7 +4,9 @@
 // Trains the Keras pneumonia architecture on random data (after one warm-up step) with the same
 // step as trainModel (data-parallel on every core; CNN_COURSE_THREADS or --threads to choose) and
 // prints one JSON line: backend, threads, image size, batch, median train-step ms, cpuUtilization
-// (process CPU time / wall time over the timed steps), median predict ms, training images per
+// (process CPU time / wall time over the timed steps), median predict ms, the convolution kernels
+// (Winograd, relaxed SIMD, Winograd calls per step), the step's GFLOP and GFLOP/s, the 16→16
+// convolution's ms and GFLOP/s (tools/bench/flops.ts), training images per
 // second, peak RSS (the whole process, workers included). When /usr/bin/python3 can import torch, it then runs the PyTorch
 // reference with the same settings and adds its figures and the ratio (ours / PyTorch).
 // --profile prints the slowest kernels of one step to stderr (--profile-shapes: per input shapes);

@@ -5,36 +5,32 @@
 // solutions/. The builder itself is tools/site/build.ts.
 import * as path from "path";
 import { buildSite, SiteOptions } from "../tools/site/build";
+import { exitWithError, positiveInt, readOptions } from "./cli";
+
+const USAGE = "usage: npm run site -- [--students|--solutions] [--out .cache/site] [--no-execute] [--fresh] [--jobs 2]";
+const OPTIONS = {
+  students: { type: "boolean" }, solutions: { type: "boolean" }, out: { type: "string" },
+  "no-execute": { type: "boolean" }, fresh: { type: "boolean" }, jobs: { type: "string" },
+} as const;
 
 function parseArgs(argv: string[]): SiteOptions {
+  const o = readOptions(argv, OPTIONS, USAGE);
   const opts: SiteOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--students") opts.which = "students";
-    else if (a === "--solutions") opts.which = "solutions";
-    else if (a === "--out") opts.outDir = argv[++i];
-    else if (a === "--no-execute") opts.execute = false;
-    else if (a === "--fresh") opts.fresh = true;
-    else if (a === "--jobs") {
-      opts.jobs = Number(argv[++i]);
-      if (!Number.isInteger(opts.jobs) || opts.jobs < 1) throw new Error("--jobs needs a positive integer");
-    } else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run site -- [--students] [--out .cache/site] [--no-execute] [--fresh] [--jobs 2]");
-      process.exit(0);
-    } else throw new Error(`unknown option ${a} (see --help)`);
-  }
+  if (o.students) opts.which = "students";
+  if (o.solutions) opts.which = "solutions";
+  if (o.out !== undefined) opts.outDir = o.out;
+  if (o["no-execute"]) opts.execute = false;
+  if (o.fresh) opts.fresh = true;
+  if (o.jobs !== undefined) opts.jobs = positiveInt("--jobs", o.jobs, USAGE);
   return opts;
 }
 
 if (require.main === module) {
-  buildSite(parseArgs(process.argv.slice(2)))
+  Promise.resolve().then(() => buildSite(parseArgs(process.argv.slice(2))))
     .then((r) => {
       console.log(`open ${path.join(r.outDir, "index.html")}`);
       process.exit(r.pages.some((p) => p.warning) ? 1 : 0);
     })
-    .catch((err: Error) => {
-      console.error(err.message);
-      process.exit(2);
-    });
+    .catch(exitWithError);
 }
 

@@ -4,24 +4,16 @@
 // tools/lite/site.ts); --serve then serves it on http://127.0.0.1:PORT (default 8000).
 import { buildLite } from "../tools/lite/site";
 import { serveStatic } from "../tools/lite/serve";
+import { exitWithError, positiveInt, readOptions } from "./cli";
 
 interface Args { outDir?: string; serve: boolean; port: number }
 
+const USAGE = "usage: npm run lite -- [--out .cache/lite] [--serve] [--port 8000]";
+const OPTIONS = { out: { type: "string" }, serve: { type: "boolean" }, port: { type: "string" } } as const;
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { serve: false, port: 8000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--out") args.outDir = argv[++i];
-    else if (a === "--serve") args.serve = true;
-    else if (a === "--port") {
-      args.port = Number(argv[++i]);
-      if (!Number.isInteger(args.port) || args.port < 1) throw new Error("--port needs a port number");
-    } else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run lite -- [--out .cache/lite] [--serve] [--port 8000]");
-      process.exit(0);
-    } else throw new Error(`unknown option ${a} (see --help)`);
-  }
-  return args;
+  const o = readOptions(argv, OPTIONS, USAGE);
+  return { outDir: o.out, serve: o.serve ?? false, port: o.port === undefined ? 8000 : positiveInt("--port", o.port, USAGE) };
 }
 
 async function main(): Promise<void> {
@@ -32,7 +24,4 @@ async function main(): Promise<void> {
   console.log(`serving ${site.outDir} at ${server.url} (Ctrl+C to stop)`);
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(2);
-});
+main().catch(exitWithError);

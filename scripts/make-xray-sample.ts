@@ -5,33 +5,25 @@
 import * as path from "path";
 import { projectRoot } from "../lib/common/config";
 import { buildXraySample, SAMPLE_DEFAULTS, SampleOptions } from "../tools/data/xray-sample";
+import { positiveInt, readOptions, UsageError } from "./cli";
+
+const USAGE = "usage: npm run sample -- --source DIR [--out data/chest-xray-sample] [--seed 2018] [--size 96] [--train 300] [--test 100]";
+const OPTIONS = {
+  source: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, size: { type: "string" },
+  train: { type: "string" }, test: { type: "string" },
+} as const;
 
 function parseArgs(argv: string[]): SampleOptions {
-  const source = process.env.CNN_COURSE_DATA;
-  const opts: SampleOptions = { ...SAMPLE_DEFAULTS, counts: { ...SAMPLE_DEFAULTS.counts }, source: source ?? "",
-    out: path.join(projectRoot(), "data", "chest-xray-sample") };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const int = (): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v <= 0) throw new Error(`${a} needs a positive integer`);
-      return v;
-    };
-    if (a === "--source") opts.source = path.resolve(value());
-    else if (a === "--out") opts.out = path.resolve(value());
-    else if (a === "--seed") opts.seed = int();
-    else if (a === "--size") opts.size = int();
-    else if (a === "--train") opts.counts.train = int();
-    else if (a === "--test") opts.counts.test = int();
-    else throw new Error(`unknown argument ${a}`);
-  }
-  if (!opts.source) throw new Error("say where the full data set is: --source DIR (or set CNN_COURSE_DATA)");
-  return opts;
+  const o = readOptions(argv, OPTIONS, USAGE);
+  const int = (flag: string, v: string | undefined, fallback: number): number => (v === undefined ? fallback : positiveInt(flag, v, USAGE));
+  const source = o.source ?? process.env.CNN_COURSE_DATA;
+  if (!source) throw new UsageError(`say where the full data set is: --source DIR (or set CNN_COURSE_DATA)\n${USAGE}`);
+  return {
+    ...SAMPLE_DEFAULTS, source: path.resolve(source),
+    out: path.resolve(o.out ?? path.join(projectRoot(), "data", "chest-xray-sample")),
+    seed: int("--seed", o.seed, SAMPLE_DEFAULTS.seed), size: int("--size", o.size, SAMPLE_DEFAULTS.size),
+    counts: { train: int("--train", o.train, SAMPLE_DEFAULTS.counts.train), test: int("--test", o.test, SAMPLE_DEFAULTS.counts.test) },
+  };
 }
 
 async function main(): Promise<void> {

@@ -13,6 +13,7 @@ import { defaultRunDir, runPneumoniaTraining } from "../lib/pneumonia/training/p
 import { parseSeeds, runSeeds } from "../tools/results/seeds";
 import { formatSeedTable } from "../lib/pneumonia/training/seed-table";
 import { replaceReadmeBlock, seedTableBlock, variantsBlock } from "../tools/results/readme";
+import { finiteNumber, oneOf, OptionValues, readOptions, UsageError } from "./cli";
 
 interface Args { preset: string; resume: boolean; out?: string; data?: string; seeds?: number[]; table?: string; overrides: PresetOverrides }
 
@@ -38,56 +39,39 @@ const USAGE = `usage: npm run train -- --preset ${Object.keys(PRESETS).join("|")
   --recompute-bn IMAGES (BatchNorm statistics recomputed after each epoch on IMAGES training images; 0: Keras' moving averages)
              change the preset (experiments; recorded in the report and the table's name)`;
 
-function numberArg(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${flag} needs a number, got "${v}"\n${USAGE}`);
-  return n;
+const TRAIN_OPTIONS = {
+  preset: { type: "string" }, resume: { type: "boolean" }, out: { type: "string" }, data: { type: "string" },
+  seeds: { type: "string" }, table: { type: "string" }, "image-size": { type: "string" }, epochs: { type: "string" },
+  patience: { type: "string" }, "batch-size": { type: "string" }, replicas: { type: "string" }, split: { type: "string" },
+  head: { type: "string" }, lr: { type: "string" }, warmup: { type: "string" }, "recompute-bn": { type: "string" },
+} as const;
+
+/** The preset changes given on the command line (numbers checked by the preset itself). */
+function readOverrides(o: OptionValues<typeof TRAIN_OPTIONS>): PresetOverrides {
+  const overrides: PresetOverrides = {};
+  const num = (flag: string, v: string): number => finiteNumber(flag, v, USAGE);
+  if (o["image-size"] !== undefined) overrides.imageSize = num("--image-size", o["image-size"]);
+  if (o.epochs !== undefined) overrides.epochs = num("--epochs", o.epochs);
+  if (o.patience !== undefined) overrides.patience = num("--patience", o.patience);
+  if (o["batch-size"] !== undefined) overrides.batchSize = num("--batch-size", o["batch-size"]);
+  if (o.replicas !== undefined) overrides.replicaMode = oneOf("--replicas", o.replicas, ["sync", "replica"] as const, USAGE);
+  if (o.split !== undefined) overrides.split = oneOf("--split", o.split, ["image", "patient"] as const, USAGE);
+  if (o.head !== undefined) overrides.head = oneOf("--head", o.head, ["flatten", "gap"] as const, USAGE);
+  if (o.lr !== undefined) overrides.learningRate = num("--lr", o.lr);
+  if (o.warmup !== undefined) overrides.warmupSteps = num("--warmup", o.warmup);
+  if (o["recompute-bn"] !== undefined) overrides.recomputeBatchNormImages = num("--recompute-bn", o["recompute-bn"]);
+  return overrides;
 }
 
 export function parseTrainArgs(argv: string[]): Args {
-  const args: Args = { preset: "classroom", resume: false, overrides: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === "--preset") args.preset = value();
-    else if (a.startsWith("--preset=")) args.preset = a.slice("--preset=".length);
-    else if (a === "--resume") args.resume = true;
-    else if (a === "--out") args.out = path.resolve(value());
-    else if (a === "--data") args.data = path.resolve(value());
-    else if (a === "--seeds") args.seeds = parseSeeds(value());
-    else if (a === "--table") args.table = path.resolve(value());
-    else if (a === "--image-size") args.overrides.imageSize = numberArg(a, value());
-    else if (a === "--epochs") args.overrides.epochs = numberArg(a, value());
-    else if (a === "--patience") args.overrides.patience = numberArg(a, value());
-    else if (a === "--batch-size") args.overrides.batchSize = numberArg(a, value());
-    else if (a === "--replicas") {
-      const v = value();
-      if (v !== "sync" && v !== "replica") throw new Error(`--replicas is sync or replica, got "${v}"\n${USAGE}`);
-      args.overrides.replicaMode = v;
-    }
-    else if (a === "--split") {
-      const v = value();
-      if (v !== "image" && v !== "patient") throw new Error(`--split is image or patient, got "${v}"\n${USAGE}`);
-      args.overrides.split = v;
-    } else if (a === "--head") {
-      const v = value();
-      if (v !== "flatten" && v !== "gap") throw new Error(`--head is flatten or gap, got "${v}"\n${USAGE}`);
-      args.overrides.head = v;
-    }
-    else if (a === "--lr") args.overrides.learningRate = numberArg(a, value());
-    else if (a === "--warmup") args.overrides.warmupSteps = numberArg(a, value());
-    else if (a === "--recompute-bn") args.overrides.recomputeBatchNormImages = numberArg(a, value());
-    else if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
-  }
+  const o = readOptions(argv, TRAIN_OPTIONS, USAGE);
+  const args: Args = { preset: o.preset ?? "classroom", resume: o.resume ?? false, overrides: readOverrides(o) };
+  if (o.out !== undefined) args.out = path.resolve(o.out);
+  if (o.data !== undefined) args.data = path.resolve(o.data);
+  if (o.seeds !== undefined) args.seeds = parseSeeds(o.seeds);
+  if (o.table !== undefined) args.table = path.resolve(o.table);
   withOverrides(getPreset(args.preset), args.overrides);
-  if (args.seeds && args.resume) throw new Error(`--seeds and --resume cannot be combined\n${USAGE}`);
+  if (args.seeds && args.resume) throw new UsageError(`--seeds and --resume cannot be combined\n${USAGE}`);
   return args;
 }
 

@@ -10,6 +10,7 @@ import { wasmViewBackend, withHeapView } from "./heap-view";
 import { SimdKernels, simdKernelsFor } from "./simd";
 import { activeWasmBackend, byteOffset, Fallback, outputTensor, registerCourseKernel, WasmBackendInternals } from "./internals";
 import { directMatMul } from "./matmul-kernel";
+import { winogradConv2d, winogradFilterGradient } from "./winograd";
 
 type Shape4 = [number, number, number, number];
 
@@ -68,11 +69,26 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
     const inputShape = toNHWC(attrs.inputShape, attrs.dataFormat);
     const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
     const g = convGeometry(inputShape, filter.shape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+    if (attrs.dataFormat !== "NCHW") {
+      const winograd = winogradInputGradient(dyNHWC, filter, g);
+      if (winograd) return winograd;
+    }
     const prepared = dyForInputGradient(dyNHWC, g);
     const flipped = tf.transpose(flipSpatial(filter), [0, 1, 3, 2]);
     const dx = tf.conv2d(prepared.dy, flipped as tf.Tensor4D, 1, prepared.pad);
     return attrs.dataFormat === "NCHW" ? nhwcToNchw(dx) : dx;
   });
+}
+
+/**
+ * dx by the Winograd kernel (winograd.ts) for 3x3, stride-1 filters: dx[y, x] = Σ dy[y + i - (2 - padTop),
+ * x + j - (2 - padLeft)] w[2 - i, 2 - j]ᵀ; null where it does not apply.
+ */
+function winogradInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D | null {
+  if (g.strideHeight !== 1 || g.strideWidth !== 1 || g.filterHeight !== 3 || g.filterWidth !== 3) return null;
+  const dx = winogradConv2d({ x: dy, filter, filterRole: "inputGradient", bias: null, relu: false,
+    padTop: 2 - g.padTop, padLeft: 2 - g.padLeft, outH: g.inHeight, outW: g.inWidth });
+  return dx ? outputTensor<tf.Tensor4D>(dx) : null;
 }
 
 /** Rows per matMul in the filter gradient: XNNPACK streams its packed dy once per row block of
@@ -116,6 +132,10 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
     const dyNHWC = attrs.dataFormat === "NCHW" ? nchwToNhwc(dy) : dy;
     const [kh, kw, ci, co] = attrs.filterShape;
     const g = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+    if (kh === 3 && kw === 3 && g.strideHeight === 1 && g.strideWidth === 1 && attrs.dataFormat !== "NCHW") {
+      const dw = winogradFilterGradient(xNHWC, dyNHWC, g.padTop, g.padLeft);
+      if (dw) return dw;
+    }
     // (a 1x1 filter has one window, the image itself: nothing to share between taps)
     if (g.strideHeight === 1 && g.strideWidth === 1 && kh * kw > 1 && ci >= FEW_INPUT_CHANNELS && wasmViewBackend(xNHWC)) {
       return filterGradientByViews(xNHWC, dyNHWC, g, attrs.filterShape);

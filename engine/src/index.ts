@@ -1,7 +1,8 @@
 // cnn-course-engine: pick and prepare the fastest TensorFlow.js backend available, the course's
 // own kernels for wasm, and a training stepper that runs a model's steps on N threads.
 export { initEngine, engineInfo } from "./init";
-export type { EngineBackend, EngineInfo, EngineOptions } from "./init";
+export type { EngineBackend, EngineInfo, EngineKernels, EngineOptions } from "./init";
+export { setRelaxedSimd, setWinograd, winogradCalls, winogradFlavor } from "./winograd";
 export { directMatMul } from "./matmul-kernel";
 export { coreCount, planThreads, probeWorkers, threadsFromEnv } from "./threads";
 export type { ThreadPlan } from "./threads";

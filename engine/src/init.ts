@@ -7,6 +7,7 @@ import { registerGradientKernels } from "./backprop-kernels";
 import { registerHeapKernels } from "./heap-kernels";
 import { registerMatMulKernel } from "./matmul-kernel";
 import { registerFusedReluGradient } from "./fused-relu-grad";
+import { registerWinogradKernels, winogradFlavor } from "./winograd";
 import { planThreads } from "./threads";
 
 export type EngineBackend = "tensorflow" | "wasm" | "cpu";
@@ -19,6 +20,22 @@ export interface EngineInfo {
   threads: number;
   /** Why that many threads, in Portuguese. */
   threadsReason: string;
+  /** The course's own convolution kernels in use (wasm only; null on other backends). */
+  kernels: EngineKernels | null;
+}
+
+/** Which of the course's convolution kernels run (CNN_COURSE_WINOGRAD=0 and CNN_COURSE_RELAXED_SIMD=0 turn them off). */
+export interface EngineKernels {
+  /** 3x3 stride-1 convolutions (forward, input gradient) by Winograd F(2x2,3x3) in the course's wasm SIMD. */
+  winograd: boolean;
+  /** That kernel uses relaxed SIMD's fused multiply-add (f32x4.relaxed_madd). */
+  relaxedSimd: boolean;
+}
+
+/** The kernels' part of initEngine's line, in Portuguese. */
+function kernelsText(k: EngineKernels): string {
+  if (!k.winograd) return "convoluções 3x3 pelo XNNPACK (Winograd desligado)";
+  return `convoluções 3x3 por Winograd F(2x2,3x3) ${k.relaxedSimd ? "com relaxed SIMD (multiplicação-soma fundida)" : "sem relaxed SIMD (indisponível ou desligado)"}`;
 }
 
 export interface EngineOptions {
@@ -78,6 +95,7 @@ async function tryWasm(): Promise<{ ok: true; detail: string } | { ok: false; wh
     registerGradientKernels("wasm");
     registerHeapKernels("wasm");
     registerMatMulKernel("wasm");
+    registerWinogradKernels("wasm");
     registerFusedReluGradient();
     if (!(await tf.setBackend("wasm"))) return { ok: false, why: "o backend wasm não inicializou" };
     await tf.ready();
@@ -92,10 +110,12 @@ async function choose(requested: EngineBackend | undefined): Promise<EngineInfo>
   const chosen = await chooseBackend(requested);
   // Workers run one replica each and call initEngine themselves: only the main thread plans threads.
   const plan = isMainThread ? await planThreads(chosen.backend) : { threads: 1, reason: "1 thread de treino (dentro de um worker)" };
-  return { ...chosen, threads: plan.threads, threadsReason: plan.reason };
+  const flavor = chosen.backend === "wasm" ? winogradFlavor() : undefined;
+  const kernels = flavor === undefined ? null : { winograd: flavor != null, relaxedSimd: flavor === "relaxed" };
+  return { ...chosen, threads: plan.threads, threadsReason: plan.reason, kernels };
 }
 
-async function chooseBackend(requested: EngineBackend | undefined): Promise<Omit<EngineInfo, "threads" | "threadsReason">> {
+async function chooseBackend(requested: EngineBackend | undefined): Promise<Omit<EngineInfo, "threads" | "threadsReason" | "kernels">> {
   const reasons: string[] = [];
   if (requested == null || requested === "tensorflow") {
     const native = loadNative();
@@ -143,7 +163,8 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
     const info = await pending;
     current = { info, requested };
     if (!options.quiet) {
-      const line = `Motor de treino: ${info.backend} — ${info.reason} ${info.threadsReason}.`;
+      const kernels = info.kernels ? ` Kernels: ${kernelsText(info.kernels)}.` : "";
+      const line = `Motor de treino: ${info.backend} — ${info.reason} ${info.threadsReason}.${kernels}`;
       if (info.backend === "cpu") console.warn(line);
       else console.log(line);
     }

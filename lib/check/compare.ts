@@ -1,5 +1,6 @@
 // Compares an obtained value with the expected one and explains the difference
 // in Portuguese: shapes first (the most common mistake), then the first values that differ.
+import { formatScientificBR, formatValueBR } from "../common/format";
 import type { Json } from "./types";
 
 /** Shape of a nested numeric array, e.g. [5, 3]; [] for a scalar. */
@@ -17,8 +18,27 @@ export function formatShape(shape: number[]): string {
   return shape.length === 0 ? "escalar" : shape.join("x");
 }
 
-/** Short printable form of a value (numbers rounded, long arrays cut). */
+/**
+ * A number in a sentence of a message, in pt-BR: 2,5; -0,1234; 3.496.801 (4 decimals at most);
+ * scientific when 4 decimals would show 0 (0,00001234 → 1,23e-5).
+ */
+export function formatScalar(v: number): string {
+  if (v !== 0 && Math.abs(v) < 5e-5) return formatScientificBR(Number(v.toPrecision(3)));
+  return formatValueBR(v, 4, true);
+}
+
+/** A tolerance in a message: 1e-6, 1,5e-7 below 0,001; 0,01 or 0,5 above. */
+export function formatTolerance(t: number): string {
+  return t !== 0 && Math.abs(t) < 1e-3 ? formatScientificBR(t) : formatValueBR(t, 6, true);
+}
+
+/**
+ * Short printable form of a value (numbers rounded, long arrays cut). A number alone is a word
+ * of the sentence, in pt-BR (2,5); arrays and objects are data, JSON as TypeScript writes them
+ * ([0.1111, -0.3333]: a comma there would split the elements), see lib/common/format.ts.
+ */
 export function preview(value: unknown, maxLength = 160): string {
+  if (typeof value === "number" && Number.isFinite(value)) return formatScalar(value);
   let text: string | undefined;
   try {
     text = JSON.stringify(value, (_k, v: unknown) =>
@@ -93,7 +113,7 @@ export function compareValues(expected: Json, obtained: Json, tolerance = 1e-6):
   const where = diff.path.length ? ` na posição [${diff.path.join("][")}]` : "";
   const whole = diff.path.length ? `\n  esperado: ${preview(expected)}\n  obtido:   ${preview(obtained)}` : "";
   return `valor diferente${where}: esperado ${preview(diff.expected)}, obtido ${preview(diff.obtained)}` +
-    (typeof diff.expected === "number" ? ` (tolerância ${tolerance})` : "") + "." + whole;
+    (typeof diff.expected === "number" ? ` (tolerância ${formatTolerance(tolerance)})` : "") + "." + whole;
 }
 
 interface Difference { path: (number | string)[]; expected: Json; obtained: Json }

@@ -1,8 +1,21 @@
-// The number formatters of the course.
-// - formatNumber: machine-facing numbers (SVG coordinates, JSON-like cells of the lecture's
-//   panels): integers as they are, other numbers with a fixed number of decimals, a point.
-// - formatBR / formatPercentBR: numbers students read in prose, printed lines, tables and
-//   charts, in Brazilian Portuguese (3.496.801; 0,82; 80,0%), by Intl (Node's ICU).
+// The number formatters of the course, and the rule for choosing one.
+//
+// A number a student READS is written in Brazilian Portuguese (3.496.801; 0,82; 80,0%), by Intl
+// (Node's ICU): prose and printed lines (console.log of a lecture helper or a notebook cell),
+// check messages (esperado 2,5, obtido 1), error messages, progress lines, table cells, chart
+// titles, labels and the values written in heatmap cells (plotly's axes and hover labels follow
+// the figure's `separators: ",."`, set by lib/view/plots.ts). Use formatBR, formatValueBR,
+// formatPercentBR or formatScientificBR; a notebook cell calls one of them, never toFixed.
+// Tiny numbers (tolerances, gradient errors) may stay in scientific notation, with a comma if
+// they have decimals: 1e-9, 1,5e-7.
+//
+// A number a PROGRAM reads, or that is code, keeps the point: SVG coordinates and attributes,
+// JSON (the grader's tagged lines, docs/results, plotly's numeric arrays), code shown as code,
+// and a TypeScript value printed as data, such as an array literal a student could paste back
+// ("esperado: [[0.1111, -0.3333]]" in a check message; a pt-BR comma would split its elements).
+// formatNumber is for those. test/lessons/pt-br-output.test.ts runs the helpers that print and
+// fails on a US decimal in their lines (tools/notebooks/us-decimals.ts finds them; npx tsx
+// scripts/us-decimals.ts counts them in the executed notebooks).
 
 /** `v` with `digits` decimals, integers without any (2 → "2", 0.125 → "0.13"); `trim` drops trailing zeros (0.50 → "0.5"). */
 export function formatNumber(v: number, digits = 2, trim = false): string {
@@ -29,7 +42,9 @@ function noNegativeZero(v: number, digits: number): number {
 }
 
 function assertDigits(digits: number, who: string): void {
-  if (!Number.isInteger(digits) || digits < 0 || digits > 20) throw new Error(`${who}: casas decimais devem ser um inteiro de 0 a 20 (recebi ${digits})`);
+  if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
+    throw new Error(`${who}: casas decimais devem ser um inteiro de 0 a 20 (recebi ${String(digits).replace(".", ",")})`);
+  }
 }
 
 /**
@@ -51,4 +66,32 @@ export function formatPercentBR(fraction: number, digits = 1): string {
   assertDigits(digits, "formatPercentBR");
   if (Number.isNaN(fraction)) return "—";
   return `${ptBR(digits, digits).format(noNegativeZero(100 * fraction, digits))}%`;
+}
+
+/**
+ * The pt-BR twin of formatNumber, for values written one by one (heatmap cells, a window's
+ * values, a check message's number): integers as they are (1024 → "1.024"), other numbers with
+ * `digits` decimals (0.125 → "0,13"); `trim` drops trailing zeros (0.50 → "0,5").
+ */
+export function formatValueBR(v: number, digits = 2, trim = false): string {
+  if (Number.isInteger(v)) return formatBR(v);
+  return formatBR(v, digits, trim);
+}
+
+/**
+ * Scientific notation with a decimal comma: 1.5e-7 → "1,5e-7", 1e-9 → "1e-9", 12345 with 1
+ * digit → "1,2e+4"; `digits` as toExponential's (default: as many as the number needs). NaN → "—".
+ */
+export function formatScientificBR(v: number, digits?: number): string {
+  if (digits !== undefined) assertDigits(digits, "formatScientificBR");
+  if (Number.isNaN(v)) return "—";
+  return v.toExponential(digits).replace(".", ",");
+}
+
+/**
+ * A matrix as aligned text, one row a line, every value with `digits` decimals, right-aligned
+ * in `width` characters (a matrix printed by a lesson: " -0,11   1,00  -0,11").
+ */
+export function formatMatrixBR(m: number[][], digits = 2, width = 6): string {
+  return m.map((row) => row.map((v) => formatBR(v, digits).padStart(width)).join(" ")).join("\n");
 }

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { MNIST_SIZE, mnistSplit } from "./mnist";
 import { StepTrainingRun, trainStepByStep } from "./step-training";
+import { formatBR } from "../common/format";
 
 export interface BatchNormComparisonOptions {
   train?: number;
@@ -60,7 +61,7 @@ export async function compareBatchNorm(opts: BatchNormComparisonOptions = {}): P
     const optimizer = tf.train.sgd(o.learningRate);
     try {
       return await trainStepByStep(model, train, validation, {
-        epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, optimizer, label: momentum === null ? "sem BN" : `com BN (momentum ${momentum})`,
+        epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, optimizer, label: momentum === null ? "sem BN" : `com BN (momentum ${formatBR(momentum, 3, true)})`,
       });
     } finally {
       optimizer.dispose();

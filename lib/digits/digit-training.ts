@@ -8,6 +8,7 @@ import { DigitSet, MNIST_SIZE } from "./mnist";
 import { createProgress } from "../view/progress";
 import { EpochRecord, KerasHistory, toKerasHistory } from "../common/history";
 import { seededRandom, shuffled } from "../common/random";
+import { formatBR } from "../common/format";
 
 /** One epoch of a digit training: loss and accuracy on the training and the validation set, both in inference mode. */
 export interface EpochMetrics extends EpochRecord {
@@ -69,7 +70,7 @@ export async function fitDigits(model: tf.LayersModel, train: DigitSet, validati
       const [valLoss, valAccuracy] = await lossAndAccuracy(model, valT.xs, valT.ys);
       const metrics = { epoch, loss, accuracy, valLoss, valAccuracy };
       epochs.push(metrics);
-      progress.tick(1, { loss: loss.toFixed(3), acurácia: accuracy.toFixed(3), "val. acurácia": valAccuracy.toFixed(3) });
+      progress.tick(1, { loss: formatBR(loss, 3), acurácia: formatBR(accuracy, 3), "val. acurácia": formatBR(valAccuracy, 3) });
       opts.onEpoch?.(metrics);
     }
     progress.finish();

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { MNIST_SIZE, mnistSplit } from "./mnist";
 import { trainStepByStep } from "./step-training";
 import { buildBnDigitCnn } from "./batchnorm-comparison";
+import { formatBR } from "../common/format";
 
 export interface ParameterComparisonOptions {
   /** Sizes of the training set to try (few digits: the point is how far few examples go). */
@@ -62,8 +63,8 @@ export async function compareParameters(opts: ParameterComparisonOptions = {}): 
   const seeds: SeedResult[] = [];
   for (const trainSize of o.trainSizes) {
     for (const seed of o.seeds) {
-      const dense = await trainOne(buildDenseDigitNet(o.hidden, seed), o, trainSize, seed, `Dense, ${trainSize} dígitos, semente ${seed}`);
-      const cnn = await trainOne(buildBnDigitCnn(false, seed), o, trainSize, seed, `CNN, ${trainSize} dígitos, semente ${seed}`);
+      const dense = await trainOne(buildDenseDigitNet(o.hidden, seed), o, trainSize, seed, `Dense, ${formatBR(trainSize)} dígitos, semente ${seed}`);
+      const cnn = await trainOne(buildBnDigitCnn(false, seed), o, trainSize, seed, `CNN, ${formatBR(trainSize)} dígitos, semente ${seed}`);
       seeds.push({ trainSize, seed, dense, cnn });
     }
   }

@@ -8,6 +8,7 @@ import { DigitSet } from "./mnist";
 import { digitTensors } from "./digit-training";
 import { seededRandom, shuffled } from "../common/random";
 import { createProgress } from "../view/progress";
+import { formatBR } from "../common/format";
 
 export interface StepTrainingOptions {
   epochs: number;
@@ -62,7 +63,7 @@ export async function trainStepByStep(model: tf.LayersModel, train: DigitSet, va
       }
       const last = epoch === o.epochs - 1;
       if (o.validateEachEpoch !== false || last) valAccuracy.push(await accuracy(model, v.xs, v.ys));
-      progress.tick(1, valAccuracy.length ? { "val. acurácia": valAccuracy[valAccuracy.length - 1].toFixed(3) } : {});
+      progress.tick(1, valAccuracy.length ? { "val. acurácia": formatBR(valAccuracy[valAccuracy.length - 1], 3) } : {});
     }
     progress.finish();
     const trainAccuracy = await accuracy(model, t.xs, t.ys);

@@ -6,6 +6,7 @@ import type { Exercise, ExerciseCase } from "../check/types";
 import { noteReferenceCall } from "../check/reference-use";
 import { CIRCLE_FILTER, EYE_FILTER, eyeScene } from "../lecture/images";
 import { randomMatrix, seededRandom, shuffled } from "../common/random";
+import { formatScalar } from "../check/compare";
 
 const NOTEBOOK = "04-outros-filtros-olhos";
 
@@ -46,7 +47,7 @@ export function flippedWindow(filter: Matrix, mismatches: number, seed: number):
  * (featureMap) to copies of itself with m = n, n - 1, ..., 0 cells flipped; the first m whose
  * map value reaches the threshold (or -1).
  */
-export function mismatchCase(name: string, filter: Matrix, threshold: number, seed: number, shown = String(threshold).replace(".", ",")): ExerciseCase {
+export function mismatchCase(name: string, filter: Matrix, threshold: number, seed: number, shown = formatScalar(threshold)): ExerciseCase {
   const cells = filter.length * filter[0].length;
   let expected = -1;
   for (let m = cells; m >= 0 && expected < 0; m--) if (featureMap(flippedWindow(filter, m, seed + m), filter)[0][0] >= threshold) expected = m;
@@ -70,8 +71,8 @@ export const exercises: Exercise[] = [
     reference: findPeaks,
     offLimits: { probes: ["findPeaks"] },
     cases: () => [
-      ...EYE_SCENES.map((s) => peaksCase(`olhos: ${s.name} (limiar 0.99)`, featureMap(eyeScene(s.rows, s.cols, s.eyes, { faces: s.faces }), EYE_FILTER), 0.99)),
-      peaksCase("aleatório 5x6, semente 44, limiar 0.5", randomMatrix(5, 6, seededRandom(44)), 0.5),
+      ...EYE_SCENES.map((s) => peaksCase(`olhos: ${s.name} (limiar 0,99)`, featureMap(eyeScene(s.rows, s.cols, s.eyes, { faces: s.faces }), EYE_FILTER), 0.99)),
+      peaksCase("aleatório 5x6, semente 44, limiar 0,5", randomMatrix(5, 6, seededRandom(44)), 0.5),
       peaksCase("nenhum valor passa do limiar: lista vazia", [[0.1, 0.2], [0.3, 0.4]], 0.9),
       peaksCase("valor igual ao limiar conta", [[1, 0], [0, 1]], 1),
     ],

@@ -6,7 +6,8 @@
 // and the number of dropped neurons varies from one iteration to the next (each neuron is
 // drawn on its own, instead of dropping exactly round(rate * n) of them).
 import type { Exercise, ExerciseCase, Json } from "../check/types";
-import { preview } from "../check/compare";
+import { formatScalar, formatTolerance, preview } from "../check/compare";
+import { formatBR } from "../common/format";
 import { Rng, seededRandom } from "../common/random";
 import { dropoutForward } from "../lecture/dropout";
 
@@ -75,8 +76,8 @@ export function verifyCountSpread(counts: number[], n: number, rate: number): st
   if (variance < 0.5 * binomial || variance > 2 * binomial) {
     const distinct = [...new Set(counts)].sort((a, b) => a - b);
     return `em ${counts.length} iterações com ${n} neurônios, o número de desligados deveria variar, com variância perto de ` +
-      `n·taxa·(1 − taxa) = ${binomial.toFixed(2)} (cada neurônio sorteado independentemente: random() < taxa); obtido variância ` +
-      `${variance.toFixed(2)} (valores ${preview(distinct, 60)}). Não escolha um número fixo de neurônios para desligar.`;
+      `n·taxa·(1 − taxa) = ${formatBR(binomial, 2)} (cada neurônio sorteado independentemente: random() < taxa); obtido variância ` +
+      `${formatBR(variance, 2)} (valores ${preview(distinct, 60)}). Não escolha um número fixo de neurônios para desligar.`;
   }
   return null;
 }
@@ -94,18 +95,18 @@ export function verifyDropout(checks: DropoutChecks) {
     const repeatable = verifyReproducible(o, mask);
     if (repeatable) return repeatable;
     const notBinary = mask.findIndex((m) => m !== 0 && m !== 1);
-    if (notBinary >= 0) return `a máscara deve ter só 0 (desligado) e 1 (mantido); mask[${notBinary}] = ${mask[notBinary]}.`;
+    if (notBinary >= 0) return `a máscara deve ter só 0 (desligado) e 1 (mantido); mask[${notBinary}] = ${formatScalar(mask[notBinary])}.`;
     for (let i = 0; i < n; i++) {
       const expected = mask[i] * x[i] / (1 - rate);
       if (Math.abs(output[i] - expected) > 1e-9 * Math.max(1, Math.abs(expected))) {
         return mask[i] === 0
-          ? `o neurônio ${i} foi desligado (mask = 0), então a saída deve ser 0; obtido ${output[i]}.`
-          : `o neurônio ${i} foi mantido (mask = 1): esperado x / (1 - taxa) = ${x[i]} / ${1 - rate} = ${expected}, obtido ${output[i]}.`;
+          ? `o neurônio ${i} foi desligado (mask = 0), então a saída deve ser 0; obtido ${formatScalar(output[i])}.`
+          : `o neurônio ${i} foi mantido (mask = 1): esperado x / (1 - taxa) = ${formatScalar(x[i])} / ${formatScalar(1 - rate)} = ${formatScalar(expected)}, obtido ${formatScalar(output[i])}.`;
       }
     }
     const zeros = mask.filter((m) => m === 0).length / n;
     if (checks.rateTolerance > 0 && Math.abs(zeros - rate) > checks.rateTolerance) {
-      return `a fração de neurônios desligados deveria ficar perto da taxa ${rate} (±${checks.rateTolerance}); obtido ${zeros.toFixed(4)}. ` +
+      return `a fração de neurônios desligados deveria ficar perto da taxa ${formatScalar(rate)} (±${formatTolerance(checks.rateTolerance)}); obtido ${formatBR(zeros, 4)}. ` +
         "Cada neurônio deve ser desligado quando random() < taxa.";
     }
     if (checks.meanTolerance > 0) {
@@ -113,8 +114,8 @@ export function verifyDropout(checks: DropoutChecks) {
       const scale = mean(x.map(Math.abs)) || 1;
       const diff = Math.abs(mean(output) - mean(x)) / scale;
       if (diff > checks.meanTolerance) {
-        return `a média da saída (${mean(output).toFixed(4)}) deveria ficar perto da média da entrada (${mean(x).toFixed(4)}): ` +
-          `diferença relativa ${diff.toFixed(4)} > ${checks.meanTolerance}. Os neurônios mantidos foram divididos por (1 - taxa)?`;
+        return `a média da saída (${formatBR(mean(output), 4)}) deveria ficar perto da média da entrada (${formatBR(mean(x), 4)}): ` +
+          `diferença relativa ${formatBR(diff, 4)} > ${formatTolerance(checks.meanTolerance)}. Os neurônios mantidos foram divididos por (1 - taxa)?`;
       }
     }
     const { iterations } = testCase.input as unknown as DropoutInput;
@@ -160,8 +161,8 @@ export const exercises: Exercise[] = [
     reference: (x: number[], rate: number, random: Rng) => dropoutForward(x, rate, random),
     cases: () => [
       dropoutCase("8 neurônios, taxa 0,5: a máscara aplicada nos neurônios certos", 8, 0.5, 71, { rateTolerance: 0, meanTolerance: 0, masksDiffer: false }),
-      dropoutCase("10000 neurônios, taxa 0,2: ~20% zerados, média preservada, máscaras novas", 10000, 0.2, 72, FULL),
-      dropoutCase("10000 neurônios, taxa 0,5: ~50% zerados, média preservada, máscaras novas", 10000, 0.5, 73, FULL),
+      dropoutCase("10.000 neurônios, taxa 0,2: ~20% zerados, média preservada, máscaras novas", 10000, 0.2, 72, FULL),
+      dropoutCase("10.000 neurônios, taxa 0,5: ~50% zerados, média preservada, máscaras novas", 10000, 0.5, 73, FULL),
       dropoutCase("taxa 0: nada é desligado e a saída é a entrada", 50, 0, 74, { rateTolerance: 1e-12, meanTolerance: 1e-9, masksDiffer: false }),
       dropoutCase("20 neurônios, taxa 0,5, 300 iterações: o número de desligados varia (cada um é sorteado)", 20, 0.5, 75,
         { rateTolerance: 0, meanTolerance: 0, masksDiffer: true }, 300),

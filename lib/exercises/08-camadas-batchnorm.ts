@@ -129,7 +129,7 @@ export const exercises: Exercise[] = [
       bnTrainCase("lote 4x3, estatísticas móveis iniciais (0 e 1)", bnSetup(801, 4, 3)),
       bnTrainCase("lote 2x5 (menos exemplos que características)", bnSetup(802, 2, 5)),
       bnTrainCase("valores pequenos: variância perto de ε", bnSetup(803, 6, 2, { low: -0.05, high: 0.05 })),
-      bnTrainCase("estatísticas móveis já treinadas, momentum 0.9", bnSetup(804, 5, 4, { trainedMoving: true, momentum: 0.9 })),
+      bnTrainCase("estatísticas móveis já treinadas, momentum 0,9", bnSetup(804, 5, 4, { trainedMoving: true, momentum: 0.9 })),
       bnTrainCase("uma característica, 8 exemplos", bnSetup(805, 8, 1, { low: 0, high: 10 })),
     ],
   },

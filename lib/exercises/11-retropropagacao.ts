@@ -12,6 +12,8 @@ import {
 } from "../lecture/backward";
 import { Rng, seededRandom, shuffled } from "../common/random";
 import { tfBatchNormGradients, tfConvGradients, tfDropoutGradient, tfMaxPoolGradient } from "./tf-gradients";
+import { formatScalar } from "../check/compare";
+import { formatScientificBR } from "../common/format";
 
 const NOTEBOOK = "11-retropropagacao";
 const round3 = (v: number): number => Number(v.toFixed(3)) + 0; // + 0: no -0 (JSON has none)
@@ -60,9 +62,9 @@ export async function runGradientCheck(submission: unknown, testCase: ExerciseCa
 
 export function gradientCheckCase(fn: string, x: number[], h: number, wrong?: { index: number; by: number }): ExerciseCase {
   const input: CheckInput = { fn, x, h, ...(wrong ? { wrong } : {}) };
-  const what = wrong ? `gradiente analítico errado no índice ${wrong.index} (×${String(wrong.by).replace(".", ",")})` : "gradiente analítico exato";
+  const what = wrong ? `gradiente analítico errado no índice ${wrong.index} (×${formatScalar(wrong.by)})` : "gradiente analítico exato";
   const expected = gradientCheck(CHECK_FUNCTIONS[fn].f, x.slice(), analyticFor(input), h);
-  return { name: `${fn}, ${x.length} valores, h = ${h.toExponential()}: ${what}`, input: input as unknown as Json, expected: expected as unknown as Json, tolerance: 1e-7 };
+  return { name: `${fn}, ${x.length} valores, h = ${formatScientificBR(h)}: ${what}`, input: input as unknown as Json, expected: expected as unknown as Json, tolerance: 1e-7 };
 }
 
 // ---------- conv, max pool, dropout, BatchNorm ----------
@@ -104,7 +106,7 @@ export function dropoutBackwardCase(n: number, rate: number, seed: number): Exer
   const rng = seededRandom(seed);
   const dout = randomArray([n], rng) as number[];
   const mask = dout.map(() => (rng() < rate ? 0 : 1));
-  return { name: `${n} neurônios, taxa ${String(rate).replace(".", ",")} (igual a tf.grad)`, args: [dout, mask, rate], expected: tfDropoutGradient(dout, mask, rate), tolerance: 1e-5 };
+  return { name: `${n} neurônios, taxa ${formatScalar(rate)} (igual a tf.grad)`, args: [dout, mask, rate], expected: tfDropoutGradient(dout, mask, rate), tolerance: 1e-5 };
 }
 
 export function batchNormBackwardCase(name: string, seed: number, n: number, d: number, spread = 3, epsilon = 1e-3): ExerciseCase {
@@ -113,7 +115,7 @@ export function batchNormBackwardCase(name: string, seed: number, n: number, d: 
   const gamma = randomArray([d], rng, 0.5, 2) as number[];
   const dout = randomArray([n, d], rng) as Matrix;
   return {
-    name: `${name}: lote ${n}x${d}, ε = ${String(epsilon).replace(".", ",")} (igual a tf.grad)`,
+    name: `${name}: lote ${n}x${d}, ε = ${formatScalar(epsilon)} (igual a tf.grad)`,
     args: [dout, x, gamma, epsilon], expected: tfBatchNormGradients(dout, x, gamma, epsilon) as unknown as Json, tolerance: 1e-5,
   };
 }

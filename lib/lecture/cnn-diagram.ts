@@ -5,6 +5,7 @@
 // Only rectangles, text and lines: plotly draws it live and the SVG renderer statically.
 import * as tf from "@tensorflow/tfjs";
 import type { Figure, Trace } from "../view/chart/figure";
+import { formatValueBR } from "../common/format";
 
 export interface CnnStage {
   /** What the stage is, in Portuguese ("Conv2D 8 filtros 3x3 + ReLU"). */
@@ -30,7 +31,7 @@ export function layerLabel(layer: tf.layers.Layer): string {
     case "AveragePooling2D": return `AveragePooling ${side(c.poolSize)}`;
     case "Flatten": return "Flatten (desenrolar)";
     case "Dense": return `Dense: ${String(c.units)}${act}`;
-    case "Dropout": return `Dropout ${String(c.rate)}`;
+    case "Dropout": return `Dropout ${formatValueBR(Number(c.rate), 3, true)}`;
     default: return layer.getClassName();
   }
 }

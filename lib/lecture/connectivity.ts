@@ -6,6 +6,7 @@ import { conv2d, matrixShape, Matrix, windowProductSum } from "./convolution";
 import { featureMap } from "./detection";
 import type { Figure, Trace } from "../view/plots";
 import { seededRandom } from "../common/random";
+import { formatBR } from "../common/format";
 import { blankImage, drawPattern, shiftImage } from "./images";
 import { assertCount, convParams, denseParams } from "./parameters";
 
@@ -115,7 +116,7 @@ export async function timeForward(side: number, channels = 1, filters = 1, dense
   const outputs = side * side * filters;
   const weights = side * side * channels * denseUnits;
   if (weights > 64e6) {
-    throw new Error(`a camada Dense teria ${weights.toLocaleString("pt-BR")} pesos (${(weights * 4 / 2 ** 30).toFixed(1)} GiB): use uma imagem menor.`);
+    throw new Error(`a camada Dense teria ${formatBR(weights)} pesos (${formatBR(weights * 4 / 2 ** 30, 1)} GiB): use uma imagem menor.`);
   }
   await tf.ready();
   const seed = 1234;

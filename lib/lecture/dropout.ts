@@ -20,7 +20,7 @@ export interface DropoutResult {
 /** Throws a clear error unless 0 <= rate < 1 (rate 1 would switch every neuron off). */
 export function checkDropoutRate(rate: number): void {
   if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0 || rate >= 1) {
-    throw new Error(`A taxa de dropout deve estar em [0, 1) (por exemplo 0.2 = 20% desligados); recebi ${rate}.`);
+    throw new Error(`A taxa de dropout deve estar em [0, 1) (por exemplo \`0.2\` = 20% desligados); recebi \`${rate}\`.`);
   }
 }
 

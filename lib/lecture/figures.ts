@@ -3,7 +3,7 @@
 // They return plotly figures ({data, layout}); `show` from plots.ts draws them.
 import { matrixShape, Matrix, Padding, resolvePads, windowAt, windowProductSum, zeroPad } from "./convolution";
 import type { Figure, Trace } from "../view/plots";
-import { formatNumber } from "../common/format";
+import { formatValueBR } from "../common/format";
 import { defaultColors, IMAGE_COLORS, MAP_COLORS } from "../view/chart/colorscale";
 import { cellTitle, gridCells, subplotAxes } from "../view/chart/grid";
 
@@ -31,10 +31,10 @@ export interface PanelOptions {
   columns?: number;
 }
 
-/** Text of a cell value: integers as they are, others rounded. */
+/** Text of a cell value, in pt-BR: integers as they are, others rounded (-0,11). */
 export function cellText(v: number | null, digits: number): string {
   if (v === null || Number.isNaN(v)) return "";
-  return formatNumber(v, digits);
+  return formatValueBR(v, digits);
 }
 
 /** A heatmap trace for panel `i` of a grid (rows from the top, values written when small). */

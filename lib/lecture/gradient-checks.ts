@@ -3,6 +3,7 @@
 // pass, relative error) and against tf.grad (largest absolute difference). Also what the
 // running tfjs backend does with a max-pooling window whose maximum is tied.
 import * as tf from "@tensorflow/tfjs";
+import { formatScientificBR } from "../common/format";
 import type { Matrix } from "./convolution";
 import { conv2dLayer, ConvKernel } from "./conv-layer";
 import { batchNormTrain, MapBatch } from "./batchnorm";
@@ -113,7 +114,7 @@ export function checkBatchNormBackward(backward: BnBackward, gradCheck: Gradient
 
 /** 1,2e-10 (pt-BR scientific notation). */
 export function scientific(v: number): string {
-  return Number.isFinite(v) ? v.toExponential(1).replace(".", ",") : String(v);
+  return Number.isFinite(v) ? formatScientificBR(v, 1) : String(v);
 }
 
 /** The rows as lines the student reads: relative error of the numeric check, largest difference with tf.grad. */

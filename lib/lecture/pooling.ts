@@ -2,7 +2,7 @@
 // position, the largest (max pooling) or the mean (average pooling). No padding
 // ("valid"), as in the lecture's slides and in Keras' default.
 import { channelOf, matrixShape, outputSize, Volume, volumeShape } from "./convolution";
-import { formatNumber } from "../common/format";
+import { formatValueBR } from "../common/format";
 import { noteReferenceCall } from "../check/reference-use";
 
 export type PoolMode = "max" | "average";
@@ -67,10 +67,13 @@ export function pool2dChannels(input: Volume, size = 2, stride = size, mode: Poo
   return pooled[0].map((row, r) => row.map((_, c) => pooled.map((m) => m[r][c])));
 }
 
-/** Each window in words, for following the pooling by hand: "janela (0, 0): [0, 1, 0, 0.11] → máx 1". */
+/**
+ * Each window in words, for following the pooling by hand: "janela na linha 0, coluna 0: [0; 1; 0; 0,11]
+ * → máximo 1" (pt-BR numbers, so the values are separated by semicolons).
+ */
 export function describePoolingWindows(map: number[][], size = 2, stride = size, mode: PoolMode = "max", digits = 2): string[] {
   const pooled = pool2d(map, size, stride, mode);
-  const fmt = (v: number): string => formatNumber(v, digits);
+  const fmt = (v: number): string => formatValueBR(v, digits);
   return pooled.flatMap((row, r) => row.map((v, c) =>
-    `janela na linha ${r * stride}, coluna ${c * stride}: [${windowValues(map, r, c, size, stride).map(fmt).join(", ")}] → ${mode === "max" ? "máximo" : "média"} ${fmt(v)}`));
+    `janela na linha ${r * stride}, coluna ${c * stride}: [${windowValues(map, r, c, size, stride).map(fmt).join("; ")}] → ${mode === "max" ? "máximo" : "média"} ${fmt(v)}`));
 }

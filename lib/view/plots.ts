@@ -27,7 +27,7 @@ import { defaultColors } from "./chart/colorscale";
 import { cellTitle, gridCells, subplotAxes } from "./chart/grid";
 import { figureToSvg } from "./chart/svg";
 import { canDisplayRich, createUpdatableDisplay, displayBundle, MimeBundle } from "./display";
-import { formatNumber } from "../common/format";
+import { formatValueBR } from "../common/format";
 import { platform } from "../common/platform";
 
 export type { Figure, Trace } from "./chart/figure";
@@ -62,7 +62,7 @@ export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
   if (z.some((r) => !Array.isArray(r) || r.length !== cols)) throw new Error(`heatmap: todas as linhas devem ter ${cols} valores`);
   const showValues = opts.showValues ?? (rows <= 15 && cols <= 15);
   const digits = opts.digits ?? 2;
-  const text = z.map((r) => r.map((v) => formatNumber(v, digits)));
+  const text = z.map((r) => r.map((v) => formatValueBR(v, digits)));
   let lo = Infinity, hi = -Infinity;
   for (const r of z) for (const v of r) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const { colors, diverging } = defaultColors(lo, hi);
@@ -123,7 +123,7 @@ export function barChart(categories: string[], series: BarSeries[] | number[], o
   return {
     data: list.map((s) => ({
       type: "bar", name: s.name, x: categories, y: s.values,
-      ...(opts.showValues ? { text: s.values.map((v) => formatNumber(v, digits)), textposition: "outside" } : {}),
+      ...(opts.showValues ? { text: s.values.map((v) => formatValueBR(v, digits)), textposition: "outside" } : {}),
     })),
     layout: {
       title: opts.title ? { text: opts.title } : undefined, width: opts.width ?? 640, height: opts.height ?? 380,

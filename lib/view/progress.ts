@@ -2,6 +2,7 @@
 // in a notebook a single output updated in place (tslab display ids), in a terminal a
 // single bar line rewritten with "\r", in logs (no TTY: CI) a plain line now and then,
 // and nothing in the test suite unless asked (CNN_COURSE_PROGRESS=1).
+import { formatBR, formatScientificBR } from "../common/format";
 import { canDisplayRich, createUpdatableDisplay, escapeHtml, UpdatableDisplay } from "./display";
 
 /** Current values to show beside the counts (loss, metrics, file name...). */
@@ -61,27 +62,27 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(ss)}` : `${m}:${two(ss)}`;
 }
 
-/** A decimal point made a comma (students read pt-BR numbers). */
-const comma = (s: string): string => s.replace(".", ",");
-
-/** Items per second, or seconds per item when slower than one a second (pt-BR decimals: "2,50/s"). */
+/** Items per second, or seconds per item when slower than one a second (pt-BR: "2,50/s", "3,9 s/item", "1.250/s"). */
 export function formatRate(perSecond: number): string {
   if (!Number.isFinite(perSecond) || perSecond <= 0) return "?/s";
-  if (perSecond < 1) return `${comma((1 / perSecond).toFixed(1))} s/item`;
-  if (perSecond < 10) return `${comma(perSecond.toFixed(2))}/s`;
-  if (perSecond < 100) return `${comma(perSecond.toFixed(1))}/s`;
-  return `${Math.round(perSecond)}/s`;
+  if (perSecond < 1) return `${formatBR(1 / perSecond, 1)} s/item`;
+  if (perSecond < 10) return `${formatBR(perSecond, 2)}/s`;
+  if (perSecond < 100) return `${formatBR(perSecond, 1)}/s`;
+  return `${formatBR(Math.round(perSecond))}/s`;
 }
 
-/** A metric value with 4 significant digits, pt-BR decimals (0,4123, 12,35, 1234). */
+/**
+ * A metric value with 4 significant digits, in pt-BR (0,4123, 12,35, 1.234); a string as it is,
+ * so a caller that wants fixed decimals passes formatBR(v, 3).
+ */
 export function formatValue(v: number | string): string {
   if (typeof v === "string") return v;
   if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
+  if (Number.isInteger(v)) return formatBR(v);
   const abs = Math.abs(v);
-  if (abs >= 1000) return v.toFixed(0);
-  if (abs >= 0.001) return comma(String(Number(v.toPrecision(4))));
-  return comma(v.toExponential(2));
+  if (abs >= 1000) return formatBR(Math.round(v));
+  if (abs >= 0.001) return formatBR(Number(v.toPrecision(4)), 20, true); // the 4 digits, no more
+  return formatScientificBR(v, 2);
 }
 
 /** The state a renderer shows. */
@@ -95,11 +96,11 @@ export interface ProgressState {
   message?: string;
 }
 
-/** "label: 120/500 (24%) · 35.2/s · faltam 0:11 · loss 0.4123" (Portuguese: students read it). */
+/** "label: 120/500 (24%) · 35,2/s · faltam 0:11 · loss 0,4123" (Portuguese: students read it). */
 export function describeProgress(s: ProgressState): string {
   const pct = s.total > 0 ? Math.min(100, Math.floor((100 * s.done) / s.total)) : 100;
   const rate = s.elapsedSec > 0 ? s.done / s.elapsedSec : 0;
-  const parts = [`${s.finished ? "✔ " : ""}${s.label}: ${s.done}/${s.total} (${pct}%)`];
+  const parts = [`${s.finished ? "✔ " : ""}${s.label}: ${formatBR(s.done)}/${formatBR(s.total)} (${pct}%)`];
   if (s.finished) parts.push(`em ${formatDuration(s.elapsedSec)}`);
   if (s.done > 0 && s.elapsedSec > 0) parts.push(formatRate(rate));
   if (!s.finished && s.done > 0 && s.done < s.total && rate > 0) parts.push(`faltam ${formatDuration((s.total - s.done) / rate)}`);

@@ -83,9 +83,9 @@ function takeDilatedTaps(expanded: Float32Array, shape: number[], dh: number, dw
   return out;
 }
 
-async function assertGradParity(label: string, f: (...t: tf.Tensor[]) => tf.Tensor, args: Arg[]): Promise<void> {
+async function assertGradParity(label: string, f: (...t: tf.Tensor[]) => tf.Tensor, args: Arg[], backend = "wasm"): Promise<void> {
   const expected = await gradsOn("cpu", f, args, 99);
-  const actual = await gradsOn("wasm", f, args, 99);
+  const actual = await gradsOn(backend, f, args, 99);
   actual.forEach((g, i) => {
     const err = relativeError(g, expected[i]);
     assert.ok(err < TOLERANCE, `${label}: gradient of argument ${i} differs from cpu by ${err.toExponential(2)}`);
@@ -295,5 +295,41 @@ describe("engine: gradients on wasm match the cpu backend", function () {
       () => tf.tidy(() => tf.engine().runKernel("DepthwiseConv2dNativeBackpropInput",
         { dy: tf.zeros([1, 4, 4, 2]), filter: tf.zeros([3, 3, 2, 1]) }, attrs as unknown as tf.NamedAttrMap)),
       /passo .* e dilatação .* não são suportados/);
+  });
+});
+
+// The native backend, where @tensorflow/tfjs-node installs (it downloads TensorFlow's C library; an
+// optional dependency): the same gradients as the cpu backend. Skipped, saying why, where it cannot load.
+describe("engine: gradients on tfjs-node (the tensorflow backend) match the cpu backend", function () {
+  this.timeout(120_000);
+  before(async function () {
+    try {
+      await initEngine({ backend: "tensorflow", quiet: true });
+    } catch (e) {
+      console.log(`      skipped: ${e instanceof Error ? e.message : String(e)}`);
+      this.skip();
+    }
+  });
+  after(async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+  });
+  const H = 9, W = 11;
+
+  it("conv2d, depthwiseConv2d and separableConv2d: strides 1/2, padding same/valid, kernels 1/3/5, batch 1/3", async () => {
+    for (const c of grid()) {
+      await assertGradParity(`conv2d ${JSON.stringify(c)}`, (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad),
+        [arg([c.batch, H, W, 3], 1), arg([c.k, c.k, 3, 4], 2)], "tensorflow");
+      await assertGradParity(`depthwiseConv2d ${JSON.stringify(c)}`, (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad),
+        [arg([c.batch, H, W, 3], 3), arg([c.k, c.k, 3, 1], 4)], "tensorflow");
+      await assertGradParity(`separableConv2d ${JSON.stringify(c)}`,
+        (x, dw, pw) => tf.separableConv2d(x as tf.Tensor4D, dw as tf.Tensor4D, pw as tf.Tensor4D, c.stride, c.pad),
+        [arg([c.batch, H, W, 3], 5), arg([c.k, c.k, 3, 1], 6), arg([1, 1, 3, 5], 7)], "tensorflow");
+    }
+  });
+
+  it("the model's 16->16 convolution with bias and ReLU", async () => {
+    await assertGradParity("fused conv2d 16->16",
+      (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: "same", bias: b, activation: "relu" }),
+      [arg([2, 20, 22, 16], 30), arg([3, 3, 16, 16], 31), arg([16], 32)], "tensorflow");
   });
 });

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { spawnSync } from "child_process";
 import { projectRoot } from "../../lib/common/config";
 import { coreCount, engineInfo, initEngine } from "cnn-course-engine";
+import type { EngineInfo } from "cnn-course-engine";
 
 describe("engine: initEngine", function () {
   const savedEnv = process.env.CNN_COURSE_BACKEND;
@@ -23,7 +24,7 @@ describe("engine: initEngine", function () {
     const printed = run.stdout.split("\n").find((l) => l.startsWith("Motor de treino:"));
     const line = run.stderr.split("\n").find((l) => l.startsWith("ENGINE "));
     assert.ok(line, `no engine info printed: ${run.stderr}`);
-    const info = JSON.parse(line.slice("ENGINE ".length)) as { backend: string; reason: string; threadsReason: string };
+    const info = JSON.parse(line.slice("ENGINE ".length)) as EngineInfo;
     let nativeInstalled = true;
     try {
       require.resolve("@tensorflow/tfjs-node");
@@ -37,7 +38,22 @@ describe("engine: initEngine", function () {
     } else {
       assert.ok(info.backend === "tensorflow" || /tfjs-node/.test(info.reason), info.reason);
     }
-    assert.equal(printed, `Motor de treino: ${info.backend} — ${info.reason} ${info.threadsReason}.`);
+    const kernels = info.kernels;
+    const kernelsText = kernels ? ` Kernels: convoluções 3x3 por Winograd F(2x2,3x3) ${kernels.relaxedSimd ? "com relaxed SIMD (multiplicação-soma fundida)" : "sem relaxed SIMD (indisponível ou desligado)"}.` : "";
+    if (info.backend === "wasm") assert.equal(kernels?.winograd, true);
+    assert.equal(printed, `Motor de treino: ${info.backend} — ${info.reason} ${info.threadsReason}.${kernelsText}`);
+  });
+
+  it("says which convolution kernels run: Winograd with relaxed SIMD where Node validates it, each switchable off", () => {
+    const kernelsIn = (env: Record<string, string>) => {
+      const script = 'require("cnn-course-engine").initEngine({ backend: "wasm" })';
+      const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: projectRoot(), env: { ...process.env, ...env }, encoding: "utf8" });
+      return run.stdout.split("\n").find((l) => l.startsWith("Motor de treino:"))?.replace(/^.*Kernels: /, "");
+    };
+    // Node 20 validates relaxed SIMD once V8's flag is set (winograd.ts sets it); newer Node by default
+    assert.equal(kernelsIn({}), "convoluções 3x3 por Winograd F(2x2,3x3) com relaxed SIMD (multiplicação-soma fundida).");
+    assert.equal(kernelsIn({ CNN_COURSE_RELAXED_SIMD: "0" }), "convoluções 3x3 por Winograd F(2x2,3x3) sem relaxed SIMD (indisponível ou desligado).");
+    assert.equal(kernelsIn({ CNN_COURSE_WINOGRAD: "0" }), "convoluções 3x3 pelo XNNPACK (Winograd desligado).");
   });
 
   /** initEngine's info in a fresh process with `env` and `prelude` run first. */

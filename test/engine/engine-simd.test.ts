@@ -14,7 +14,7 @@ import { setFusedAdam } from "cnn-course-engine/dist/fused-adam";
 import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../../lib/pneumonia/training/schedule";
 import { seededRandom } from "../../lib/common/random";
 import { KERNELS_WASM_BASE64 } from "cnn-course-engine/dist/simd/kernels-wasm";
-import { compileKernelsWat, kernelsModuleSource, KERNELS_TS, KERNELS_WAT } from "../../tools/build/wasm";
+import { compileKernelsWat, generatedWasmFiles, kernelsModuleSource, KERNELS_TS, KERNELS_WAT } from "../../tools/build/wasm";
 
 describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", function () {
   this.timeout(60_000);
@@ -23,6 +23,13 @@ describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", func
     const bytes = await compileKernelsWat(fs.readFileSync(path.join(projectRoot(), KERNELS_WAT), "utf8"));
     assert.equal(Buffer.from(KERNELS_WASM_BASE64, "base64").toString("hex"), Buffer.from(bytes).toString("hex"));
     assert.equal(fs.readFileSync(path.join(projectRoot(), KERNELS_TS), "utf8"), kernelsModuleSource(bytes));
+  });
+
+  it("the committed Winograd files are tools/build/winograd-wat.ts's output and their compilation (npm run build:wasm)", async () => {
+    const root = projectRoot();
+    const files = await generatedWasmFiles(fs.readFileSync(path.join(root, KERNELS_WAT), "utf8"));
+    assert.equal(Object.keys(files).length, 4);
+    for (const [file, text] of Object.entries(files)) assert.equal(fs.readFileSync(path.join(root, file), "utf8"), text, `${file} is stale`);
   });
 
   it("instantiates on the wasm backend's memory, once per memory, and not on other backends", async () => {

@@ -14,7 +14,7 @@ describe("figure builders", () => {
     const z = [[0, 1.5], [-2, 3]];
     const fig = heatmap(z, { title: "mapa" });
     assert.deepEqual(fig.data[0].z, z);
-    assert.deepEqual(fig.data[0].text, [["0", "1.50"], ["-2", "3"]]);
+    assert.deepEqual(fig.data[0].text, [["0", "1,50"], ["-2", "3"]]); // pt-BR: students read the cells
     assert.deepEqual(fig.layout.title, { text: "mapa" });
   });
 

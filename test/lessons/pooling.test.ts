@@ -54,8 +54,8 @@ describe("pooling", () => {
   it("describes each window in words (what the notebook prints)", () => {
     const lines = describePoolingWindows([[0, 1, 5], [0, 0.25, 2], [3, 4, 9]], 2, 1, "average");
     assert.equal(lines.length, 4);
-    assert.equal(lines[0], "janela na linha 0, coluna 0: [0, 1, 0, 0.25] → média 0.31");
-    assert.equal(describePoolingWindows([[0, 1], [2, 3]], 2, 2, "max")[0], "janela na linha 0, coluna 0: [0, 1, 2, 3] → máximo 3");
+    assert.equal(lines[0], "janela na linha 0, coluna 0: [0; 1; 0; 0,25] → média 0,31");
+    assert.equal(describePoolingWindows([[0, 1], [2, 3]], 2, 2, "max")[0], "janela na linha 0, coluna 0: [0; 1; 2; 3] → máximo 3");
   });
 
   it("pools each channel of a volume on its own, like tf.maxPool on a multi-channel tensor", () => {

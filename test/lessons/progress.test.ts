@@ -18,10 +18,12 @@ describe("progress", () => {
     assert.equal(formatRate(35.24), "35,2/s");
     assert.equal(formatRate(2.5), "2,50/s");
     assert.equal(formatRate(0.25), "4,0 s/item");
-    assert.equal(formatRate(1234.4), "1234/s");
+    assert.equal(formatRate(1234.4), "1.234/s");
     assert.equal(formatValue(0.412345), "0,4123");
     assert.equal(formatValue(12.3456), "12,35");
     assert.equal(formatValue(42), "42");
+    assert.equal(formatValue(12345.6), "12.346");
+    assert.equal(formatValue(0.0001234), "1,23e-4");
     assert.equal(formatValue("NORMAL"), "NORMAL");
     assert.equal(textBar(1, 4, 8), "▕██░░░░░░▏");
   });
@@ -76,7 +78,7 @@ describe("progress", () => {
     for (let i = 0; i < 1000; i++) { clock.advance(100); p.tick(); } // 100 s
     p.finish();
     assert.equal(lines.length, 10 + 1);
-    assert.match(lines[0], /^Download: 100\/1000 \(10%\) · 10,0\/s · faltam 1:30\n$/);
+    assert.match(lines[0], /^Download: 100\/1\.000 \(10%\) · 10,0\/s · faltam 1:30\n$/);
     let silentOut = "";
     const q = createProgress("x", 3, { mode: "silent", write: (t) => { silentOut += t; } });
     q.tick(); q.finish();

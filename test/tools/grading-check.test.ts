@@ -36,8 +36,8 @@ describe("self-check messages (example exercise)", () => {
   it("a wrong answer: expected vs obtained and the tolerance, per case", async () => {
     const { text } = await printed("example-double", (x: number) => x * 3);
     assert.equal(text, "✘ Dobrar um número (exemplo): 0/2 casos passaram.\n" +
-      "  ✗ dobro de 2: valor diferente: esperado 4, obtido 6 (tolerância 0.000001).\n" +
-      "  ✗ dobro de -1.5: valor diferente: esperado -3, obtido -4.5 (tolerância 0.000001).");
+      "  ✗ dobro de 2: valor diferente: esperado 4, obtido 6 (tolerância 1e-6).\n" +
+      "  ✗ dobro de -1.5: valor diferente: esperado -3, obtido -4,5 (tolerância 1e-6).");
     const half = await printed("example-double", (x: number) => (x === 2 ? 4 : 0));
     assert.match(half.text, /1\/2 casos passaram[\s\S]*✓ dobro de 2[\s\S]*✗ dobro de -1\.5: valor diferente: esperado -3, obtido 0/);
   });
@@ -130,7 +130,7 @@ describe("comparison messages", () => {
   it("reports shapes first, then the first differing position", () => {
     assert.equal(compareValues([[1, 2], [3, 4]], [[1, 2], [3, 4]]), null);
     assert.match(compareValues([[1, 2], [3, 4]], [1, 2, 3, 4]) ?? "", /^forma errada: esperado 2x2, obtido 4\./);
-    assert.match(compareValues([[1, 2], [3, 4]], [[1, 2], [3, 4.5]], 0.1) ?? "", /^valor diferente na posição \[1\]\[1\]: esperado 4, obtido 4\.5 \(tolerância 0\.1\)/);
+    assert.match(compareValues([[1, 2], [3, 4]], [[1, 2], [3, 4.5]], 0.1) ?? "", /^valor diferente na posição \[1\]\[1\]: esperado 4, obtido 4,5 \(tolerância 0,1\)/);
     assert.equal(compareValues([0.5], [0.5 + 1e-9]), null, "within the default tolerance");
   });
 

@@ -157,7 +157,7 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
     assert.equal(s.exercises[0].message, "2/3 casos ocultos (valem a nota); 1/2 públicos");
     const failed = s.exercises[0].cases.filter((c) => !c.passed);
     assert.deepEqual(failed.map((c) => c.name), ["dobro de -1.5", "oculto: dobro de -7.25"]);
-    assert.match(failed[1].message, /esperado -14\.5, obtido -7\.25/);
+    assert.match(failed[1].message, /esperado -14,5, obtido -7,25/);
   });
 
   it("finds re-typed, moved and duplicated exercise cells; a deleted one is 0 with the reason", () => {

@@ -14,6 +14,7 @@ import {
   epochSecondsTotal, showClassroomSeeds, testMetrics, wasResumed,
   trainModel, TrainingReport, writeJsonAtomic,
 } from "../../lib/pneumonia/training";
+import { EngineInfo } from "cnn-course-engine";
 import { completedReport, meetsTarget, parseSeeds, seedTable, summarizeSeeds } from "../../tools/results/seeds";
 import { seededRandom } from "../../lib/common/random";
 import { runResults, writeRunResults } from "../../tools/results/full-run";
@@ -144,14 +145,24 @@ describe("results as data (tools/results, lib/pneumonia/training/seed-table.ts)"
     // A seed's finished run is reused only for the same recipe (learning rate, replica mode, BatchNorm statistics included).
     const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));
     const preset = { ...PRESETS.classroom, seed: 3 };
-    fs.writeFileSync(path.join(seedDir, "report.json"), JSON.stringify({ preset, test: { accuracy: 0.8 }, interrupted: false }));
-    assert.ok(completedReport(seedDir, preset));
-    assert.equal(completedReport(seedDir, { ...preset, replicaMode: "replica" }), null);
-    assert.equal(completedReport(seedDir, { ...preset, schedule: { ...preset.schedule, initialLearningRate: 0.015 } }), null);
-    assert.equal(completedReport(seedDir, { ...preset, seed: 4 }), null);
+    const engine: EngineInfo = { backend: "wasm", reason: "", threads: 2, threadsReason: "", kernels: { winograd: true, relaxedSimd: true } };
+    fs.writeFileSync(path.join(seedDir, "report.json"), JSON.stringify({ preset, engine, test: { accuracy: 0.8 }, interrupted: false }));
+    assert.ok(completedReport(seedDir, preset, engine));
+    assert.equal(completedReport(seedDir, { ...preset, replicaMode: "replica" }, engine), null);
+    assert.equal(completedReport(seedDir, { ...preset, schedule: { ...preset.schedule, initialLearningRate: 0.015 } }, engine), null);
+    assert.equal(completedReport(seedDir, { ...preset, seed: 4 }, engine), null);
     // ...and the BatchNorm statistics: a run with Keras' moving averages is not reused for recomputed ones.
-    assert.equal(completedReport(seedDir, { ...preset, recomputeBatchNormImages: undefined }), null);
-    assert.equal(completedReport(seedDir, { ...preset, recomputeBatchNormImages: 500 }), null);
+    assert.equal(completedReport(seedDir, { ...preset, recomputeBatchNormImages: undefined }, engine), null);
+    assert.equal(completedReport(seedDir, { ...preset, recomputeBatchNormImages: 500 }, engine), null);
+    // ...and the engine: other kernels (or none recorded, an older run), threads or backend change the bits.
+    assert.equal(completedReport(seedDir, preset, { ...engine, kernels: { winograd: true, relaxedSimd: false } }), null);
+    assert.equal(completedReport(seedDir, preset, { ...engine, kernels: null }), null);
+    assert.equal(completedReport(seedDir, preset, { ...engine, threads: 1 }), null);
+    assert.equal(completedReport(seedDir, preset, { ...engine, backend: "cpu" }), null);
+    // ...and a run whose workers did not start (planned 2 threads, trained on 1) is not a 2-thread run.
+    fs.writeFileSync(path.join(seedDir, "report.json"), JSON.stringify({ preset, engine, threads: 1, test: { accuracy: 0.8 }, interrupted: false }));
+    assert.equal(completedReport(seedDir, preset, engine), null);
+    assert.ok(completedReport(seedDir, preset, { ...engine, threads: 1 }));
   });
 
   it("lists the SIMD extensions of /proc/cpuinfo", () => {

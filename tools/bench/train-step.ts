@@ -8,11 +8,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
-import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper, wasmHeapBytes } from "cnn-course-engine";
+import { createTrainStepper, EngineBackend, initEngine, ReplicaMode, StepPhases, TrainStepper, wasmHeapBytes, winogradCalls } from "cnn-course-engine";
 import { buildModel } from "../../lib/pneumonia/model";
 import { classWeightedLossSpec, imageBatch, KERAS_EXAMPLE_SCHEDULE, LabeledImages, ScheduledAdam } from "../../lib/pneumonia/training";
 import { seededRandom } from "../../lib/common/random";
 import { timeKernels } from "./kernel-timing";
+import { stepGflop, timeConv16 } from "./flops";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -147,18 +148,26 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
   log(`bench: ${stepper.threads} thread(s)`);
   let stepCount = 0;
   const phases: StepPhases[] = [];
+  let winogradInSteps = 0;
   const trainStep = async () => {
+    const callsBefore = winogradCalls();
     const result = await stepper.step(imageBatch(data, indices), ++stepCount);
+    winogradInSteps += winogradCalls() - callsBefore;
     if (stepper.lastPhases) phases.push(stepper.lastPhases);
     return result;
   };
   // As validation predicts in training: the batch split over the replicas (one thread: model.predict).
   const predict = async () => { await stepper.predict(imageBatch(data, indices)); };
   const { stepMs, stepCpuMs, predictMs } = await measureSteps(opts.steps, trainStep, predict, log);
+  // Winograd convolutions the main thread ran per training step (0: XNNPACK ran them all)
+  const winogradPerStep = round1(winogradInSteps / stepCount);
   const timedPhases = phases.slice(1, 1 + opts.steps); // after the warm-up step
   if (opts.profile || opts.profileShapes) await profileStep(trainStep, log, opts.profileShapes ?? false);
   const leak = opts.leakSteps > 0 ? await leakCheck(opts.leakSteps, trainStep, stepper) : undefined;
   const trainStepMs = median(stepMs);
+  const gflop = stepGflop(model, opts.batch);
+  // the 16→16 convolution on one replica's images (the main thread's share), after the steps
+  const conv16 = engine.backend === "wasm" ? timeConv16(opts.imageSize, Math.ceil(opts.batch / stepper.threads)) : null;
   const result: Record<string, unknown> = {
     engine: "tfjs",
     backend: engine.backend,
@@ -177,6 +186,12 @@ export async function benchTrainStep(opts: BenchOptions, log: (line: string) => 
     peakRssMb: peakRssMb(),
     loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
     params: model.countParams(),
+    // which of the engine's own convolution kernels ran (null off wasm)
+    kernels: engine.kernels ? { ...engine.kernels, winogradCallsPerStep: winogradPerStep } : null,
+    stepGflop: round1(gflop),
+    // the step's work (counted as direct convolution) over its wall time
+    stepGflops: round1((gflop * 1000) / trainStepMs),
+    conv16,
     // median ms of each part of a step on the main thread (see StepPhases): only ownMs and waitMs
     // overlap the workers' computation, the rest is serial
     phasesMs: medianPhases(timedPhases),

@@ -32,7 +32,7 @@ export async function initBrowserEngine(options: { quiet?: boolean } = {}): Prom
   if (gl.renderer && !softwareRenderer(gl.renderer)) {
     if (await tf.setBackend("webgl")) {
       await tf.ready();
-      chosen = { backend: "webgl", reason: `WebGL na GPU (${gl.renderer}).`, threads: 1, threadsReason: "a GPU faz o paralelismo" };
+      chosen = { backend: "webgl", reason: `WebGL na GPU (${gl.renderer}).`, threads: 1, threadsReason: "a GPU faz o paralelismo", kernels: null };
     } else whyNotGpu = `o WebGL de ${gl.renderer} não inicializou`;
   } else if (gl.renderer) whyNotGpu = `o WebGL deste navegador é desenhado por software (${gl.renderer}), mais lento que o wasm`;
   if (!chosen) {

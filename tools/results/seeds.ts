@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { machineInfo } from "../../lib/common/machine";
-import { EngineInfo } from "cnn-course-engine";
+import { EngineInfo, initEngine } from "cnn-course-engine";
 import { runPneumoniaTraining, RunOptions, TrainingReport, writeJsonAtomic } from "../../lib/pneumonia/training/pipeline";
 import { deviationsFromKeras, TrainingPreset } from "../../lib/pneumonia/training/presets";
 import { KERAS_EXAMPLE_SCHEDULE } from "../../lib/pneumonia/training/schedule";
@@ -78,12 +78,23 @@ function recipeKey(p: TrainingPreset): string {
     recomputeBatchNormImages: p.recomputeBatchNormImages ?? 0, split: p.split ?? "image", head: p.head ?? "flatten" });
 }
 
-/** A finished report.json in `dir` for exactly this recipe and seed, else null (then it is trained). */
-export function completedReport(dir: string, preset: TrainingPreset): TrainingReport | null {
+/** What of the engine decides a run's bits: the backend, the thread count and the course's convolution kernels. */
+function engineKey(e: Pick<EngineInfo, "backend" | "threads" | "kernels"> | undefined): string {
+  return JSON.stringify({ backend: e?.backend ?? null, threads: e?.threads ?? null, kernels: e?.kernels ?? null });
+}
+
+/**
+ * A finished report.json in `dir` for exactly this recipe and seed, trained by the same engine
+ * (backend, threads, kernels: a new kernel changes the bits, so a run of the old one is not
+ * reused), else null (then it is trained).
+ */
+export function completedReport(dir: string, preset: TrainingPreset, engine: EngineInfo): TrainingReport | null {
   const file = path.join(dir, "report.json");
   if (!fs.existsSync(file)) return null;
   const report = JSON.parse(fs.readFileSync(file, "utf8")) as TrainingReport;
-  const same = recipeKey({ ...report.preset, schedule: report.preset.schedule ?? KERAS_EXAMPLE_SCHEDULE }) === recipeKey(preset);
+  const same = recipeKey({ ...report.preset, schedule: report.preset.schedule ?? KERAS_EXAMPLE_SCHEDULE }) === recipeKey(preset) &&
+    // The threads the run really used: a run whose workers did not start fell back to one thread.
+    engineKey({ ...report.engine, threads: report.threads ?? report.engine?.threads }) === engineKey(engine);
   return same && report.test && !report.interrupted ? report : null;
 }
 
@@ -91,9 +102,10 @@ export function completedReport(dir: string, preset: TrainingPreset): TrainingRe
 export async function runSeeds(preset: TrainingPreset, seeds: readonly number[], opts: SeedRunOptions): Promise<SeedTable> {
   const rows: SeedRow[] = [], startedAt = new Date().toISOString();
   let engine: EngineInfo | null = null, table: SeedTable | null = null;
+  const current = await initEngine({ quiet: true });
   for (const seed of seeds) {
     const outDir = path.join(opts.outDir, `seed-${seed}`);
-    const earlier = completedReport(outDir, { ...preset, seed });
+    const earlier = completedReport(outDir, { ...preset, seed }, current);
     const report = earlier ?? await runPneumoniaTraining({ ...preset, seed }, { ...opts, outDir });
     if (report.interrupted) break;
     engine = report.engine;

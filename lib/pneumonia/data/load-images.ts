@@ -2,6 +2,7 @@
 // and a progress display. Files that cannot be decoded are skipped with a warning, never a crash:
 // one bad JPEG must not cost a student a 10-minute preprocessing run.
 import { cacheDir } from "../../common/config";
+import { formatBR } from "../../common/format";
 import { createProgress } from "../../view/progress";
 import { PixelImage } from "../../view/plots";
 import { cachedImages, decodeAll, packDecoded } from "./decode-batch";
@@ -54,8 +55,8 @@ function checkInputs(files: readonly LabeledFile[], size: number): void {
   // One typed array and one cache file hold the batch: keep both under 2 GiB (readFileSync's limit).
   const bytes = files.length * size * size * 3;
   if (bytes > MAX_BATCH_BYTES) {
-    throw new Error(`loadImages: ${files.length} imagens de ${size}x${size} ocupariam ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
-      `(limite ${MAX_BATCH_BYTES / 2 ** 30} GiB); use um tamanho menor ou carregue os arquivos em partes`);
+    throw new Error(`loadImages: ${formatBR(files.length)} imagens de ${size}x${size} ocupariam ${formatBR(bytes / 2 ** 30, 1)} GiB ` +
+      `(limite ${formatBR(MAX_BATCH_BYTES / 2 ** 30)} GiB); use um tamanho menor ou carregue os arquivos em partes`);
   }
   files.forEach((f, i) => {
     if (!f || typeof f.path !== "string" || (f.label !== 0 && f.label !== 1)) {

@@ -12,7 +12,7 @@ export const hidden: Record<string, ExerciseCase[]> = {
   "find-peaks": [
     peaksCase("oculto: olhos nos quatro cantos e no meio", crowd, 0.99),
     peaksCase("oculto: limiar mais baixo acha também acertos parciais", crowd, 0.3),
-    peaksCase("oculto: aleatório 7x4, limiar -0.2", random, -0.2),
+    peaksCase("oculto: aleatório 7x4, limiar -0,2", random, -0.2),
     { name: "oculto: todos passam", args: [[[2, 3]], 1], expected: findPeaks([[2, 3]], 1) },
   ],
   "max-mismatches": [

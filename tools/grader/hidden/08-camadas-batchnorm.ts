@@ -7,7 +7,7 @@ import {
 export const hidden: Record<string, ExerciseCase[]> = {
   "batchnorm-train": [
     bnTrainCase("oculto: lote 7x2", bnSetup(8801, 7, 2)),
-    bnTrainCase("oculto: lote 3x6, momentum 0.5", bnSetup(8802, 3, 6, { trainedMoving: true, momentum: 0.5 })),
+    bnTrainCase("oculto: lote 3x6, momentum 0,5", bnSetup(8802, 3, 6, { trainedMoving: true, momentum: 0.5 })),
     bnTrainCase("oculto: valores pequenos", bnSetup(8803, 4, 3, { low: 0, high: 0.08, trainedMoving: true })),
   ],
   "batchnorm-inference": [
