@@ -240,7 +240,8 @@ export class CellSession {
       if (end.exit === null) end.exit = await runnerExit(runner);
       if (this.runner === runner) {
         this.runner = null;
-        this.nextStart = end.timedOut ? "after a timeout" : end.unclean ? `unclean: ${end.unclean.join("; ")}` : `after the process ended (exit ${String(end.exit?.code)})`;
+        this.nextStart = end.timedOut && end.notStarted ? "after a start or reset longer than the cell timeout" : end.timedOut ? "after a timeout"
+          : end.unclean ? `unclean: ${end.unclean.join("; ")}` : `after the process ended (exit ${String(end.exit?.code)})`;
       }
     }
     if (end.timedOut && end.notStarted) end.timedOut = null; // the start (or reset) hung: the process's trouble, not a cell's
