@@ -1,8 +1,8 @@
 // One runner process per student (the direct runner): a fixture course of three notebooks
 // (copies of 00-example), graded per student and per submission, must give the same grades;
 // a notebook that kills the process does not cost the student's later notebooks; a global or a
-// declaration of one notebook does not reach the next one; a timer left running sends the next
-// notebook to a fresh process. Also which files count as one student's.
+// declaration of one notebook does not reach the next one; a timer or a process left running sends
+// the next notebook to a fresh process. Also which files count as one student's.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -46,6 +46,8 @@ const CLASS: Record<string, (string | undefined)[]> = {
   ],
   // 00 leaves a timer running: 01 runs in a fresh process.
   caio: [`setInterval(() => undefined, 60000);\n${RIGHT}`, undefined, undefined],
+  // 00 leaves a detached child running (no handle of the runner's): 01 runs in a fresh process.
+  davi: [`import { spawn } from "child_process";\nspawn("sleep", ["60"], { detached: true, stdio: "ignore" }).unref();\n${RIGHT}`, undefined, undefined],
 };
 
 describe("grader: one runner process per student (sandboxed, 3-notebook fixture course)", function () {
@@ -97,7 +99,7 @@ describe("grader: one runner process per student (sandboxed, 3-notebook fixture 
   });
 
   it("gives the grades of one process per submission, case by case", () => {
-    assert.deepEqual(gradeDifferences(perSubmission, perStudent), { rows: 9, exercises: 9, differences: [] });
+    assert.deepEqual(gradeDifferences(perSubmission, perStudent), { rows: 12, exercises: 12, differences: [] });
     assert.ok(perSubmission.submissions.every((s) => s.runnerStarts?.[0] === "first"), "per submission: each row starts its own runner");
   });
 
@@ -124,6 +126,12 @@ describe("grader: one runner process per student (sandboxed, 3-notebook fixture 
     assert.match(row("caio/01-example").runnerStarts?.join() ?? "", /unclean: .*running handles \(.*Timeout/);
     assert.equal(row("caio/01-example").points, 1);
     assert.equal(row("caio/02-example").runnerStarts, undefined);
+  });
+
+  it("a process left running sends the next notebook to a fresh process", () => {
+    assert.equal(row("davi/00-example").points, 1);
+    assert.match(row("davi/01-example").runnerStarts?.join() ?? "", /unclean: .*process\(es\) left running/);
+    assert.equal(row("davi/01-example").points, 1);
   });
 
   it("no temporary folder of the runs is left", () => {

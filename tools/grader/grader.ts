@@ -255,7 +255,7 @@ function startStudentRun(opts: GradeOptions): StudentRun {
   const scratch = [{ dir: ws.kernelDir, keep: ["node_modules"] },
     ...(opts.sandbox ? [{ dir: "/tmp", keep: ["home", ...mounted] }, { dir: "/tmp/home", keep: [] }] : [])];
   const session = new CellSession({ launch: exec.launch, env: exec.env, cwd: ws.kernelDir, runnerDir: path.join(ws.dir, "runner"),
-    scratch, maxRssMb: Math.floor(opts.maxMemoryMb * 0.75), signal: opts.signal });
+    scratch, maxRssMb: Math.floor(opts.maxMemoryMb * 0.75), sandboxed: opts.sandbox, signal: opts.signal });
   return { ws, session };
 }
 
@@ -533,11 +533,16 @@ export async function gradeEntries(entries: SubmissionEntry[], opts: GradeOption
       const group = groups[next++];
       let run: StudentRun | null = null;
       try {
-        for (const i of group) {
+        for (const [k, i] of group.entries()) {
           if (opts.signal?.aborted) return;
           opts.onStart?.(entries[i].student, i, entries.length);
           const earlier = opts.reuse?.(entries[i], sha256File(entries[i].file)) ?? null;
           const grade = earlier ?? await gradeSubmission(entries[i], ctx, (run ??= startStudentRun(opts)));
+          // The student's last row is reported once their runner (and whatever it left running) is gone.
+          if (k === group.length - 1 && run) {
+            await endStudentRun(run);
+            run = null;
+          }
           // A run cut by Ctrl-C is not a grade.
           if (opts.signal?.aborted) return;
           submissions[i] = grade;

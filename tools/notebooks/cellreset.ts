@@ -141,6 +141,48 @@ function flagsDiffer(then: string, now: string): boolean {
   return Object.keys(a).some((k) => !(k in b) || a[k] !== b[k]);
 }
 
+/** Process ids in /proc (the sandbox's own PID namespace, or the host's). */
+function pids(): string[] {
+  try {
+    return fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Processes a notebook left running (a detached child holds no handle of the runner's): in the sandbox, every
+ * process not there at `baseline`; outside it, the runner's descendants.
+ */
+export function processesLeft(sandboxed: boolean, baseline: Set<string>): number {
+  let self: string;
+  try {
+    self = fs.readlinkSync("/proc/self");
+  } catch {
+    return 0;
+  }
+  if (sandboxed) return pids().filter((p) => p !== self && !baseline.has(p)).length;
+  const parent = new Map<string, string>();
+  for (const p of pids()) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+      parent.set(p, stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const descends = (p: string): boolean => {
+    for (let q = parent.get(p), n = 0; q && n < 64; q = parent.get(q), n++) if (q === self) return true;
+    return false;
+  };
+  return [...parent.keys()].filter(descends).length;
+}
+
+/** The processes there now (the runner's sandbox before any notebook). */
+export function processesNow(): Set<string> {
+  return new Set(pids());
+}
+
 /** The aspects in which `now` differs from `then` (empty: the same). */
 export function differences(then: Fingerprint, now: Fingerprint): string[] {
   return [...new Set([...Object.keys(then), ...Object.keys(now)])]

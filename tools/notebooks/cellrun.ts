@@ -11,7 +11,8 @@
 // their nonce). Each cell's outputs are captured like the kernel's (stdout/stderr streams, display
 // data). It reports on fd 3, one JSON line per event: {"ready": n} when notebook n may start,
 // {"start": i} before a cell, {"done": i, "ok", "outputs", "seconds"} after it, and
-// {"unclean": n, "why": [...]} when notebook n cannot start here (then it exits: cellreset.ts).
+// {"unclean": n, "why": [...]} when notebook n cannot start here (then it exits: cellreset.ts), for
+// example when a notebook left a process running.
 // Between notebooks: a new tslab executor (no locals, no declarations carried over), the course
 // library loaded anew, the TypeScript service kept (it reads the declarations once per process;
 // a fresh one after a notebook that added modules or compiled files beside the cell).
@@ -23,7 +24,7 @@ import { createRequire } from "module";
 import type * as TF from "@tensorflow/tfjs";
 import { createConverter, Converter } from "tslab/dist/converter";
 import { createExecutor } from "tslab/dist/executor";
-import { changeOf, differences, Fingerprint, fingerprint, forgetFlagsBeyond, forgetModulesUnder, resetAfterNotebook, Scratch, snapshot, Snapshot, trackFileWatchers } from "./cellreset";
+import { changeOf, differences, Fingerprint, fingerprint, forgetFlagsBeyond, forgetModulesUnder, processesLeft, processesNow, resetAfterNotebook, Scratch, snapshot, Snapshot, trackFileWatchers } from "./cellreset";
 
 export interface CellOutput {
   output_type: "stream" | "display_data";
@@ -39,7 +40,7 @@ export interface CellEvent {
 }
 
 /** The runner's command-line argument (JSON). */
-export interface RunnerConfig { scratch: Scratch[]; maxRssMb: number }
+export interface RunnerConfig { scratch: Scratch[]; maxRssMb: number; sandboxed: boolean }
 
 type Message = { notebook: number; engineCell?: number | null } | { index: number; source: string };
 
@@ -120,7 +121,7 @@ function warmUp(convs: { node: Converter }): { tf: typeof TF; libRoot: string } 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function main(): Promise<void> {
-  const config = JSON.parse(process.argv[2] ?? '{"scratch": [], "maxRssMb": 1536}') as RunnerConfig;
+  const config = JSON.parse(process.argv[2] ?? '{"scratch": [], "maxRssMb": 1536, "sandboxed": false}') as RunnerConfig;
   // As tslab's kernel: errors of code left running after its cell are printed, not fatal.
   process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
   process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
   await settle();
   const fresh: Fingerprint = fingerprint(tf, watchers.opened());
   const saved: Snapshot = snapshot();
+  const processes = processesNow();
   let engineReady: Fingerprint | null = null; // the state right after an import cell's initEngine()
   let executor = createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
   let notebooks = 0;
@@ -140,6 +142,8 @@ async function main(): Promise<void> {
       if (notebooks > 0) {
         await settle();
         const why = resetAfterNotebook(tf, saved, config.scratch, config.maxRssMb);
+        const left = processesLeft(config.sandboxed, processes);
+        if (left) why.push(`${left} process(es) left running`);
         renew();
         const now = fingerprint(tf, watchers.opened());
         const toFresh = differences(fresh, now);

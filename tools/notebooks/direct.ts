@@ -76,6 +76,8 @@ export interface SessionOptions {
   scratch?: Scratch[];
   /** A runner past this resident memory takes no further notebook. */
   maxRssMb?: number;
+  /** Runs in the grader's sandbox (its own PID namespace: any process besides the runner is a notebook's). */
+  sandboxed?: boolean;
   signal?: AbortSignal;
 }
 
@@ -184,7 +186,7 @@ export class CellSession {
   private start(): RunnerProcess {
     const o = this.opts;
     const script = writeCellRunner(o.runnerDir);
-    const args = [script, JSON.stringify({ scratch: o.scratch ?? [], maxRssMb: o.maxRssMb ?? 1536 })];
+    const args = [script, JSON.stringify({ scratch: o.scratch ?? [], maxRssMb: o.maxRssMb ?? 1536, sandboxed: o.sandboxed ?? false })];
     // The grader's sandbox launch wraps any command: here Node instead of Python.
     const launch: Launch = o.launch ? o.launch(process.execPath, args) : { command: process.execPath, args, env: { ...process.env, ...o.env } };
     this.starts.push(this.nextStart);
