@@ -1,4 +1,4 @@
-// npm run bench:grading -- [--students 2] [--jobs N] [--runner direct|kernel] [--all-cells] [--no-guard] [--keep DIR]
+// npm run bench:grading -- [--students 2] [--jobs N] [--runner direct|kernel] [--process-per student|submission] [--all-cells] [--no-guard] [--keep DIR]
 // (--keep: the class and its report stay in DIR)
 // Builds a synthetic class (every course notebook per student; right, wrong, unfinished and
 // broken submissions mixed: tools/grader/fast/synthetic.ts), grades it as `npm run grade`
@@ -39,6 +39,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       const r = value();
       if (r !== "direct" && r !== "kernel") throw new Error(`--runner is "direct" or "kernel", not "${r}"`);
       opts.runner = r;
+    } else if (a === "--process-per") {
+      const per = value();
+      if (per !== "student" && per !== "submission") throw new Error(`--process-per is "student" or "submission", not "${per}"`);
+      opts.processPer = per;
     } else if (a === "--all-cells") opts.skipMarked = false;
     else if (a === "--no-sandbox") opts.sandbox = false;
     else if (a === "--no-guard") {
@@ -47,7 +51,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       opts.guardCourseFiles = false;
     }
     else if (a === "--keep") keep = path.resolve(value());
-    else throw new Error(`unknown option ${a} (usage: npm run bench:grading -- [--students 2] [--jobs N] [--runner direct|kernel] [--all-cells] [--no-guard] [--keep DIR])`);
+    else throw new Error(`unknown option ${a} (usage: npm run bench:grading -- [--students 2] [--jobs N] [--runner direct|kernel] [--process-per student|submission] [--all-cells] [--no-guard] [--keep DIR])`);
   }
   return { students, keep, opts };
 }
@@ -89,6 +93,16 @@ export function kindMismatch(kind: SubmissionKind, g: SubmissionGrade): string {
   return off("0, error", g.exercises.filter((e) => e.points !== 0 || e.status !== "error"));
 }
 
+/** Runner processes started, by why (the reason's first words): "first" is one per student. */
+function runnerStarts(rows: SubmissionGrade[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const why of rows.flatMap((r) => r.runnerStarts ?? [])) {
+    const key = why.replace(/ \(.*$/, "").slice(0, 80);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 function round(x: number, digits = 1): number {
   return Number(x.toFixed(digits));
 }
@@ -123,7 +137,8 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
     return {
       bench: "grading", students: args.students, notebooks: sources.size, submissions: n, seconds: round(report.seconds),
       submissionsPerMinute: round(perMinute, 2), projectedHoursFor300Students: round((300 * sources.size) / perMinute / 60, 2),
-      peakRssMb: Math.round(peak), jobs: opts.jobs, runner: opts.runner, skipMarked: opts.skipMarked, sandbox: opts.sandbox,
+      peakRssMb: Math.round(peak), jobs: opts.jobs, runner: opts.runner, processPer: opts.processPer, skipMarked: opts.skipMarked, sandbox: opts.sandbox,
+      runnerStarts: runnerStarts(report.submissions),
       kinds: Object.fromEntries(KINDS.filter((k) => kinds[k]).map((k) => [k, kinds[k]])), ok: mismatches.length === 0, mismatches,
       secondsPerSubmissionByNotebook: Object.fromEntries(Object.entries(perNotebook).map(([id, s]) => [id, round(s.reduce((a, b) => a + b, 0) / s.length)])),
       loadAverage: os.loadavg().map((x) => round(x, 2)), cores: os.cpus().length,

@@ -21,7 +21,7 @@ import { writeClassOutputs } from "../tools/grader/class/outputs";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
-  "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--all-cells]\n" +
+  "[--jobs N] [--no-sandbox] [--max-processes 256] [--disk-mb 512] [--runner direct|kernel] [--process-per student|submission] [--all-cells]\n" +
   "       [--resume] [--only STUDENT] [--shard K/N] [--roster roster.csv]\n" +
   "       npm run grade -- --only-failed .cache/grades/report.json [options]   (regrade the rows that failed on the grader's side)\n" +
   "       npm run grade -- --merge SHARD_OUT_DIR... --out DIR\n" +
@@ -68,6 +68,10 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
       const runner = value();
       if (runner !== "kernel" && runner !== "direct") throw new Error(`--runner is "direct" (tslab's compiler in one Node process) or "kernel" (Jupyter), not "${runner}"`);
       opts.runner = runner;
+    } else if (a === "--process-per") {
+      const per = value();
+      if (per !== "student" && per !== "submission") throw new Error(`--process-per is "student" (one runner for all of a student's notebooks) or "submission", not "${per}"`);
+      opts.processPer = per;
     } else if (a === "--all-cells") opts.skipMarked = false;
     else if (a === "--merge-manual") mergeManual = path.resolve(value());
     else if (a === "--merge") {

@@ -1,5 +1,6 @@
 // `npm run bench:grading -- --students 2` as a test: 2 sandboxed submissions of every
-// notebook (right, wrong, unfinished and broken mixed), each kind with the points it should get.
+// notebook (right, wrong, unfinished and broken mixed), each kind with the points it should get,
+// each student's notebooks in one runner process.
 // Its figures (seconds, submissions per minute, peak RSS) are printed, never asserted.
 import { strict as assert } from "assert";
 import { parseBenchArgs, runBench } from "../../scripts/bench-grading";
@@ -32,5 +33,7 @@ describe("npm run bench:grading", function () {
     assert.equal(kinds.right.points, kinds.right.maxPoints);
     assert.equal(kinds.unfinished.points, 0);
     assert.equal(kinds.broken.points, 0);
+    // One runner per student: each of the 2 students starts one first (others only after a reset found the process unclean).
+    assert.equal((result.runnerStarts as Record<string, number>).first, 2);
   });
 });

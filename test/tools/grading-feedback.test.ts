@@ -1,11 +1,15 @@
 // Feedback pages and the gradebook from a grading report (no kernel): nothing of a
-// hidden case reaches a student's page; the gradebook's presets (pt-BR, Moodle, Canvas).
+// hidden case reaches a student's page; the gradebook's presets (pt-BR, Moodle, Canvas);
+// the zip of pages Moodle's bulk feedback upload takes.
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import { strFromU8, unzipSync } from "fflate";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { feedbackHtml, writeFeedback } from "../../tools/grader/class/feedback";
 import { gradebookCsv, gradebookRows, studentOf } from "../../tools/grader/class/gradebook";
+import { moodleFolderOf, writeMoodleFeedbackZip } from "../../tools/grader/class/moodle-zip";
 import { readWeights } from "../../tools/grader/class/outputs";
 import { applyRoster, readRoster } from "../../tools/grader/class/roster";
 import type { GradingReport, SubmissionGrade } from "../../tools/grader/grader";
@@ -109,5 +113,33 @@ describe("grading feedback and gradebook (no kernel)", () => {
     assert.throws(() => readRoster(file), /line 2: no match text for 2026001[\s\S]*line 3: id 2026001 repeated/);
     const { rows } = gradebookRows({ ...report, roster: { missing: ["ana"], unmatched: [], ambiguous: [] } });
     assert.deepEqual(rows.map((r) => [r.student, r.points, r.percent]), [["ana", 0, 0], ["joao", 3, 30], ["maria", 3.5, 75]]);
+  });
+
+  it("the Moodle zip: one folder per student named as Moodle's download, its page inside, nothing hidden; others listed", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "feedback-zip-"));
+    try {
+      const moodle: GradingReport = { ...report, submissions: [
+        ...report.submissions.filter((s) => s.student.startsWith("maria/")).map((s) => ({ ...s,
+          file: `/d/Maria Silva_123456_assignsubmission_file_/${s.notebook}.ipynb`, student: `Maria Silva_123456_assignsubmission_file_/${s.notebook}` })),
+        ...report.submissions.filter((s) => s.student.startsWith("joao/")),
+      ] };
+      const written = writeMoodleFeedbackZip(moodle, out);
+      assert.deepEqual(written.students, ["Maria Silva_123456_assignsubmission_file_"]);
+      assert.deepEqual(written.leftOut, ["joao"]);
+      const files = unzipSync(fs.readFileSync(written.zip ?? ""));
+      assert.deepEqual(Object.keys(files), ["Maria Silva_123456_assignsubmission_file_/feedback.html"]);
+      const html = strFromU8(files["Maria Silva_123456_assignsubmission_file_/feedback.html"]);
+      assert.match(html, /02-filtros-convolucao: 2,5 de 5 pontos/);
+      assert.ok(!html.includes(SECRET));
+      // A standard zip for another reader too (Python's zipfile, as Moodle's PHP ZipArchive reads it).
+      const listed = spawnSync("python3", ["-m", "zipfile", "-l", written.zip ?? ""], { encoding: "utf8" });
+      assert.equal(listed.status, 0, listed.stderr);
+      assert.match(listed.stdout, /Maria Silva_123456_assignsubmission_file_\/feedback\.html/);
+      assert.equal(writeMoodleFeedbackZip({ ...report, submissions: report.submissions.filter((s) => s.student.startsWith("joao/")) }, out).zip, null);
+      // An online-text download folder gets the file feedback folder of the same participant.
+      assert.equal(moodleFolderOf([{ ...moodle.submissions[0], file: "/d/Ana Lima_123458_assignsubmission_onlinetext_/x.ipynb" }]), "Ana Lima_123458_assignsubmission_file_");
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -11,12 +11,13 @@ import { sha256, sha256File } from "../common/hash";
 import type { CaseInput } from "../../lib/check/case-outputs";
 import { errorText } from "../../lib/check/check";
 import { createProgress } from "../../lib/view/progress";
-import { executeDirect } from "../notebooks/direct";
+import { callsInitEngine, CellSession, executeDirect } from "../notebooks/direct";
 import { executeNotebook, ExecuteOptions, ExecutionResult } from "../notebooks/execute";
-import { Notebook, NotebookFormatError, readNotebook, validateNotebook } from "../notebooks/format";
+import { Notebook, NotebookFormatError, readNotebook, sourceText, validateNotebook } from "../notebooks/format";
 import { assembleGradingNotebook, AssembledNotebook, CourseSource, identifySource, loadCourseSources } from "./assemble";
 import type { ShardInfo } from "./class/merge";
-import { withoutSkipped } from "./fast/skip";
+import { studentGroups } from "./fast/per-student";
+import { skippedAtGrading, withoutSkipped } from "./fast/skip";
 import { FileGuard, hasChanges } from "./guard";
 import { defaultHiddenDir, loadHiddenCases } from "./hidden-cases";
 import { QuestionInfo, questionsOf } from "./manual";
@@ -49,6 +50,11 @@ export interface GradeOptions {
   diskMb: number;
   /** "kernel": Jupyter and the tslab kernel (nbexec.py); "direct": tslab's compiler and executor in one Node process (direct.ts). */
   runner: "kernel" | "direct";
+  /**
+   * The direct runner's processes: "student" (default) runs one student's notebooks one after the other in
+   * one process, reset between them (fast/per-student.ts, cellreset.ts); "submission" starts one per submission.
+   */
+  processPer: "student" | "submission";
   /** Run only the cells grading needs (the course cells marked `"grading": "skip"` are left out; authoring.md). */
   skipMarked: boolean;
   /** Narrows the submissions found (`--shard`, `--only`); default: all of them. */
@@ -68,7 +74,7 @@ export function defaultGradeOptions(): GradeOptions {
   return {
     solutionsDir: path.join(root, "solutions"), hiddenDir: defaultHiddenDir(), outDir: path.join(root, ".cache", "grades"),
     cellTimeoutSec: 120, totalTimeoutSec: 900, maxMemoryMb: 3072, guardCourseFiles: true,
-    sandbox: true, jobs: Math.max(1, os.cpus().length), maxProcesses: 256, diskMb: 512, runner: "direct", skipMarked: true,
+    sandbox: true, jobs: Math.max(1, os.cpus().length), maxProcesses: 256, diskMb: 512, runner: "direct", processPer: "student", skipMarked: true,
     // The kernel loads lib/dist; the grader's own code and hidden cases live in tools/.
     protect: [path.join(root, "tools"), path.join(root, "scripts", "grade.ts"), path.join(root, "lib", "dist")],
     log: (l) => console.log(l),
@@ -99,6 +105,8 @@ export interface SubmissionGrade {
   executed: string | null;
   /** Portuguese: file-level integrity flags (refused path, same bytes as a solution). */
   integrity?: string[];
+  /** Direct runner: why a new runner process was started for this submission ("first": the student's first; absent: it shared one). */
+  runnerStarts?: string[];
 }
 
 export interface GradingReport {
@@ -209,11 +217,17 @@ interface RunContext {
   solutionHashes?: Map<string, string>;
 }
 
-/** A private folder: the kernel's cwd (with node_modules linked so `cnn-course` resolves) and the notebooks. */
-function makeWorkspace(sandboxed: boolean): { dir: string; kernelDir: string; nbDir: string } {
+interface Workspace { dir: string; kernelDir: string; nbDir: string }
+
+/**
+ * A private folder: the kernel's cwd (with node_modules linked so `cnn-course` resolves) and the notebooks.
+ * The sandbox mounts `dir`; the direct runner's grading notebooks go to a folder beside it that the
+ * sandbox does not mount (the runner gets them cell by cell), the kernel's must be read by nbexec.py inside.
+ */
+function makeWorkspace(sandboxed: boolean, runner: GradeOptions["runner"]): Workspace {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cnn-grade-"));
   const kernelDir = path.join(dir, "kernel");
-  const nbDir = path.join(dir, "nb");
+  const nbDir = runner === "direct" ? `${dir}-nb` : path.join(dir, "nb");
   fs.mkdirSync(kernelDir);
   fs.mkdirSync(nbDir);
   // Sandboxed, the kernel folder is a fresh tmpfs (the link is made inside); graded as root,
@@ -221,6 +235,51 @@ function makeWorkspace(sandboxed: boolean): { dir: string; kernelDir: string; nb
   if (sandboxed) fs.chmodSync(dir, 0o755);
   else fs.symlinkSync(path.join(projectRoot(), "node_modules"), path.join(kernelDir, "node_modules"), "dir");
   return { dir, kernelDir, nbDir };
+}
+
+function removeWorkspace(ws: Workspace): void {
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+  fs.rmSync(ws.nbDir, { recursive: true, force: true });
+}
+
+/** One student's workspace and, with the direct runner, the runner process their notebooks share. */
+interface StudentRun { ws: Workspace; session: CellSession | null }
+
+function startStudentRun(opts: GradeOptions): StudentRun {
+  const ws = makeWorkspace(opts.sandbox, opts.runner);
+  if (opts.runner !== "direct") return { ws, session: null };
+  const exec = executionOptions(opts, ws, opts.cellTimeoutSec);
+  // Emptied between notebooks: the kernel folder, and in the sandbox its private /tmp (HOME is a folder in it;
+  // the folders the sandbox mounts below /tmp stay).
+  const mounted = [ws.dir, projectRoot(), ...dataFolders()].filter((p) => p.startsWith("/tmp/")).map((p) => p.split("/")[2]);
+  const scratch = [{ dir: ws.kernelDir, keep: ["node_modules"] },
+    ...(opts.sandbox ? [{ dir: "/tmp", keep: ["home", ...mounted] }, { dir: "/tmp/home", keep: [] }] : [])];
+  const session = new CellSession({ launch: exec.launch, env: exec.env, cwd: ws.kernelDir, runnerDir: path.join(ws.dir, "runner"),
+    scratch, maxRssMb: Math.floor(opts.maxMemoryMb * 0.75), sandboxed: opts.sandbox, signal: opts.signal });
+  return { ws, session };
+}
+
+async function endStudentRun(run: StudentRun): Promise<void> {
+  try {
+    await run.session?.close();
+  } finally {
+    removeWorkspace(run.ws);
+  }
+}
+
+/**
+ * The course cell that calls initEngine() before any student code runs (its index), or null: after it,
+ * the notebook is in the state every notebook that starts the engine starts from (cellrun.ts).
+ */
+export function engineCellOf(assembled: AssembledNotebook): number | null {
+  for (let i = 0; i < assembled.nb.cells.length; i++) {
+    const owner = assembled.owners[i];
+    const cell = assembled.nb.cells[i];
+    if (cell.cell_type !== "code" || owner?.kind === "preamble") continue;
+    if (owner?.kind !== "course" || owner.exercise !== null) return null;
+    if (callsInitEngine(sourceText(cell))) return i;
+  }
+  return null;
 }
 
 /** Environment of the student's kernel: limits, grading flags, and the course settings the notebooks read. */
@@ -239,7 +298,7 @@ function dataFolders(): string[] {
 }
 
 /** How to run one grading notebook: in the sandbox (default) or as a plain child process. */
-function executionOptions(opts: GradeOptions, ws: { dir: string; kernelDir: string }, cellTimeoutSec: number): ExecuteOptions {
+function executionOptions(opts: GradeOptions, ws: Workspace, cellTimeoutSec: number): ExecuteOptions {
   const base: ExecuteOptions = { cwd: ws.kernelDir, cellTimeoutSec, totalTimeoutSec: opts.totalTimeoutSec, allowErrors: true, env: kernelEnv(opts), signal: opts.signal };
   if (!opts.sandbox) return base;
   const spec: SandboxSpec = {
@@ -267,11 +326,12 @@ function stopDescription(result: ExecutionResult): { status: "timeout" | "kernel
 }
 
 async function runSubmission(entry: { file: string; student: string }, bytes: Buffer, nb: Notebook, source: CourseSource,
-  ctx: RunContext, grade: SubmissionGrade): Promise<void> {
+  ctx: RunContext, grade: SubmissionGrade, run: StudentRun): Promise<void> {
   const { opts } = ctx;
   const cases = ctx.cases.get(source.id) ?? new Map<string, GradedCase[]>();
   const inputs = caseInputs(cases);
-  const ws = makeWorkspace(opts.sandbox);
+  const { ws, session } = run;
+  const startsBefore = session?.starts.length ?? 0;
   const withheld = new Map<string, { status: "timeout" | "kernel-died"; message: string }>();
   let cellTimeoutSec = opts.cellTimeoutSec;
   try {
@@ -291,8 +351,8 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       const input = path.join(ws.nbDir, "grading.ipynb");
       const output = path.join(ws.nbDir, "executed.ipynb");
       fs.writeFileSync(input, JSON.stringify(assembled.nb), { mode: 0o644 });
-      const execute = opts.runner === "direct" ? executeDirect : executeNotebook;
-      const result = await execute(input, output, executionOptions(opts, ws, cellTimeoutSec));
+      const exec = executionOptions(opts, ws, cellTimeoutSec);
+      const result = session ? await executeDirect(input, output, { ...exec, session, engineCell: engineCellOf(assembled) }) : await executeNotebook(input, output, exec);
       const stop = stopDescription(result);
       const blamed = stop ? blamedExercise(assembled, stop.cell) : null;
       // A kernel that did not start, or a stop in a cell no student code runs in (the first
@@ -330,7 +390,9 @@ async function runSubmission(entry: { file: string; student: string }, bytes: Bu
       return;
     }
   } finally {
-    fs.rmSync(ws.dir, { recursive: true, force: true });
+    const started = session?.starts.slice(startsBefore) ?? [];
+    if (started.length) grade.runnerStarts = started;
+    for (const f of ["submission.ipynb", "grading.ipynb", "executed.ipynb"]) fs.rmSync(path.join(f === "submission.ipynb" ? ws.dir : ws.nbDir, f), { force: true });
   }
 }
 
@@ -342,8 +404,8 @@ function failForGrader(grade: SubmissionGrade, what: string): void {
     "(npm run grade -- --only-failed <saída>/report.json, com mais tempo ou menos --jobs)");
 }
 
-/** Grades one submission (never throws: every problem becomes a line of its report). */
-export async function gradeSubmission(entry: SubmissionEntry, ctx: RunContext): Promise<SubmissionGrade> {
+/** Grades one submission (never throws: every problem becomes a line of its report); `run`: the student's runner, else one of its own. */
+export async function gradeSubmission(entry: SubmissionEntry, ctx: RunContext, run?: StudentRun): Promise<SubmissionGrade> {
   const started = Date.now();
   const grade: SubmissionGrade = {
     student: entry.student, file: entry.file, sha256: "", originalUnchanged: true, notebook: null,
@@ -377,7 +439,12 @@ export async function gradeSubmission(entry: SubmissionEntry, ctx: RunContext): 
     grade.notebook = source.id;
     grade.maxPoints = source.exercises.reduce((s, e) => s + e.points, 0);
     grade.answers = collectAnswers(source, read.nb);
-    await runSubmission(entry, bytes, read.nb, source, ctx, grade);
+    const own = run ? null : startStudentRun(ctx.opts);
+    try {
+      await runSubmission(entry, bytes, read.nb, source, ctx, grade, run ?? (own as StudentRun));
+    } finally {
+      if (own) await endStudentRun(own);
+    }
   } catch (err) {
     grade.status = "failed";
     grade.problems.push(`erro do corretor: ${errorText(err)}`);
@@ -435,7 +502,23 @@ function fileGuard(opts: GradeOptions, entries: SubmissionEntry[]): FileGuard | 
   return new FileGuard([...opts.protect, ...course, ...entries.filter((e) => !submissionPathProblem(e.file, e.root ?? null)).map((e) => e.file)]);
 }
 
-/** Grades every entry, `opts.jobs` at a time; the report keeps the order of the entries. */
+/** The submissions that share a runner process (indices into `entries`): by student with the direct runner, else one each. */
+function processGroups(entries: SubmissionEntry[], sources: Map<string, CourseSource>, opts: GradeOptions): number[][] {
+  if (opts.runner !== "direct" || opts.processPer === "submission") return entries.map((_, i) => [i]);
+  // As engineCellOf, on the course notebook: a cell that calls initEngine() before the first exercise.
+  const startsEngine = (id: string): boolean => {
+    for (const cell of sources.get(id)?.solved.cells ?? []) {
+      const meta = cell.metadata.course;
+      if (cell.cell_type !== "code" || (opts.skipMarked && skippedAtGrading(meta))) continue;
+      if (meta?.role) return false;
+      if (callsInitEngine(sourceText(cell))) return true;
+    }
+    return false;
+  };
+  return studentGroups(entries, [...sources.keys()], startsEngine);
+}
+
+/** Grades every entry, `opts.jobs` at a time (a student's submissions one after the other); the report keeps the order of the entries. */
 export async function gradeEntries(entries: SubmissionEntry[], opts: GradeOptions): Promise<GradingReport> {
   const started = Date.now();
   const jobs = prepareIsolation(opts);
@@ -443,20 +526,34 @@ export async function gradeEntries(entries: SubmissionEntry[], opts: GradeOption
   const cases = casesOfSubmitted(entries, sources, opts.hiddenDir);
   const ctx: RunContext = { opts, sources, cases, guard: fileGuard(opts, entries), solutionHashes: courseFileHashes([opts.solutionsDir]) };
   const submissions: SubmissionGrade[] = new Array<SubmissionGrade>(entries.length);
+  const groups = processGroups(entries, sources, opts);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < entries.length && !opts.signal?.aborted) {
-      const i = next++;
-      opts.onStart?.(entries[i].student, i, entries.length);
-      const earlier = opts.reuse?.(entries[i], sha256File(entries[i].file)) ?? null;
-      const grade = earlier ?? await gradeSubmission(entries[i], ctx);
-      // A run cut by Ctrl-C is not a grade.
-      if (opts.signal?.aborted) return;
-      submissions[i] = grade;
-      opts.onGraded?.(grade, i, entries.length);
+    while (next < groups.length && !opts.signal?.aborted) {
+      const group = groups[next++];
+      let run: StudentRun | null = null;
+      try {
+        for (const [k, i] of group.entries()) {
+          if (opts.signal?.aborted) return;
+          opts.onStart?.(entries[i].student, i, entries.length);
+          const earlier = opts.reuse?.(entries[i], sha256File(entries[i].file)) ?? null;
+          const grade = earlier ?? await gradeSubmission(entries[i], ctx, (run ??= startStudentRun(opts)));
+          // The student's last row is reported once their runner (and whatever it left running) is gone.
+          if (k === group.length - 1 && run) {
+            await endStudentRun(run);
+            run = null;
+          }
+          // A run cut by Ctrl-C is not a grade.
+          if (opts.signal?.aborted) return;
+          submissions[i] = grade;
+          opts.onGraded?.(grade, i, entries.length);
+        }
+      } finally {
+        if (run) await endStudentRun(run);
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, entries.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, groups.length)) }, worker));
   const done = submissions.filter((x): x is SubmissionGrade => x !== undefined);
   const report = finishReport(done, sources, opts, (Date.now() - started) / 1000);
   return opts.signal?.aborted ? { ...report, interrupted: true } : report;

@@ -6,6 +6,7 @@ import type { GradingReport } from "../grader";
 import { writeFeedback } from "./feedback";
 import { lateness, readDeadlines } from "./deadlines";
 import { gradebookCsv, GradebookPreset, LateOf } from "./gradebook";
+import { writeMoodleFeedbackZip } from "./moodle-zip";
 
 /** Notebook weights from a JSON file `{"02-filtros-convolucao": 2, ...}`; a clear error otherwise. */
 export function readWeights(file: string): Record<string, number> {
@@ -33,6 +34,13 @@ export function writeClassOutputs(outDir: string, outputs: { gradebook: Gradeboo
     fs.writeFileSync(target, gradebookCsv(report, outputs.gradebook, outputs.weights ? readWeights(outputs.weights) : {}, late));
     written.push(target);
   }
-  if (outputs.feedback) written.push(...writeFeedback(report, outDir, late).map((d) => path.join(d, "feedback.html")));
+  if (outputs.feedback) {
+    written.push(...writeFeedback(report, outDir, late).map((d) => path.join(d, "feedback.html")));
+    const moodle = writeMoodleFeedbackZip(report, outDir, late);
+    if (moodle.zip) written.push(moodle.zip);
+    if (moodle.zip && moodle.leftOut.length) {
+      console.log(`feedback-moodle.zip: sem pasta do Moodle (<Nome>_<id>_assignsubmission_file_), fora do zip: ${moodle.leftOut.join(", ")}`);
+    }
+  }
   return written;
 }
