@@ -1,4 +1,5 @@
-// The browser's TypeScript kernel: runs cells compiled by compile.ts inside one persistent scope
+// The browser's TypeScript kernel: checks each cell's types as tslab does (host.typeChecker, a
+// worker running tslab's converter: typecheck.ts), then runs it, compiled by compile.ts, inside one persistent scope
 // and reports what happens as Jupyter IOPub messages (stream, display_data,
 // update_display_data, execute_result, error), the same messages tslab sends, so that the
 // notebook page (or a JupyterLite kernel wrapper) only has to forward them.
