@@ -116,6 +116,34 @@ function filterGradientByViews(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry,
   return (perChunk.length === 1 ? perChunk[0] : tf.addN(perChunk)).reshape([kh, kw, ci, co]) as tf.Tensor4D;
 }
 
+/** The rows of x and dy a register block of the pointwise kernel sweeps: both within ~24 KB (L1). */
+const pointwiseRowBlock = (ci: number, co: number): number => Math.max(8, Math.floor(24576 / (4 * (ci + co))));
+
+/**
+ * dW of a 1x1, stride-1, unpadded convolution (the pointwise half of SeparableConv2D) by the SIMD
+ * kernel `pointwiseFilterGrad`: xᵀ·dy read in place, with the chunks of the matMul path below
+ * (FILTER_GRADIENT_CHUNK_ROWS whole images each, summed by addN) and its order of operations, so the
+ * same bits without the transpose of x or the packing of dy. Null where it does not apply.
+ */
+function pointwiseFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, [kh, kw, ci, co]: Shape4): tf.Tensor4D | null {
+  if (kh !== 1 || kw !== 1 || g.strideHeight !== 1 || g.strideWidth !== 1 || g.padTop !== 0 || g.padLeft !== 0) return null;
+  if (ci % 4 !== 0 || co % 8 !== 0 || x.shape[3] !== ci || !tf.util.arraysEqual(dy.shape, [g.batch, g.inHeight, g.inWidth, co])) return null;
+  const backend = activeWasmBackend();
+  const simd = backend && wasmViewBackend(x) && wasmViewBackend(dy) ? simdKernelsFor(backend) : null;
+  if (!backend || !simd) return null;
+  const imageRows = g.inHeight * g.inWidth;
+  const perChunk = Math.max(1, Math.floor(FILTER_GRADIENT_CHUNK_ROWS / imageRows));
+  const chunks: tf.Tensor[] = [];
+  for (let first = 0; first < g.batch; first += perChunk) {
+    const rows = Math.min(perChunk, g.batch - first) * imageRows;
+    const out = backend.makeOutput([ci, co], "float32");
+    simd.pointwiseFilterGrad(byteOffset(backend, x) + first * imageRows * ci * 4, byteOffset(backend, dy) + first * imageRows * co * 4,
+      byteOffset(backend, out), rows, ci, co, pointwiseRowBlock(ci, co));
+    chunks.push(outputTensor(out));
+  }
+  return (chunks.length === 1 ? chunks[0] : tf.addN(chunks)).reshape([1, 1, ci, co]) as tf.Tensor4D;
+}
+
 /** Below this many input channels (the RGB input), all taps' windows go into one product. */
 const FEW_INPUT_CHANNELS = 8;
 
@@ -136,6 +164,8 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
       const dw = winogradFilterGradient(xNHWC, dyNHWC, g.padTop, g.padLeft);
       if (dw) return dw;
     }
+    const pointwise = pointwiseFilterGradient(xNHWC, dyNHWC, g, attrs.filterShape);
+    if (pointwise) return pointwise;
     // (a 1x1 filter has one window, the image itself: nothing to share between taps)
     if (g.strideHeight === 1 && g.strideWidth === 1 && kh * kw > 1 && ci >= FEW_INPUT_CHANNELS && wasmViewBackend(xNHWC)) {
       return filterGradientByViews(xNHWC, dyNHWC, g, attrs.filterShape);

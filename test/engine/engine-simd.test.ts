@@ -10,6 +10,7 @@ import { projectRoot } from "../../lib/common/config";
 import { setSimdKernels, simdKernelsFor } from "cnn-course-engine/dist/simd";
 import { inputGradFused, normalizeFused } from "cnn-course-engine/dist/fused-batchnorm";
 import { reluGradFused } from "cnn-course-engine/dist/fused-relu-grad";
+import { conv2dBackpropFilter } from "cnn-course-engine/dist/backprop-kernels";
 import { setFusedAdam } from "cnn-course-engine/dist/fused-adam";
 import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../../lib/pneumonia/training/schedule";
 import { seededRandom } from "../../lib/common/random";
@@ -118,6 +119,26 @@ describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", func
       assert.ok(viaGrad.every((e, i) => Object.is(e, v[i])), "tf.grad(relu) gives the same");
       assert.match(String(tf.getGradient("Relu")?.gradFunc), /reluGradFused/, "initEngine registered the fused gradient");
       tf.dispose([x, dy, fused, ref]);
+    }
+  });
+
+  it("the pointwise filter gradient gives the matMul path's bits (xᵀ·dy per chunk of images, then addN), one chunk and several", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(12);
+    // [13, 45, 45] is one chunk of 26,325 rows; [9, 90, 90] three chunks (4, 4, 1 images); [3, 11, 11] with 256 channels
+    for (const [n, h, ci, co] of [[13, 45, 64, 64], [9, 90, 16, 32], [3, 11, 256, 256], [2, 5, 4, 8]]) {
+      const x = tf.tensor4d(Float32Array.from({ length: n * h * h * ci }, () => rng() - 0.5), [n, h, h, ci]);
+      const dy = tf.tensor4d(Float32Array.from({ length: n * h * h * co }, () => rng() - 0.5), [n, h, h, co]);
+      const dw = conv2dBackpropFilter(x, dy, { filterShape: [1, 1, ci, co], strides: 1, pad: "same" });
+      const was = setSimdKernels(false);
+      const ref = conv2dBackpropFilter(x, dy, { filterShape: [1, 1, ci, co], strides: 1, pad: "same" });
+      setSimdKernels(was);
+      const u = dw.dataSync(), v = ref.dataSync();
+      assert.deepEqual(dw.shape, [1, 1, ci, co]);
+      const differ = u.findIndex((e, i) => !Object.is(e, v[i]));
+      assert.equal(differ, -1, `[${n}, ${h}, ${h}, ${ci}] -> ${co}, element ${differ}: ${u[differ]} vs ${v[differ]}`);
+      assert.ok(Math.abs(u[0]) > 0);
+      tf.dispose([x, dy, dw, ref]);
     }
   });
 });

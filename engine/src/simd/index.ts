@@ -14,6 +14,8 @@ export interface SimdKernels {
   bnNormalize(x: number, mean: number, invStd: number, gamma: number, beta: number, xhat: number, y: number, positions: number, channels: number): void;
   /** Byte offsets, then [positions, C] sizes and the statistics' count (a float32); see kernels.wat. */
   bnInputGrad(dy: number, xhat: number, a: number, b: number, gi: number, dx: number, positions: number, channels: number, count: number): void;
+  /** Byte offsets, then [rows, ci] x [rows, co] sizes and rows per register block; see kernels.wat. */
+  pointwiseFilterGrad(x: number, dy: number, out: number, rows: number, ci: number, co: number, rowBlock: number): void;
   /** Byte offsets and the count; see kernels.wat. */
   reluGrad(dy: number, x: number, dx: number, n: number): void;
   /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */
