@@ -141,4 +141,30 @@ describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", func
       tf.dispose([x, dy, dw, ref]);
     }
   });
+
+  it("Add, Sub and Multiply by a per-channel vector give tfjs' bits, in either order, NaN, infinities and zeros included", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(13);
+    const special = [NaN, Infinity, -Infinity, 0, -0];
+    const values = (n: number) => Float32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? special[i % 5] : (rng() - 0.5) * 8));
+    const ops: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [["add", tf.add], ["sub", tf.sub], ["mul", tf.mul]];
+    for (const [bigShape, smallShape] of [[[13, 18, 18, 16], [16]], [[5, 9, 9, 32], [1, 1, 1, 32]], [[7, 64], [1, 64]], [[3, 4], [4]]]) {
+      const big = tf.tensor(values(bigShape.reduce((p, d) => p * d, 1)), bigShape);
+      const small = tf.tensor(values(smallShape.reduce((p, d) => p * d, 1)), smallShape);
+      for (const [name, op] of ops) {
+        for (const [a, b] of [[big, small], [small, big]]) {
+          const ours = op(a, b);
+          const was = setSimdKernels(false);
+          const ref = op(a, b);
+          setSimdKernels(was);
+          assert.deepEqual(ours.shape, bigShape);
+          const u = ours.dataSync(), v = ref.dataSync();
+          const differ = u.findIndex((e, i) => !Object.is(e, v[i]) && !(Number.isNaN(e) && Number.isNaN(v[i])));
+          assert.equal(differ, -1, `${name} [${a.shape}] [${b.shape}], element ${differ}: ${u[differ]} vs ${v[differ]}`);
+          tf.dispose([ours, ref]);
+        }
+      }
+      tf.dispose([big, small]);
+    }
+  });
 });

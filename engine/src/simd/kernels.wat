@@ -348,4 +348,56 @@
       (local.set $r0 (local.get $r1))
       (br $loopR)))
   )
+
+  ;; channelOp(op, a, b, out, rows, channels)
+  ;; An elementwise op of a [rows, channels] tensor and a [channels] vector broadcast over its rows
+  ;; (a bias, a BatchNorm scale), one float32 operation per element, so tfjs' bits:
+  ;;   op 0: out = a + b    1: out = a - b    2: out = a * b    3: out = b - a
+  ;; channels a multiple of 4. tfjs-wasm runs these broadcasts one row of `channels` at a time.
+  (func (export "channelOp")
+    (param $op i32) (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $channels i32)
+    (local $rowBytes i32) (local $r i32) (local $c i32) (local $v i32) (local $o i32) (local $rowEnd i32)
+    (local.set $rowBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $c (local.get $a))
+    (local.set $o (local.get $out))
+    (local.set $r (i32.const 0))
+    (block $doneR (loop $loopR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $rowEnd (i32.add (local.get $c) (local.get $rowBytes)))
+      (local.set $v (local.get $b))
+        (if (i32.eq (local.get $op) (i32.const 0)) (then
+          (block $done0 (loop $loop0
+            (br_if $done0 (i32.ge_u (local.get $c) (local.get $rowEnd)))
+            (v128.store (local.get $o) (f32x4.add (v128.load (local.get $c)) (v128.load (local.get $v))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $loop0)))))
+        (if (i32.eq (local.get $op) (i32.const 1)) (then
+          (block $done1 (loop $loop1
+            (br_if $done1 (i32.ge_u (local.get $c) (local.get $rowEnd)))
+            (v128.store (local.get $o) (f32x4.sub (v128.load (local.get $c)) (v128.load (local.get $v))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $loop1)))))
+        (if (i32.eq (local.get $op) (i32.const 2)) (then
+          (block $done2 (loop $loop2
+            (br_if $done2 (i32.ge_u (local.get $c) (local.get $rowEnd)))
+            (v128.store (local.get $o) (f32x4.mul (v128.load (local.get $c)) (v128.load (local.get $v))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $loop2)))))
+        (if (i32.eq (local.get $op) (i32.const 3)) (then
+          (block $done3 (loop $loop3
+            (br_if $done3 (i32.ge_u (local.get $c) (local.get $rowEnd)))
+            (v128.store (local.get $o) (f32x4.sub (v128.load (local.get $v)) (v128.load (local.get $c))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $loop3)))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $loopR)))
+  )
 )
