@@ -167,4 +167,21 @@ describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", func
       tf.dispose([big, small]);
     }
   });
+
+  it("Transpose of the last two axes gives tfjs' result, matrices and batches, and falls back for other sizes and permutations", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(14);
+    const cases: Array<[number[], number[]]> = [[[6400, 512], [1, 0]], [[3, 8, 12], [0, 2, 1]], [[2, 2, 4, 4], [0, 1, 3, 2]], [[5, 6], [1, 0]], [[4, 8, 12], [2, 0, 1]]];
+    for (const [shape, perm] of cases) {
+      const x = tf.tensor(Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => rng() - 0.5), shape);
+      const ours = tf.transpose(x, perm);
+      const was = setSimdKernels(false);
+      const ref = tf.transpose(x, perm);
+      setSimdKernels(was);
+      assert.deepEqual(ours.shape, ref.shape);
+      assert.deepEqual(ours.dataSync(), ref.dataSync(), `[${shape}] by [${perm}]`);
+      if (shape.length === 2) assert.equal(ours.dataSync()[1], x.dataSync()[shape[1]]);
+      tf.dispose([x, ours, ref]);
+    }
+  });
 });

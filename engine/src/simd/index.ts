@@ -18,6 +18,8 @@ export interface SimdKernels {
   pointwiseFilterGrad(x: number, dy: number, out: number, rows: number, ci: number, co: number, rowBlock: number): void;
   /** op 0-3 (a + b, a - b, a * b, b - a), byte offsets, then [rows, channels] of a (b is [channels]); see kernels.wat. */
   channelOp(op: number, a: number, b: number, out: number, rows: number, channels: number): void;
+  /** Byte offsets, then src's [rows, cols] (multiples of 4); see kernels.wat. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
   /** Byte offsets and the count; see kernels.wat. */
   reluGrad(dy: number, x: number, dx: number, n: number): void;
   /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */
