@@ -1,16 +1,11 @@
 // Where the course finds its files. One place, so that notebooks, tests and
 // command-line tools agree on the project root, the data directory and the cache.
-import * as fs from "fs";
 import * as path from "path";
+import { platform } from "./platform";
 
-/** The repository root (lib/ is one level below it; lib/dist two levels). */
+/** The repository root (in the browser: the site's virtual root). */
 export function projectRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    if (fs.existsSync(path.join(dir, "package.json")) && fs.existsSync(path.join(dir, "lib", "package.json"))) return dir;
-    dir = path.dirname(dir);
-  }
-  throw new Error(`Não encontrei a raiz do projeto a partir de ${__dirname} (procurei package.json e lib/package.json).`);
+  return platform().projectRoot();
 }
 
 /** Ignored folder for everything the course computes or downloads (never committed). */
@@ -35,7 +30,8 @@ export function xraySampleDir(): string {
 }
 
 function hasTrainSplit(dir: string): boolean {
-  return fs.existsSync(path.join(dir, "train")) || fs.existsSync(path.join(dir, "chest_xray", "train"));
+  const files = platform().files;
+  return files.info(path.join(dir, "train")) !== null || files.info(path.join(dir, "chest_xray", "train")) !== null;
 }
 
 /**

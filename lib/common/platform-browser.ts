@@ -1,6 +1,7 @@
 // The platform in the browser (the course site of `npm run lite`): swapped in for
 // platform-node.ts by the browser bundle (tools/lite/bundle.ts). No Node module is reached from here.
 import type { ExerciseModule, MnistDigitGroup, Platform } from "./platform";
+import { BROWSER_ROOT, browserFiles } from "./browser-files";
 
 /** Replaced at build time by the names of lib/exercises/NN-slug.ts (tools/lite/bundle.ts). */
 declare const CNN_COURSE_EXERCISE_MODULES: string[];
@@ -36,8 +37,40 @@ export const currentPlatform: Platform = {
   },
   fromBase64: (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)),
   encodePng,
+  projectRoot: () => BROWSER_ROOT,
+  files: browserFiles,
+  decodeImage,
+  hashHex: fnv96,
+  // jimp decodes on the page's thread (Web Workers would need a second copy of jimp and the files).
+  decodeThreads: () => 0,
   plotlySource: () => "",
 };
+
+/**
+ * The browser's own decoder (jimp's npm package ships no browser build): no colour-space conversion
+ * and no premultiplied alpha, so a PNG gives its stored bytes, as pngjs inside jimp does under Node.
+ */
+async function decodeImage(bytes: Uint8Array): Promise<{ data: Uint8ClampedArray; width: number; height: number; channels: 4 }> {
+  const bitmap = await createImageBitmap(new Blob([bytes]), { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    if (!ctx) throw new Error("o navegador não deu um contexto 2D para decodificar a imagem");
+    ctx.drawImage(bitmap, 0, 0);
+    return { data: ctx.getImageData(0, 0, bitmap.width, bitmap.height).data, width: bitmap.width, height: bitmap.height, channels: 4 };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Three 32-bit FNV-1a hashes of the UTF-16 code units (different offset bases), as 24 hex digits. */
+function fnv96(text: string): string {
+  return [0x811c9dc5, 0x01000193, 0x9e3779b9].map((basis) => {
+    let h = basis >>> 0;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h.toString(16).padStart(8, "0");
+  }).join("");
+}
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;

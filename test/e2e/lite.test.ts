@@ -17,13 +17,23 @@ import { cacheDir, isCI, projectRoot } from "../../lib/common/config";
 import { Notebook, readNotebook } from "../../tools/notebooks/format";
 import { executedPath, needsRun, readRunStatus, runNotebooks } from "../../tools/notebooks/run";
 import { buildLite, LiteSite } from "../../tools/lite/site";
+import { listXrayFiles } from "../../lib/pneumonia/data/xray-files";
+import { loadImages } from "../../lib/pneumonia/data/load-images";
+import { xraySampleDir } from "../../lib/common/config";
 import { serveStatic, StaticServer } from "../../tools/lite/serve";
 import { chromiumAvailable, CHROMIUM, launchOfflineBrowser, OfflineBrowser } from "./presentation/offline-browser";
 
 const log = (line: string): void => console.log(`      ${line}`);
-/** The notebooks that run in the browser today (09 and 10 read the X-ray files: see README). */
-const LITE_NOTEBOOKS = ["00-boas-vindas", "01-conectividade", "02-filtros-convolucao", "03-passo-preenchimento-relu",
-  "04-outros-filtros-olhos", "05-pooling", "06-filtros-3d-cnn", "07-dropout", "08-camadas-batchnorm", "11-retropropagacao"];
+/** Every student notebook; 09 and 10 on the site's X-ray sample, 10 after 09 (it loads 09's checkpoint from IndexedDB). */
+const ALL_NOTEBOOKS = ["00-boas-vindas", "01-conectividade", "02-filtros-convolucao", "03-passo-preenchimento-relu",
+  "04-outros-filtros-olhos", "05-pooling", "06-filtros-3d-cnn", "07-dropout", "08-camadas-batchnorm", "09-pneumonia",
+  "10-o-que-o-modelo-ve", "11-retropropagacao"];
+/** CNN_COURSE_LITE_NOTEBOOKS=09,10 runs only those (by number), on a shared machine. */
+const LITE_NOTEBOOKS = process.env.CNN_COURSE_LITE_NOTEBOOKS
+  ? ALL_NOTEBOOKS.filter((n) => process.env.CNN_COURSE_LITE_NOTEBOOKS!.split(",").map((x) => x.trim()).includes(n.slice(0, 2)))
+  : ALL_NOTEBOOKS;
+/** The pneumonia preset of both runs (the page's process.env and tslab's): smoke unless set. */
+const PRESET = process.env.CNN_COURSE_PRESET ?? "smoke";
 
 interface CellResult { index: number; status: "ok" | "error"; seconds: number; text: string }
 interface PageRun { cells: CellResult[]; seconds: number; loadSeconds: number }
@@ -91,6 +101,7 @@ async function runInPage(page: Page, base: string, name: string, nb: Notebook): 
   await page.reload();
   await page.waitForFunction("window.cnnLite && window.cnnLite.ready");
   const loadSeconds = (Date.now() - started) / 1000;
+  await page.evaluate(`process.env.CNN_COURSE_PRESET = ${JSON.stringify(PRESET)}`);
   return { ...((await page.evaluate("window.cnnLite.runAll()")) as PageRun), loadSeconds };
 }
 
@@ -115,8 +126,12 @@ async function tslabRuns(names: string[]): Promise<Map<string, { nb: Notebook; s
   });
   if (stale.length) {
     log(`running ${stale.length} solution notebook(s) under tslab first`);
-    process.env.CNN_COURSE_PRESET = process.env.CNN_COURSE_PRESET ?? "smoke";
-    const runs = await runNotebooks(stale, { jobs: 1, cellTimeoutSec: 600, totalTimeoutSec: 1200, outDir, log });
+    process.env.CNN_COURSE_PRESET = PRESET;
+    // On the repository's sample, as the site: no full copy of the X-rays.
+    const data = process.env.CNN_COURSE_DATA;
+    delete process.env.CNN_COURSE_DATA;
+    const runs = await runNotebooks(stale, { jobs: 1, cellTimeoutSec: 600, totalTimeoutSec: 1200, outDir, log })
+      .finally(() => { if (data !== undefined) process.env.CNN_COURSE_DATA = data; });
     assert.deepEqual(runs.filter((r) => !r.result.ok).map((r) => path.basename(r.notebook)), [], "every solution runs under tslab");
   }
   return new Map(sources.map((s, i) => [names[i], {
@@ -131,6 +146,7 @@ describe("the course in the browser (npm run lite, headless Chromium)", function
   let browser: OfflineBrowser;
   let tslab: Map<string, { nb: Notebook; seconds: number }>;
   const times: string[] = [];
+  const ran = new Set<string>();
 
   before(async function () {
     if (!chromiumAvailable()) {
@@ -154,7 +170,7 @@ describe("the course in the browser (npm run lite, headless Chromium)", function
     log(`site: ${site.files} files, ${(site.bytes / 1e6).toFixed(1)} MB, ${(site.gzipBytes / 1e6).toFixed(1)} MB gzip`);
     assert.ok(site.gzipBytes < 30e6, `gzip size ${site.gzipBytes}`);
     for (const f of ["index.html", "jupyter-lite.json", "api/contents/all.json", "tfjs/tfjs-backend-wasm-simd.wasm", "data/mnist.bin",
-      "data/chest-xray-sample/README.md", "files/notebooks/00-boas-vindas.ipynb"]) {
+      "data/chest-xray-sample/README.md", "files/notebooks/00-boas-vindas.ipynb", "files.json"]) {
       assert.ok(fs.existsSync(path.join(site.outDir, f)), `${f} in the site`);
     }
     const students = fs.readdirSync(path.join(projectRoot(), "notebooks")).filter((n) => n.endsWith(".ipynb"));
@@ -186,6 +202,12 @@ describe("the course in the browser (npm run lite, headless Chromium)", function
         const stdout = stdoutDifferences(run, tslab.get(name)!.nb);
         log(`${name}: ${stdout.same} of ${run.cells.length} code cells print the same stdout as tslab` +
           (stdout.differ.length ? `; different: cells ${stdout.differ.join(", ")}` : ""));
+        if (name === "10-o-que-o-modelo-ve" && ran.has("09-pneumonia")) {
+          // The model notebook 09 trained in another page, kept in IndexedDB (lib/common/browser-files.ts).
+          const model = run.cells.map(streamTextOf).find((t) => t.includes("Modelo carregado") || t.includes("Modelo treinado")) ?? "";
+          assert.match(model, /Modelo carregado de um checkpoint; origem: o notebook 09/, `${name} loads 09's checkpoint: ${model}`);
+        }
+        ran.add(name);
         const charts = (await page.evaluate(CHARTS_JS)) as { charts: number; drawn: number };
         assert.equal(charts.drawn, charts.charts, `${name}: every chart drawn`);
         fs.mkdirSync(cacheDir("screenshots"), { recursive: true });
@@ -202,6 +224,30 @@ describe("the course in the browser (npm run lite, headless Chromium)", function
       }
     });
   }
+
+  it("decodes the site's X-ray sample to the very pixels jimp gives under Node (48x48, every 5th file)", async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(server.url);
+      await page.waitForFunction("window.cnnLite && window.cnnLite.ready");
+      await page.evaluate("window.cnnLite.startKernel()");
+      const fromPage = (await page.evaluate(`(async () => {
+        const c = cnnCourse.course, files = c.listXrayFiles().filter((_, i) => i % 5 === 0);
+        const b = await cnnCourse.loadImages(files, 48, { cache: false, progress: false });
+        return { paths: b.files, images: Array.from(b.images) };
+      })()`)) as { paths: string[]; images: number[] };
+      const files = listXrayFiles(xraySampleDir()).filter((_, i) => i % 5 === 0);
+      assert.deepEqual(fromPage.paths.map((p) => p.replace(/^\/curso\/data\/chest-xray-sample\//, "")),
+        files.map((f) => path.relative(xraySampleDir(), f.path)));
+      const node = await loadImages(files, 48, { cache: false, progress: false, workers: 0 });
+      const differ = node.images.reduce((n, v, i) => n + (v === fromPage.images[i] ? 0 : 1), 0);
+      log(`X-ray decoding: ${files.length} files, ${node.images.length} bytes at 48x48, ${differ} differ from jimp's`);
+      assert.equal(fromPage.images.length, node.images.length);
+      assert.equal(differ, 0);
+    } finally {
+      await page.close();
+    }
+  });
 
   it("a notebook downloaded from the page is graded by npm run grade unchanged, with full points", async () => {
     const page = await browser.context.newPage();

@@ -56,8 +56,10 @@ function browserPlugin(): Plugin {
   };
 }
 
+// Node's globals the course reaches: process (env, pid, cwd) and setImmediate (training yields to the page between steps).
 const PROCESS_BANNER = `var process = globalThis.process || (globalThis.process = { env: {}, argv: [], platform: "browser", browser: true, pid: 1, ` +
-  `cwd: function () { return "/"; }, nextTick: function (f) { Promise.resolve().then(f); }, hrtime: undefined });`;
+  `cwd: function () { return "/"; }, nextTick: function (f) { Promise.resolve().then(f); }, hrtime: undefined });` +
+  `globalThis.setImmediate = globalThis.setImmediate || function (f) { var a = [].slice.call(arguments, 1); return setTimeout(function () { f.apply(null, a); }, 0); };`;
 
 export interface BundleSizes { [file: string]: number }
 

@@ -5,6 +5,8 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as course from "../../lib/index";
 import { setMnistDigits } from "../../lib/common/platform-browser";
+import { addSiteFiles, filesSaved, keepInBrowser, SiteManifest } from "../../lib/common/browser-files";
+import { cacheDir } from "../../lib/common/config";
 import type { MnistDigitGroup } from "../../lib/common/platform";
 import { setDisplayWriter } from "./kernel/tslab-channel";
 import { initBrowserEngine } from "./engine";
@@ -24,7 +26,18 @@ export async function loadMnist(url: string): Promise<void> {
   setMnistDigits(groups);
 }
 
+/**
+ * The course's files in the page: the site's (files.json: the X-ray sample, docs/results) and the
+ * student's cache and checkpoints, kept in IndexedDB and brought back here.
+ */
+export async function loadFiles(url: string): Promise<void> {
+  addSiteFiles((await (await fetch(url)).json()) as SiteManifest);
+  await keepInBrowser(cacheDir());
+}
+
 /** "cnn-course" as the notebooks import it in the browser: the package, with the browser's engine choice. */
 export const courseModule: { [name: string]: unknown } = { ...course, initEngine: initBrowserEngine };
 
-export { course, tf, setWasmPaths, setDisplayWriter };
+export { course, tf, setWasmPaths, setDisplayWriter, filesSaved };
+/** For test/e2e/lite.test.ts: the X-ray decoding of the page compared with Node's. */
+export { loadImages } from "../../lib/pneumonia/data/load-images";

@@ -11,7 +11,11 @@
 //   tfjs/*.wasm                   @tensorflow/tfjs-backend-wasm's binaries
 //   data/mnist.bin                the mnist package's 10.000 digits, compact (see writeMnist)
 //   data/chest-xray-sample/       the repository's X-ray sample (lessons 09 and 10)
+//   files.json                    the files the course reads under its virtual root /curso
+//                                 (lib/common/browser-files.ts): the sample's X-rays (fetched
+//                                 when decoded) and docs/results' JSON tables (inline)
 //   plotly.min.js                 plotly.js, loaded once by the page for the live charts
+//   .nojekyll                     GitHub Pages (from a branch) serves the folder as it is
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
@@ -36,8 +40,10 @@ export async function buildLite(opts: LiteOptions = {}): Promise<LiteSite> {
   copyInto(path.join(root, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist"), path.join(outDir, "tfjs"), WASM_FILES);
   writeMnist(path.join(outDir, "data", "mnist.bin"));
   fs.cpSync(path.join(root, "data", "chest-xray-sample"), path.join(outDir, "data", "chest-xray-sample"), { recursive: true });
+  writeFilesManifest(root, outDir);
   fs.copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), path.join(outDir, "plotly.min.js"));
   fs.writeFileSync(path.join(outDir, "index.html"), INDEX_HTML);
+  fs.writeFileSync(path.join(outDir, ".nojekyll"), ""); // GitHub Pages from a branch: serve every file as it is
   const size = siteSize(outDir);
   log(`lite: ${notebooks.length} notebooks, ${size.files} files, ${mb(size.bytes)} MB (${mb(size.gzipBytes)} MB gzip) in ${outDir}`);
   return { outDir, ...size, bundles, notebooks };
@@ -74,10 +80,26 @@ function writeConfig(outDir: string): void {
     "jupyter-lite-schema-version": 0,
     "jupyter-config-data": {
       appName: "Curso CNN e dropout", contentsIndex: "api/contents/all.json", filesPath: "files/",
-      wasmPath: "tfjs/", mnistPath: "data/mnist.bin", xraySamplePath: "data/chest-xray-sample/",
+      wasmPath: "tfjs/", mnistPath: "data/mnist.bin", xraySamplePath: "data/chest-xray-sample/", filesManifest: "files.json",
     },
   };
   fs.writeFileSync(path.join(outDir, "jupyter-lite.json"), JSON.stringify(config, null, 1) + "\n");
+}
+
+/** files.json (lib/common/browser-files.ts SiteManifest): the X-ray sample as copied into the site, docs/results' tables inline. */
+function writeFilesManifest(root: string, outDir: string): void {
+  const sample = path.join(outDir, "data", "chest-xray-sample");
+  const files = fs.readdirSync(sample, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.(png|jpe?g)$/i.test(e.name))
+    .map((e) => {
+      const rel = path.relative(outDir, path.join(e.parentPath, e.name)).split(path.sep).join("/");
+      const st = fs.statSync(path.join(root, rel));
+      return { path: rel, url: rel, size: st.size, mtimeMs: Math.round(st.mtimeMs) };
+    }).sort((a, b) => a.path.localeCompare(b.path));
+  const results = path.join(root, "docs", "results");
+  const texts = fs.readdirSync(results).filter((n) => n.endsWith(".json")).sort().map((n) => ({
+    path: `docs/results/${n}`, text: fs.readFileSync(path.join(results, n), "utf8"), mtimeMs: Math.round(fs.statSync(path.join(results, n)).mtimeMs),
+  }));
+  fs.writeFileSync(path.join(outDir, "files.json"), JSON.stringify({ files, texts }));
 }
 
 function copyInto(from: string, to: string, names: string[]): void {

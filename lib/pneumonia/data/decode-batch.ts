@@ -1,18 +1,12 @@
 // The steps of loadImages (load-images.ts), each testable on its own: read the disk cache,
 // decode every file into one buffer (worker threads, then this thread), pack the decoded
 // images together without the skipped ones. Not re-exported to the notebooks.
-import * as os from "os";
+import { platform } from "../../common/platform";
 import { createProgress, Progress } from "../../view/progress";
 import { describeDecodeError, preprocessFile } from "./decode";
 import { decodeInWorkers, DecodeResult } from "./decode-worker";
 import { readCachedBatch } from "./image-cache";
 import type { ImageBatch, LabeledFile, LoadImagesOptions, SkippedFile } from "./load-images";
-
-function defaultWorkers(fileCount: number): number {
-  if (fileCount < 64) return 0;
-  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, 8));
-}
 
 /** The batch stored in the disk cache for these files at this size, or null (a damaged cache is only warned about: it is rebuilt). */
 export function cachedImages(cacheFile: string, size: number, opts: LoadImagesOptions, warn: (m: string) => void): ImageBatch | null {
@@ -54,7 +48,7 @@ export async function decodeAll(files: readonly LabeledFile[], size: number, opt
     }
     progress?.tick(1);
   };
-  const workers = opts.workers ?? defaultWorkers(files.length);
+  const workers = opts.workers ?? platform().decodeThreads(files.length);
   if (workers > 0 && files.length > 1) {
     try {
       await decodeInWorkers(files.map((f) => f.path), size, workers, record);

@@ -2,13 +2,12 @@
 // a minute). The key hashes the file list (path, byte size, modification time, label) and the
 // image size: change any file and the key changes. One file per batch, written to a temporary
 // name and renamed, so an interrupted run never leaves a half-written cache that looks valid.
-import { createHash, randomBytes } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
 import { cacheDir } from "../../common/config";
+import { platform } from "../../common/platform";
 
 const MAGIC_TEXT = "CNNXRAY1";
-const magic = (): Buffer => Buffer.from(MAGIC_TEXT, "ascii");
+const magic = (): Uint8Array => new TextEncoder().encode(MAGIC_TEXT);
 /** Bump when the layout of the cached bytes changes: old caches then stop matching. */
 export const IMAGE_CACHE_VERSION = 1;
 
@@ -28,17 +27,14 @@ export interface CachedBatch {
 
 /** The cache key of a file list at an image size (stat of every file, no reading). */
 export function imageCacheKey(files: readonly { path: string; label: number }[], size: number): string {
-  const hash = createHash("sha256");
-  hash.update(`cnn-course xray v${IMAGE_CACHE_VERSION} size=${size}\n`);
+  const lines = [`cnn-course xray v${IMAGE_CACHE_VERSION} size=${size}\n`];
   for (const f of files) {
-    let stamp = "missing";
-    try {
-      const st = fs.statSync(f.path);
-      stamp = `${st.size}\t${st.mtimeMs}`;
-    } catch { /* a missing file is part of the key: it is skipped now and may appear later */ }
-    hash.update(`${path.resolve(f.path)}\t${stamp}\t${f.label}\n`);
+    // A missing file is part of the key: it is skipped now and may appear later.
+    const st = platform().files.info(f.path);
+    const stamp = st ? `${st.size}\t${st.mtimeMs}` : "missing";
+    lines.push(`${path.resolve(f.path)}\t${stamp}\t${f.label}\n`);
   }
-  return hash.digest("hex");
+  return platform().hashHex(lines.join(""));
 }
 
 /** Where the batch with this key lives (under cacheDir("xray-images")). */
@@ -48,22 +44,19 @@ export function imageCachePath(key: string, size: number, dir: string = cacheDir
 
 /** Writes a batch atomically: temporary file in the same folder, then rename. */
 export async function writeCachedBatch(file: string, batch: CachedBatch): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const header = Buffer.from(JSON.stringify(batch.header), "utf8");
-  const headerLength = Buffer.alloc(4);
-  headerLength.writeUInt32LE(header.length, 0);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  const handle = await fs.promises.open(tmp, "w");
+  const files = platform().files;
+  const header = new TextEncoder().encode(JSON.stringify(batch.header));
+  const headerLength = new Uint8Array(4);
+  new DataView(headerLength.buffer).setUint32(0, header.length, true);
+  const tmp = `${file}.${process.pid}.${platform().randomHex(4)}.tmp`;
   try {
-    for (const part of [magic(), headerLength, header, batch.labels, batch.images]) await handle.write(part);
-    await handle.sync();
+    // In parts: no second copy of a batch of hundreds of megabytes.
+    files.write(tmp, [magic(), headerLength, header, batch.labels, batch.images]);
   } catch (err) {
-    await handle.close();
-    await fs.promises.rm(tmp, { force: true });
+    files.remove(tmp);
     throw err;
   }
-  await handle.close();
-  await fs.promises.rename(tmp, file);
+  files.rename(tmp, file);
 }
 
 /**
@@ -71,11 +64,12 @@ export async function writeCachedBatch(file: string, batch: CachedBatch): Promis
  * valid cache (truncated, another format) throws, so the caller can rebuild it.
  */
 export function readCachedBatch(file: string): CachedBatch | null {
-  if (!fs.existsSync(file)) return null;
-  const buf = fs.readFileSync(file);
-  if (buf.length < 12 || !buf.subarray(0, 8).equals(magic())) throw new Error(`cache inválido (não começa com ${MAGIC_TEXT}): ${file}`);
-  const headerLength = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.subarray(12, 12 + headerLength).toString("utf8")) as CachedBatchHeader;
+  const files = platform().files;
+  if (!files.info(file)) return null;
+  const buf = files.read(file);
+  if (buf.length < 12 || new TextDecoder().decode(buf.subarray(0, 8)) !== MAGIC_TEXT) throw new Error(`cache inválido (não começa com ${MAGIC_TEXT}): ${file}`);
+  const headerLength = new DataView(buf.buffer, buf.byteOffset).getUint32(8, true);
+  const header = JSON.parse(new TextDecoder().decode(buf.subarray(12, 12 + headerLength))) as CachedBatchHeader;
   const { size, count } = header;
   const start = 12 + headerLength;
   const imageBytes = count * size * size * 3;

@@ -1,9 +1,9 @@
 // The chest X-ray files on disk, in the Kaggle layout `{train,val,test}/{NORMAL,PNEUMONIA}/*.jpeg`.
 // The same layout comes from the Kaggle zip, from the shared course copy and from
 // `npm run download` (which unpacks the Keras example's TFRecords into it), so one loader serves all.
-import * as fs from "fs";
 import * as path from "path";
 import { xrayReadDir } from "../../common/config";
+import { platform } from "../../common/platform";
 import { noteReferenceCall } from "../../check/reference-use";
 
 export type XraySplit = "train" | "val" | "test";
@@ -46,8 +46,8 @@ function missingDataError(dir: string, missing: string[]): Error {
  * folder the Kaggle zip unpacks into.
  */
 export function resolveXrayRoot(dir: string): string {
-  const nested = path.join(dir, "chest_xray");
-  if (!fs.existsSync(path.join(dir, "train")) && fs.existsSync(path.join(nested, "train"))) return nested;
+  const nested = path.join(dir, "chest_xray"), files = platform().files;
+  if (!files.info(path.join(dir, "train")) && files.info(path.join(nested, "train"))) return nested;
   return dir;
 }
 
@@ -67,11 +67,11 @@ export function listXrayFiles(dataDir: string = xrayReadDir().dir, opts: ListXra
   const bad = wanted.filter((s) => !XRAY_SPLITS.includes(s));
   if (bad.length) throw new Error(`listXrayFiles: divisão desconhecida ${bad.join(", ")}; use ${XRAY_SPLITS.join(", ")}`);
   const required = opts.splits ?? (["train", "test"] as const);
-  const missing: string[] = [];
+  const missing: string[] = [], fs = platform().files;
   for (const split of required) {
     for (const cls of XRAY_CLASS_NAMES) {
       const folder = path.join(root, split, cls);
-      if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) missing.push(`${split}/${cls}`);
+      if (!fs.info(folder)?.directory) missing.push(`${split}/${cls}`);
     }
   }
   if (missing.length) throw missingDataError(root, missing);
@@ -80,11 +80,11 @@ export function listXrayFiles(dataDir: string = xrayReadDir().dir, opts: ListXra
   for (const split of XRAY_SPLITS.filter((s) => wanted.includes(s))) {
     for (const cls of XRAY_CLASS_NAMES) {
       const folder = path.join(root, split, cls);
-      if (!fs.existsSync(folder)) continue;
+      if (!fs.info(folder)) continue;
       const label = labelOfClassName(cls) as XrayLabel;
-      const names = fs.readdirSync(folder, { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith(".") && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
-        .map((e) => e.name)
+      const names = fs.list(folder)
+        .filter((name) => !name.startsWith(".") && IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase()) &&
+          fs.info(path.join(folder, name))?.directory === false)
         .sort();
       for (const name of names) files.push({ path: path.join(folder, name), split, label });
     }

@@ -1,11 +1,12 @@
-// Checkpoints on disk, written so that an interruption (Ctrl-C, a killed kernel, a full
-// disk) never leaves a half-written one: files go to a temporary folder, are flushed, and
-// the folder is renamed into place. tfjs-node's file:// handlers are not available on the
-// wasm backend, so the tfjs format (model.json + weights.bin) is written by hand from
-// model.save(withSaveHandler) and read back with tf.io.fromMemory.
-import * as fs from "fs";
+// Checkpoints on disk (in the browser: the platform's files, kept in IndexedDB), written so that
+// an interruption (Ctrl-C, a killed kernel, a full disk) never leaves a half-written one: files
+// go to a temporary folder, are flushed, and the folder is renamed into place. tfjs-node's
+// file:// handlers are not available on the wasm backend, so the tfjs format (model.json +
+// weights.bin) is written by hand from model.save(withSaveHandler) and read back with
+// tf.io.fromMemory.
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
+import { platform } from "../../common/platform";
 
 const MODEL_JSON = "model.json";
 const WEIGHTS_BIN = "weights.bin";
@@ -27,25 +28,6 @@ export interface LoadedCheckpoint<S extends CheckpointState> {
   state: S;
 }
 
-function writeFileSynced(file: string, data: string | Uint8Array): void {
-  const fd = fs.openSync(file, "w");
-  try {
-    fs.writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, "r");
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  }
-}
-
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -58,10 +40,10 @@ function processAlive(pid: number): boolean {
 /** Temporary folders left by a writer that was killed (its process is gone). */
 function removeStaleTemporaries(target: string): void {
   const parent = path.dirname(path.resolve(target)), prefix = `${path.basename(target)}.tmp-`;
-  for (const name of fs.readdirSync(parent)) {
+  for (const name of platform().files.list(parent)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split("-")[0]);
-    if (pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    if (pid !== process.pid && !processAlive(pid)) platform().files.remove(path.join(parent, name));
   }
 }
 
@@ -71,26 +53,24 @@ function removeStaleTemporaries(target: string): void {
  * old one may be left as `target.old`, which readCheckpoint falls back to).
  */
 export function writeDirAtomic(target: string, write: (tmpDir: string) => void): void {
-  const parent = path.dirname(path.resolve(target));
-  fs.mkdirSync(parent, { recursive: true });
+  const fs = platform().files;
+  fs.mkdir(path.dirname(path.resolve(target)));
   removeStaleTemporaries(target);
   const old = `${target}.old`;
   // Finish a swap an earlier crash interrupted, so there is always one complete copy.
-  if (!fs.existsSync(target) && fs.existsSync(old)) fs.renameSync(old, target);
-  else fs.rmSync(old, { recursive: true, force: true });
+  if (!fs.info(target) && fs.info(old)) fs.rename(old, target);
+  else fs.remove(old);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  fs.mkdirSync(tmp);
+  fs.mkdir(tmp);
   try {
     write(tmp);
-    syncDir(tmp);
   } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.remove(tmp);
     throw err;
   }
-  if (fs.existsSync(target)) fs.renameSync(target, old);
-  fs.renameSync(tmp, target);
-  syncDir(parent);
-  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.info(target)) fs.rename(target, old);
+  fs.rename(tmp, target);
+  fs.remove(old);
 }
 
 /** The model as tfjs artifacts in memory (topology, weight specs and one weight buffer). */
@@ -127,22 +107,24 @@ export async function saveCheckpoint<S extends CheckpointState>(dir: string, inp
     optimizer = { data: new Uint8Array(encoded.data), specs: encoded.specs };
   }
   // Synchronous from here on: nothing else (not even a SIGINT handler) runs in between.
+  const fs = platform().files;
   writeDirAtomic(dir, (tmp) => {
-    writeFileSynced(path.join(tmp, WEIGHTS_BIN), weightData);
-    writeFileSynced(path.join(tmp, MODEL_JSON), JSON.stringify(modelJson));
+    fs.write(path.join(tmp, WEIGHTS_BIN), weightData);
+    fs.write(path.join(tmp, MODEL_JSON), JSON.stringify(modelJson));
     if (optimizer) {
-      writeFileSynced(path.join(tmp, OPTIMIZER_BIN), optimizer.data);
-      writeFileSynced(path.join(tmp, OPTIMIZER_JSON), JSON.stringify({ specs: optimizer.specs }));
+      fs.write(path.join(tmp, OPTIMIZER_BIN), optimizer.data);
+      fs.write(path.join(tmp, OPTIMIZER_JSON), JSON.stringify({ specs: optimizer.specs }));
     }
     // Written last: a folder with state.json is complete.
-    writeFileSynced(path.join(tmp, STATE_JSON), JSON.stringify(input.state, null, 1));
+    fs.write(path.join(tmp, STATE_JSON), JSON.stringify(input.state, null, 1));
   });
 }
 
 /** The complete checkpoint folder at `dir` (or the `.old` copy a crash may have left), else null. */
 export function findCheckpoint(dir: string): string | null {
   for (const candidate of [dir, `${dir}.old`]) {
-    if (fs.existsSync(path.join(candidate, STATE_JSON)) && fs.existsSync(path.join(candidate, MODEL_JSON))) return candidate;
+    const fs = platform().files;
+    if (fs.info(path.join(candidate, STATE_JSON)) && fs.info(path.join(candidate, MODEL_JSON))) return candidate;
   }
   return null;
 }
@@ -150,11 +132,11 @@ export function findCheckpoint(dir: string): string | null {
 /** Only the state.json of the checkpoint at `dir` (cheap: no model is built), else null. */
 export function readCheckpointState<S extends CheckpointState>(dir: string): S | null {
   const found = findCheckpoint(dir);
-  return found ? JSON.parse(fs.readFileSync(path.join(found, STATE_JSON), "utf8")) as S : null;
+  return found ? JSON.parse(platform().files.readText(path.join(found, STATE_JSON))) as S : null;
 }
 
 function readBuffer(file: string): ArrayBuffer {
-  const b = fs.readFileSync(file);
+  const b = platform().files.read(file);
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
@@ -165,7 +147,8 @@ export async function loadCheckpoint<S extends CheckpointState>(dir: string): Pr
     throw new Error(`Nenhum checkpoint completo em ${dir} (esperava ${MODEL_JSON} e ${STATE_JSON}). ` +
       "Treine primeiro, ou confira o caminho da pasta.");
   }
-  const modelJson = JSON.parse(fs.readFileSync(path.join(found, MODEL_JSON), "utf8")) as {
+  const fs = platform().files;
+  const modelJson = JSON.parse(fs.readText(path.join(found, MODEL_JSON))) as {
     modelTopology: tf.io.ModelArtifacts["modelTopology"];
     weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
   };
@@ -174,8 +157,8 @@ export async function loadCheckpoint<S extends CheckpointState>(dir: string): Pr
     modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => readBuffer(path.join(found, p)))));
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
   let optimizerWeights: NamedTensor[] | null = null;
-  if (fs.existsSync(path.join(found, OPTIMIZER_JSON))) {
-    const { specs } = JSON.parse(fs.readFileSync(path.join(found, OPTIMIZER_JSON), "utf8")) as { specs: tf.io.WeightsManifestEntry[] };
+  if (fs.info(path.join(found, OPTIMIZER_JSON))) {
+    const { specs } = JSON.parse(fs.readText(path.join(found, OPTIMIZER_JSON))) as { specs: tf.io.WeightsManifestEntry[] };
     const map = tf.io.decodeWeights(readBuffer(path.join(found, OPTIMIZER_BIN)), specs);
     optimizerWeights = specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
   }

@@ -15,7 +15,7 @@ import { evaluateModel, Evaluation } from "./evaluate";
 import { ClassWeights, classWeightedLoss, classWeightedLossSpec } from "./loss";
 import { accumulateCounts, ConfusionCounts, emptyCounts, metricsFromCounts } from "./metrics";
 import { ExponentialDecayConfig, KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "./schedule";
-import { createTrainStepper, engineInfo, initEngine, ReplicaMode, TrainStepper } from "cnn-course-engine";
+import { createTrainStepper, engineInfo, initEngine, planThreads, ReplicaMode, TrainStepper } from "cnn-course-engine";
 import { plainStepper } from "./step";
 import { recomputeBatchNormStatistics } from "./recompute-batchnorm";
 
@@ -290,8 +290,10 @@ export async function trainModel(model: tf.LayersModel, train: LabeledImages, va
   const resumedFromEpoch = state.epochsDone;
   // A resumed run keeps its own seed (same shuffles and masks as if never interrupted)
   // and does not restart after an early stop it already made.
-  if (!engineInfo()) await initEngine({ quiet: true }); // the fastest backend, on one thread as on several
-  const stepper = opts.threads === 1 ? plainStepper(model, optimizer, classWeightedLoss(opts.classWeights))
+  const engine = engineInfo() ?? await initEngine({ quiet: true }); // the fastest backend, on one thread as on several
+  // One thread (asked, or all the engine can have: one core, no worker threads as in the browser): trainStep itself.
+  const threads = opts.threads ?? (await planThreads(engine.backend)).threads;
+  const stepper = threads === 1 ? plainStepper(model, optimizer, classWeightedLoss(opts.classWeights))
     : await createTrainStepper(model, optimizer, { loss: classWeightedLossSpec(opts.classWeights), threads: opts.threads, maxBatch: opts.batchSize, predictBatch: opts.evalBatchSize ?? 50, replicaMode: opts.replicaMode });
   const ctx: EpochContext = { model, optimizer, stepper, train, opts, runSeed: state.seed };
   const steps = Math.ceil(train.count / opts.batchSize);

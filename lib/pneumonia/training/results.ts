@@ -2,9 +2,9 @@
 // `npm run results`), and what the notebook and the README show from them: the test
 // metrics beside the Keras example's published figures and the PyTorch yardstick, the
 // curves and the confusion matrix.
-import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../common/config";
+import { platform } from "../../common/platform";
 import { MachineInfo } from "../../common/machine";
 import { EngineInfo } from "cnn-course-engine";
 import { formatBR } from "../../common/format";
@@ -90,14 +90,14 @@ export function resultsDir(): string {
 
 /** The newest docs/results/<prefix>-<date>.json (by date in the name), or null when there is none. */
 export function latestResultsFile(prefix = "full", dir = resultsDir()): string | null {
-  if (!fs.existsSync(dir)) return null;
+  if (!platform().files.info(dir)) return null;
   const pattern = new RegExp(`^${prefix}-(\\d{4}-\\d{2}-\\d{2})\\.json$`);
-  const files = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
+  const files = platform().files.list(dir).filter((f) => pattern.test(f)).sort();
   return files.length ? path.join(dir, files[files.length - 1]) : null;
 }
 
 export function readFullResults(file: string): FullRunResults {
-  const r = JSON.parse(fs.readFileSync(file, "utf8")) as FullRunResults;
+  const r = JSON.parse(platform().files.readText(file)) as FullRunResults;
   if (r.kind !== "pneumonia-run-results") throw new Error(`${file} não é um resultado de npm run results (kind = ${String(r.kind)}).`);
   return r;
 }

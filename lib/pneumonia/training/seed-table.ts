@@ -1,12 +1,12 @@
 // The classroom seed tables as the notebooks read them: the newest docs/results/<name>-seeds-<date>.json
 // (written by npm run train -- --seeds, tools/results/seeds.ts), as a Markdown table and a sentence.
-import * as fs from "fs";
 import * as path from "path";
 import { MachineInfo } from "../../common/machine";
 import { EngineInfo } from "cnn-course-engine";
 import type { ScreeningReport } from "./pipeline";
 import { TrainingPreset } from "./presets";
 import { projectRoot } from "../../common/config";
+import { platform } from "../../common/platform";
 import { showTable, Table, TableCell, TableColumn } from "../../view/table";
 import { latestResultsFile } from "./results";
 
@@ -136,7 +136,7 @@ const pt2 = (v: number): string => v.toFixed(2).replace(".", ",");
  */
 export function classroomSeedsSentence(file: string | null = latestResultsFile("classroom-seeds")): string | null {
   if (!file) return null;
-  const table = JSON.parse(fs.readFileSync(file, "utf8")) as SeedTable;
+  const table = JSON.parse(platform().files.readText(file)) as SeedTable;
   const { accuracy, recall } = table.summary, seeds = table.rows.map((r) => r.seed).join(", ");
   return `Com o conjunto completo, o preset classroom dá acurácia de ${pt2(accuracy.min)} a ${pt2(accuracy.max)} e revocação de ` +
     `${pt2(recall.min)} a ${pt2(recall.max)} nas sementes ${seeds} (${path.relative(projectRoot(), file)}).`;
@@ -151,7 +151,7 @@ export function showClassroomSeeds(file: string | null = latestResultsFile("clas
     console.log("Ainda não há tabela do preset classroom em docs/results/. Para gerá-la: npm run train -- --preset classroom --seeds 1-5.");
     return null;
   }
-  const table = JSON.parse(fs.readFileSync(file, "utf8")) as SeedTable;
+  const table = JSON.parse(platform().files.readText(file)) as SeedTable;
   const threads = [...new Set(table.rows.map((r) => r.threads ?? 1))].join(", ");
   console.log(`${path.relative(projectRoot(), file)} (gerado por ${table.command}; ${threads} thread(s), ` +
     `${table.machine.cpuModel}, ${table.machine.cores} núcleos)`);

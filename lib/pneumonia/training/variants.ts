@@ -3,9 +3,9 @@
 // patient. Per table: parameters, test metrics, the validation/test gap, and the screening threshold
 // chosen on validation for recall >= 0.95, measured on test, against the goal that beats the Keras
 // page (precision >= 0.85 at recall >= 0.95 on test). Every figure comes from docs/results.
-import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../../common/config";
+import { platform } from "../../common/platform";
 import { displayBundle } from "../../view/display";
 import { latestResultsFile } from "./results";
 import { SeedRow, SeedSummary, SeedTable, summarizeSeeds } from "./seed-table";
@@ -53,7 +53,7 @@ const values = (rows: readonly SeedRow[], pick: (r: SeedRow) => number | null | 
 };
 
 export function summarizeVariant(spec: VariantSpec, file: string): VariantSummary {
-  const table = JSON.parse(fs.readFileSync(file, "utf8")) as SeedTable;
+  const table = JSON.parse(platform().files.readText(file)) as SeedTable;
   const rows = table.rows;
   const withScreening = rows.filter((r) => r.screening);
   const shortfalls = withScreening.map((r) => Math.max(0, SCREENING_GOAL.precision - (r.screening as NonNullable<SeedRow["screening"]>).test.precision));

@@ -22,7 +22,7 @@ let current: { path: string; notebook: Notebook } | null = null;
 async function startKernel(config: LiteConfig): Promise<TypeScriptKernel> {
   if (kernel) return kernel;
   cnnCourse.setWasmPaths(config.wasmPath);
-  await cnnCourse.loadMnist(config.mnistPath);
+  await Promise.all([cnnCourse.loadMnist(config.mnistPath), cnnCourse.loadFiles(config.filesManifest)]);
   kernel = new TypeScriptKernel({
     modules: { "cnn-course": cnnCourse.courseModule, "@tensorflow/tfjs": cnnCourse.tf },
     setDisplayWriter: cnnCourse.setDisplayWriter,
@@ -72,6 +72,7 @@ async function runAll(config: LiteConfig): Promise<RunSummary> {
     const text = cell.model.outputs.toJSON().filter((o) => o.output_type !== "display_data").map((o) => JSON.stringify(o)).join("\n");
     cells.push({ index: i, status, seconds: (performance.now() - t0) / 1000, text });
   }
+  await cnnCourse.filesSaved(); // checkpoints and cache in IndexedDB before the page may close
   return { cells, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
     runAll: () => runAll(config),
     notebookJson: () => current?.notebook.model?.toJSON(),
     open: async (path: string) => { location.hash = path; await openFromHash(); },
+    startKernel: async () => { await startKernel(config); },
     ready: true,
   };
 }

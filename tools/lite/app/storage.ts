@@ -3,7 +3,7 @@
 import type * as nbformat from "@jupyterlab/nbformat";
 
 /** jupyter-lite.json as written by tools/lite/site.ts. */
-export interface LiteConfig { appName: string; contentsIndex: string; filesPath: string; wasmPath: string; mnistPath: string }
+export interface LiteConfig { appName: string; contentsIndex: string; filesPath: string; wasmPath: string; mnistPath: string; filesManifest: string }
 
 /** One entry of the contents index (api/contents/all.json), as JupyterLite's contents API lists a file. */
 export interface ContentsEntry { name: string; path: string }
