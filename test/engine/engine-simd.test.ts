@@ -11,6 +11,7 @@ import { setSimdKernels, simdKernelsFor } from "cnn-course-engine/dist/simd";
 import { inputGradFused, normalizeFused } from "cnn-course-engine/dist/fused-batchnorm";
 import { reluGradFused } from "cnn-course-engine/dist/fused-relu-grad";
 import { conv2dBackpropFilter } from "cnn-course-engine/dist/backprop-kernels";
+import { weightedAverage, weightedAverageOps } from "cnn-course-engine/dist/fused-average";
 import { setFusedAdam } from "cnn-course-engine/dist/fused-adam";
 import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../../lib/pneumonia/training/schedule";
 import { seededRandom } from "../../lib/common/random";
@@ -182,6 +183,24 @@ describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", func
       assert.deepEqual(ours.dataSync(), ref.dataSync(), `[${shape}] by [${perm}]`);
       if (shape.length === 2) assert.equal(ours.dataSync()[1], x.dataSync()[shape[1]]);
       tf.dispose([x, ours, ref]);
+    }
+  });
+
+  it("the replicas' weighted gradient average gives tf.add(tf.mul(own, s0), tf.mul(other, s1)) bit for bit, two and three replicas, odd sizes", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(15);
+    for (const [shape, shares] of [[[6400, 512], [13 / 25, 12 / 25]], [[3, 3, 3, 16], [9 / 25, 8 / 25, 8 / 25]], [[7], [0.5, 0.5]]] as Array<[number[], number[]]>) {
+      const size = shape.reduce((p, d) => p * d, 1);
+      const own = tf.tensor(Float32Array.from({ length: size }, () => rng() - 0.5), shape);
+      // the workers' blocks are views of a SharedArrayBuffer in training
+      const others = shares.slice(1).map(() => new Float32Array(new SharedArrayBuffer(size * 4)).map(() => rng() - 0.5));
+      const ours = weightedAverage(own, others, shares), ref = weightedAverageOps(own, others, shares);
+      assert.deepEqual(ours.shape, shape);
+      const u = ours.dataSync(), v = ref.dataSync();
+      const differ = u.findIndex((e, i) => !Object.is(e, v[i]));
+      assert.equal(differ, -1, `[${shape}], element ${differ}: ${u[differ]} vs ${v[differ]}`);
+      assert.notEqual(u[0], own.dataSync()[0]);
+      tf.dispose([own, ours, ref]);
     }
   });
 });

@@ -20,6 +20,8 @@ export interface SimdKernels {
   channelOp(op: number, a: number, b: number, out: number, rows: number, channels: number): void;
   /** Byte offsets, then src's [rows, cols] (multiples of 4); see kernels.wat. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** Byte offsets, the count, the two float32 weights and whether a is scaled (1) or not (0); see kernels.wat. */
+  scaleAdd(a: number, b: number, out: number, n: number, sa: number, sb: number, scaleA: number): void;
   /** Byte offsets and the count; see kernels.wat. */
   reluGrad(dy: number, x: number, dx: number, n: number): void;
   /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */

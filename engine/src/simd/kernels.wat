@@ -434,4 +434,33 @@
       (local.set $r (i32.add (local.get $r) (i32.const 4)))
       (br $loopR)))
   )
+
+  ;; scaleAdd(a, b, out, n, sa, sb, scaleA)
+  ;; out = a*sa + b*sb (scaleA 1) or a + b*sb (scaleA 0) on n float32 values, each product rounded,
+  ;; then the sum, as tf.add(tf.mul(a, sa), tf.mul(b, sb)) computes it: the weighted average of the
+  ;; replicas' gradients in one pass. out may be a.
+  (func (export "scaleAdd") (param $a i32) (param $b i32) (param $out i32) (param $n i32) (param $sa f32) (param $sb f32) (param $scaleA i32)
+    (local $off i32) (local $end i32) (local $va v128) (local $vsa v128) (local $vsb v128) (local $xa f32)
+    (local.set $vsa (f32x4.splat (local.get $sa)))
+    (local.set $vsb (f32x4.splat (local.get $sb)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $off (i32.const 0))
+    (block $done4 (loop $loop4
+      (br_if $done4 (i32.ge_u (local.get $off) (local.get $end)))
+      (local.set $va (v128.load (i32.add (local.get $a) (local.get $off))))
+      (if (local.get $scaleA) (then (local.set $va (f32x4.mul (local.get $va) (local.get $vsa)))))
+      (v128.store (i32.add (local.get $out) (local.get $off))
+        (f32x4.add (local.get $va) (f32x4.mul (v128.load (i32.add (local.get $b) (local.get $off))) (local.get $vsb))))
+      (local.set $off (i32.add (local.get $off) (i32.const 16)))
+      (br $loop4)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.ge_u (local.get $off) (local.get $end)))
+      (local.set $xa (f32.load (i32.add (local.get $a) (local.get $off))))
+      (if (local.get $scaleA) (then (local.set $xa (f32.mul (local.get $xa) (local.get $sa)))))
+      (f32.store (i32.add (local.get $out) (local.get $off))
+        (f32.add (local.get $xa) (f32.mul (f32.load (i32.add (local.get $b) (local.get $off))) (local.get $sb))))
+      (local.set $off (i32.add (local.get $off) (i32.const 4)))
+      (br $loop1)))
+  )
 )
