@@ -8,7 +8,7 @@ import {
 } from "./conv-geometry";
 import { wasmViewBackend, withHeapView } from "./heap-view";
 import { SimdKernels, simdKernelsFor } from "./simd";
-import { activeWasmBackend, byteOffset, Fallback, outputTensor, registerCourseKernel, WasmBackendInternals } from "./internals";
+import { activeWasmBackend, byteOffset, Fallback, heapOf, outputTensor, registerCourseKernel, WasmBackendInternals } from "./internals";
 import { directMatMul } from "./matmul-kernel";
 import { winogradConv2d, winogradFilterGradient } from "./winograd";
 
@@ -238,6 +238,27 @@ function windowTimesDy(backend: WasmBackendInternals, simd: SimdKernels, at: Non
 }
 
 /**
+ * Every tap's window times dy, summed over the rows ([taps, C]), by the SIMD kernel windowsDotDy: the
+ * bits of windowTimesDy(...).sum(0) per tap (the kernel sums in the order of the engine's leading-axis
+ * Sum), without the [rows, C] products in memory, x and dy read once for all taps.
+ */
+function windowSums(backend: WasmBackendInternals, simd: SimdKernels, at: NonNullable<TapWindows["inPlace"]>, imageRows: number,
+  dy2d: tf.Tensor, taps: number, kw: number): tf.Tensor {
+  const [rows, c] = dy2d.shape;
+  const out = backend.makeOutput([taps, c], "float32");
+  const shifts = backend.makeOutput([taps], "int32");
+  try {
+    const table = heapOf(backend, "int32"), first = byteOffset(backend, shifts) / 4;
+    for (let t = 0; t < taps; t++) table[first + t] = at.shift(Math.floor(t / kw), t % kw) * c * 4; // bytes
+    simd.windowsDotDy(byteOffset(backend, at.source), byteOffset(backend, dy2d), byteOffset(backend, out), byteOffset(backend, shifts), taps,
+      rows, c, imageRows, at.plane * c);
+  } finally {
+    outputTensor(shifts).dispose();
+  }
+  return outputTensor(out);
+}
+
+/**
  * dW of y = depthwiseConv2d(x, w): for each tap, the window of x it saw times dy, summed over
  * batch and space per channel (and multiplier). Both stay channels-last: the product is
  * [rows, C] (or [rows, C, m]) and its sum over the rows is a leading-axis Sum, which the wasm
@@ -253,6 +274,9 @@ export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
     const dy2d = windows.align(dy).reshape(m === 1 ? [rows, c] : [rows, c, m]);
     const backend = m === 1 && windows.inPlace ? activeWasmBackend() : null;
     const simd = backend ? simdKernelsFor(backend) : null;
+    if (backend && simd && windows.inPlace && rows > 7 && c % 4 === 0) {
+      return windowSums(backend, simd, windows.inPlace, windows.imageRows, dy2d, kh * kw, kw).reshape([kh, kw, c, m]) as tf.Tensor4D;
+    }
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {

@@ -10,7 +10,7 @@ import { projectRoot } from "../../lib/common/config";
 import { setSimdKernels, simdKernelsFor } from "cnn-course-engine/dist/simd";
 import { inputGradFused, normalizeFused } from "cnn-course-engine/dist/fused-batchnorm";
 import { reluGradFused } from "cnn-course-engine/dist/fused-relu-grad";
-import { conv2dBackpropFilter } from "cnn-course-engine/dist/backprop-kernels";
+import { conv2dBackpropFilter, depthwiseBackpropFilter } from "cnn-course-engine/dist/backprop-kernels";
 import { weightedAverage, weightedAverageOps } from "cnn-course-engine/dist/fused-average";
 import { setFusedAdam } from "cnn-course-engine/dist/fused-adam";
 import { KERAS_EXAMPLE_SCHEDULE, ScheduledAdam } from "../../lib/pneumonia/training/schedule";
@@ -201,6 +201,28 @@ describe("engine: the course's WebAssembly SIMD kernels (engine/src/simd)", func
       assert.equal(differ, -1, `[${shape}], element ${differ}: ${u[differ]} vs ${v[differ]}`);
       assert.notEqual(u[0], own.dataSync()[0]);
       tf.dispose([own, ours, ref]);
+    }
+  });
+
+  it("the depthwise filter gradient's fused window sums give the bits of each window's product then Sum, the model's shapes and odd ones", async () => {
+    await initEngine({ backend: "wasm", quiet: true });
+    const rng = seededRandom(16);
+    // rows (with the padded columns) 13 x 92 x 90, 2 x 7 x 5 (70: a multiple of 7), 1 x 5 x 2 (10: one pass of 3 after the first 7)
+    for (const [n, h, w, c, pad] of [[13, 90, 90, 32, "same"], [3, 45, 45, 64, "same"], [2, 5, 5, 4, "same"], [1, 3, 2, 8, "same"], [2, 9, 9, 16, "valid"]] as Array<[number, number, number, number, "same" | "valid"]>) {
+      const x = tf.tensor4d(Float32Array.from({ length: n * h * w * c }, () => rng() - 0.5), [n, h, w, c]);
+      const [oh, ow] = pad === "same" ? [h, w] : [h - 2, w - 2];
+      const dy = tf.tensor4d(Float32Array.from({ length: n * oh * ow * c }, () => rng() - 0.5), [n, oh, ow, c]);
+      const attrs = { filterShape: [3, 3, c, 1] as [number, number, number, number], strides: 1, pad };
+      const ours = depthwiseBackpropFilter(x, dy, attrs);
+      const was = setSimdKernels(false);
+      const ref = depthwiseBackpropFilter(x, dy, attrs);
+      setSimdKernels(was);
+      assert.deepEqual(ours.shape, [3, 3, c, 1]);
+      const u = ours.dataSync(), v = ref.dataSync();
+      const differ = u.findIndex((e, i) => !Object.is(e, v[i]));
+      assert.equal(differ, -1, `[${n}, ${h}, ${w}, ${c}] ${pad}, element ${differ}: ${u[differ]} vs ${v[differ]}`);
+      assert.ok(Math.abs(u[4 * c]) > 0);
+      tf.dispose([x, dy, ours, ref]);
     }
   });
 });

@@ -22,6 +22,8 @@ export interface SimdKernels {
   transpose(src: number, dst: number, rows: number, cols: number): void;
   /** Byte offsets, the count, the two float32 weights and whether a is scaled (1) or not (0); see kernels.wat. */
   scaleAdd(a: number, b: number, out: number, n: number, sa: number, sb: number, scaleA: number): void;
+  /** Byte offsets (shifts: an int32 array of the `taps` windows' byte offsets), then sizes in float32 elements; see kernels.wat. */
+  windowsDotDy(src: number, dy: number, out: number, shifts: number, taps: number, rows: number, C: number, imageRows: number, imageStride: number): void;
   /** Byte offsets and the count; see kernels.wat. */
   reluGrad(dy: number, x: number, dx: number, n: number): void;
   /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */
