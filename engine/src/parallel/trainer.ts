@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { engineInfo, initEngine } from "../init";
 import { planThreads } from "../threads";
 import { weightedAverage } from "../fused-average";
+import { fuseConvLayers, unfuseConvLayers } from "../fused-conv";
 import { ParallelLayout, layoutFor, orderedWeights, packTensors, replicaBlock, sharedBytes, unpackInto, weightsView } from "./layout";
 import { ReplicaPool } from "./pool";
 import { PredictRequest, REPLICA_ROLE, StepRequest } from "./replica";
@@ -212,6 +213,7 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
       threads = 1;
     }
   }
+  const fused = fuseConvLayers(model); // conv + bias + ReLU as one kernel while training (fused-conv.ts)
   const state: Shared = shared ?? { pool: null, layout: layoutFor(model, 1, opts.maxBatch), buffer: new SharedArrayBuffer(0), control: new Int32Array(1), sync: null };
   let lastPhases: StepPhases | null = null;
   return {
@@ -233,6 +235,7 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
     workerTensors: () => shared?.pool?.workerTensors() ?? [],
     close: async () => {
       shared?.sync?.uninstall(); // the main thread's model is the caller's: leave it as it came
+      unfuseConvLayers(fused);
       await shared?.pool?.close();
     },
   };
