@@ -9,7 +9,8 @@
 // convolution's ms and GFLOP/s (tools/bench/flops.ts), training images per
 // second, peak RSS (the whole process, workers included). When /usr/bin/python3 can import torch, it then runs the PyTorch
 // reference with the same settings and adds its figures and the ratio (ours / PyTorch).
-// --profile prints the slowest kernels of one step to stderr (--profile-shapes: per input shapes);
+// --profile prints the slowest kernels of one step to stderr (--profile-shapes: per input shapes; 25 rows,
+// BENCH_PROFILE_ROWS=N for N);
 // --leak-steps N trains N more steps
 // and reports tensor count and RSS growth. The benchmark itself is tools/bench/train-step.ts.
 import * as path from "path";

@@ -8,7 +8,7 @@ import {
 } from "./conv-geometry";
 import { wasmViewBackend, withHeapView } from "./heap-view";
 import { SimdKernels, simdKernelsFor } from "./simd";
-import { activeWasmBackend, byteOffset, Fallback, outputTensor, registerCourseKernel, WasmBackendInternals } from "./internals";
+import { activeWasmBackend, byteOffset, Fallback, heapOf, outputTensor, registerCourseKernel, WasmBackendInternals } from "./internals";
 import { directMatMul } from "./matmul-kernel";
 import { winogradConv2d, winogradFilterGradient } from "./winograd";
 
@@ -116,6 +116,34 @@ function filterGradientByViews(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry,
   return (perChunk.length === 1 ? perChunk[0] : tf.addN(perChunk)).reshape([kh, kw, ci, co]) as tf.Tensor4D;
 }
 
+/** The rows of x and dy a register block of the pointwise kernel sweeps: both within ~24 KB (L1). */
+const pointwiseRowBlock = (ci: number, co: number): number => Math.max(8, Math.floor(24576 / (4 * (ci + co))));
+
+/**
+ * dW of a 1x1, stride-1, unpadded convolution (the pointwise half of SeparableConv2D) by the SIMD
+ * kernel `pointwiseFilterGrad`: xᵀ·dy read in place, with the chunks of the matMul path below
+ * (FILTER_GRADIENT_CHUNK_ROWS whole images each, summed by addN) and its order of operations, so the
+ * same bits without the transpose of x or the packing of dy. Null where it does not apply.
+ */
+function pointwiseFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, [kh, kw, ci, co]: Shape4): tf.Tensor4D | null {
+  if (kh !== 1 || kw !== 1 || g.strideHeight !== 1 || g.strideWidth !== 1 || g.padTop !== 0 || g.padLeft !== 0) return null;
+  if (ci % 4 !== 0 || co % 8 !== 0 || x.shape[3] !== ci || !tf.util.arraysEqual(dy.shape, [g.batch, g.inHeight, g.inWidth, co])) return null;
+  const backend = activeWasmBackend();
+  const simd = backend && wasmViewBackend(x) && wasmViewBackend(dy) ? simdKernelsFor(backend) : null;
+  if (!backend || !simd) return null;
+  const imageRows = g.inHeight * g.inWidth;
+  const perChunk = Math.max(1, Math.floor(FILTER_GRADIENT_CHUNK_ROWS / imageRows));
+  const chunks: tf.Tensor[] = [];
+  for (let first = 0; first < g.batch; first += perChunk) {
+    const rows = Math.min(perChunk, g.batch - first) * imageRows;
+    const out = backend.makeOutput([ci, co], "float32");
+    simd.pointwiseFilterGrad(byteOffset(backend, x) + first * imageRows * ci * 4, byteOffset(backend, dy) + first * imageRows * co * 4,
+      byteOffset(backend, out), rows, ci, co, pointwiseRowBlock(ci, co));
+    chunks.push(outputTensor(out));
+  }
+  return (chunks.length === 1 ? chunks[0] : tf.addN(chunks)).reshape([1, 1, ci, co]) as tf.Tensor4D;
+}
+
 /** Below this many input channels (the RGB input), all taps' windows go into one product. */
 const FEW_INPUT_CHANNELS = 8;
 
@@ -136,6 +164,8 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
       const dw = winogradFilterGradient(xNHWC, dyNHWC, g.padTop, g.padLeft);
       if (dw) return dw;
     }
+    const pointwise = pointwiseFilterGradient(xNHWC, dyNHWC, g, attrs.filterShape);
+    if (pointwise) return pointwise;
     // (a 1x1 filter has one window, the image itself: nothing to share between taps)
     if (g.strideHeight === 1 && g.strideWidth === 1 && kh * kw > 1 && ci >= FEW_INPUT_CHANNELS && wasmViewBackend(xNHWC)) {
       return filterGradientByViews(xNHWC, dyNHWC, g, attrs.filterShape);
@@ -208,6 +238,27 @@ function windowTimesDy(backend: WasmBackendInternals, simd: SimdKernels, at: Non
 }
 
 /**
+ * Every tap's window times dy, summed over the rows ([taps, C]), by the SIMD kernel windowsDotDy: the
+ * bits of windowTimesDy(...).sum(0) per tap (the kernel sums in the order of the engine's leading-axis
+ * Sum), without the [rows, C] products in memory, x and dy read once for all taps.
+ */
+function windowSums(backend: WasmBackendInternals, simd: SimdKernels, at: NonNullable<TapWindows["inPlace"]>, imageRows: number,
+  dy2d: tf.Tensor, taps: number, kw: number): tf.Tensor {
+  const [rows, c] = dy2d.shape;
+  const out = backend.makeOutput([taps, c], "float32");
+  const shifts = backend.makeOutput([taps], "int32");
+  try {
+    const table = heapOf(backend, "int32"), first = byteOffset(backend, shifts) / 4;
+    for (let t = 0; t < taps; t++) table[first + t] = at.shift(Math.floor(t / kw), t % kw) * c * 4; // bytes
+    simd.windowsDotDy(byteOffset(backend, at.source), byteOffset(backend, dy2d), byteOffset(backend, out), byteOffset(backend, shifts), taps,
+      rows, c, imageRows, at.plane * c);
+  } finally {
+    outputTensor(shifts).dispose();
+  }
+  return outputTensor(out);
+}
+
+/**
  * dW of y = depthwiseConv2d(x, w): for each tap, the window of x it saw times dy, summed over
  * batch and space per channel (and multiplier). Both stay channels-last: the product is
  * [rows, C] (or [rows, C, m]) and its sum over the rows is a leading-axis Sum, which the wasm
@@ -223,6 +274,9 @@ export function depthwiseBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
     const dy2d = windows.align(dy).reshape(m === 1 ? [rows, c] : [rows, c, m]);
     const backend = m === 1 && windows.inPlace ? activeWasmBackend() : null;
     const simd = backend ? simdKernelsFor(backend) : null;
+    if (backend && simd && windows.inPlace && rows > 7 && c % 4 === 0) {
+      return windowSums(backend, simd, windows.inPlace, windows.imageRows, dy2d, kh * kw, kw).reshape([kh, kw, c, m]) as tf.Tensor4D;
+    }
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {

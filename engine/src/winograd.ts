@@ -261,7 +261,7 @@ export function winogradFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, padT
   return outputTensor<tf.Tensor4D>(dw);
 }
 
-interface ConvAttrs {
+export interface ConvAttrs {
   strides: number | [number, number];
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
   dataFormat?: string;
@@ -280,6 +280,15 @@ function forwardCase(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ConvAttrs):
     1, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
   if (info.outHeight <= 0 || info.outWidth <= 0) return null;
   return { padTop: info.padInfo.top, padLeft: info.padInfo.left, outH: info.outHeight, outW: info.outWidth };
+}
+
+/** Whether forwardWinograd would run this convolution (and not fall back), without running it. */
+export function winogradApplies(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ConvAttrs): boolean {
+  if (!activeWasmBackend() || !winogradFlavor() || x.shape.length !== 4 || filter.shape.length !== 4) return false;
+  const pads = padsInputChannels(x.shape[3]) && filter.shape[2] === x.shape[3];
+  const px = pads ? { ...x, shape: [...x.shape.slice(0, 3), 4] } : x;
+  const pf = pads ? { ...filter, shape: [3, 3, 4, filter.shape[3]] } : filter;
+  return forwardCase(px, pf, attrs) != null;
 }
 
 /** The forward convolution by the kernel (1-3 input channels padded to 4), or null where it does not apply. */

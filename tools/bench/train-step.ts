@@ -106,12 +106,12 @@ async function measureSteps(steps: number, trainStep: () => Promise<unknown>, pr
   return { stepMs, stepCpuMs, predictMs };
 }
 
-/** Logs the 25 slowest kernels of one training step. */
+/** Logs the slowest kernels of one training step: 25, or BENCH_PROFILE_ROWS. */
 async function profileStep(trainStep: () => Promise<unknown>, log: (line: string) => void, byShape: boolean): Promise<void> {
   const { kernels } = await timeKernels(tf.getBackend(), trainStep, byShape);
   const total = kernels.reduce((s, k) => s + k.exclusiveCpuMs, 0);
   log(`bench: kernels of one training step (exclusive CPU ms, total ${round1(total)}; wall ms beside):`);
-  for (const k of kernels.slice(0, 25)) {
+  for (const k of kernels.slice(0, Number(process.env.BENCH_PROFILE_ROWS ?? 25))) {
     log(`  ${k.kernel.padEnd(byShape ? 72 : 36)} ${round1(k.exclusiveCpuMs).toString().padStart(8)} cpu ms ` +
       `${round1(k.exclusiveMs).toString().padStart(8)} wall ms ${String(k.calls).padStart(4)} calls`);
   }

@@ -6,6 +6,7 @@
 // (inference mode), so validation also runs on every core.
 import { isMainThread, parentPort, workerData } from "worker_threads";
 import * as tf from "@tensorflow/tfjs";
+import { fuseConvLayers } from "../fused-conv";
 import { EngineBackend, initEngine } from "../init";
 import { ParallelLayout, orderedWeights, packTensors, replicaBlock, unpackInto, weightsView } from "./layout";
 import { Batch, batchTensors, LossFn, LossSpec, resolveLoss, sliceGradients } from "./replica-step";
@@ -48,6 +49,7 @@ async function startReplica(init: ReplicaInit): Promise<Replica> {
   await initEngine({ backend: init.backend, quiet: true });
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology as tf.io.ModelArtifacts["modelTopology"] as never });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  fuseConvLayers(model);
   const sync = init.sync ? new SyncReplica(new SharedGather(init.sync.buffer, init.sync.layout, init.replica)).install(model) : null;
   return { model, variables, loss: resolveLoss(init.loss), init, sync, loaded: -1 };
 }

@@ -15,6 +15,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { engineInfo, initEngine } from "../init";
 import { planThreads } from "../threads";
+import { weightedAverage } from "../fused-average";
+import { fuseConvLayers, unfuseConvLayers } from "../fused-conv";
 import { ParallelLayout, layoutFor, orderedWeights, packTensors, replicaBlock, sharedBytes, unpackInto, weightsView } from "./layout";
 import { ReplicaPool } from "./pool";
 import { PredictRequest, REPLICA_ROLE, StepRequest } from "./replica";
@@ -104,12 +106,10 @@ function combine(model: tf.LayersModel, s: Shared, own: SliceGradients, sizes: n
   const n = sizes.reduce((a, b) => a + b, 0), shares = sizes.map((k) => k / n);
   const blocks = sizes.slice(1).map((_, i) => replicaBlock(s.buffer, s.layout, i + 1));
   let at = 0;
-  const grads = model.trainableWeights.map((w, i) => {
+  const grads = model.trainableWeights.map((_, i) => {
     const size = s.layout.trainableSizes[i], from = at;
     at += size;
-    return tf.tidy(() => blocks.reduce((sum, b, r) =>
-      tf.add(sum, tf.mul(tf.tensor(b.grads.slice(from, from + size), w.shape as number[]), shares[r + 1])),
-    tf.mul(own.grads[i], shares[0])));
+    return weightedAverage(own.grads[i], blocks.map((b) => b.grads.subarray(from, from + size)), shares);
   });
   tf.dispose(own.grads);
   const ownStats = concatAll(model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array));
@@ -213,6 +213,7 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
       threads = 1;
     }
   }
+  const fused = fuseConvLayers(model); // conv + bias + ReLU as one kernel while training (fused-conv.ts)
   const state: Shared = shared ?? { pool: null, layout: layoutFor(model, 1, opts.maxBatch), buffer: new SharedArrayBuffer(0), control: new Int32Array(1), sync: null };
   let lastPhases: StepPhases | null = null;
   return {
@@ -234,6 +235,7 @@ export async function createTrainStepper(model: tf.LayersModel, optimizer: tf.Op
     workerTensors: () => shared?.pool?.workerTensors() ?? [],
     close: async () => {
       shared?.sync?.uninstall(); // the main thread's model is the caller's: leave it as it came
+      unfuseConvLayers(fused);
       await shared?.pool?.close();
     },
   };

@@ -14,6 +14,16 @@ export interface SimdKernels {
   bnNormalize(x: number, mean: number, invStd: number, gamma: number, beta: number, xhat: number, y: number, positions: number, channels: number): void;
   /** Byte offsets, then [positions, C] sizes and the statistics' count (a float32); see kernels.wat. */
   bnInputGrad(dy: number, xhat: number, a: number, b: number, gi: number, dx: number, positions: number, channels: number, count: number): void;
+  /** Byte offsets, then [rows, ci] x [rows, co] sizes and rows per register block; see kernels.wat. */
+  pointwiseFilterGrad(x: number, dy: number, out: number, rows: number, ci: number, co: number, rowBlock: number): void;
+  /** op 0-3 (a + b, a - b, a * b, b - a), byte offsets, then [rows, channels] of a (b is [channels]); see kernels.wat. */
+  channelOp(op: number, a: number, b: number, out: number, rows: number, channels: number): void;
+  /** Byte offsets, then src's [rows, cols] (multiples of 4); see kernels.wat. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** Byte offsets, the count, the two float32 weights and whether a is scaled (1) or not (0); see kernels.wat. */
+  scaleAdd(a: number, b: number, out: number, n: number, sa: number, sb: number, scaleA: number): void;
+  /** Byte offsets (shifts: an int32 array of the `taps` windows' byte offsets), then sizes in float32 elements; see kernels.wat. */
+  windowsDotDy(src: number, dy: number, out: number, shifts: number, taps: number, rows: number, C: number, imageRows: number, imageStride: number): void;
   /** Byte offsets and the count; see kernels.wat. */
   reluGrad(dy: number, x: number, dx: number, n: number): void;
   /** Byte offsets, the count, and Adam's float32 scalars; see kernels.wat. */
