@@ -7,10 +7,12 @@ import type { GradingReport, SubmissionGrade } from "./grader";
 import type { ExerciseStatus } from "./judge";
 import { answersMarkdown, manualPointsCsv } from "./manual";
 import { INTEGRITY_FILE, integrityMarkdown } from "./integrity/report";
+import { MARKS } from "../../lib/check/marks";
 
-const STATUS_MARK: Record<ExerciseStatus, string> = {
-  "passed": "✅", "partial": "◐", "failed": "❌", "not-done": "⏳", "missing": "∅", "error": "💥",
-  "timeout": "⏱", "kernel-died": "☠", "not-run": "·", "tampered": "🚫", "reference": "⛔",
+/** Each status's mark in the terminal table: characters DejaVu Sans Mono has, as the check lines' (lib/check/marks.ts). */
+export const STATUS_MARK: Record<ExerciseStatus, string> = {
+  "passed": MARKS.passed, "partial": "◐", "failed": MARKS.failed, "not-done": MARKS.notDone, "missing": "∅",
+  "error": MARKS.error, "timeout": "◷", "kernel-died": "☠", "not-run": "·", "tampered": "⊠", "reference": MARKS.reference,
 };
 
 function pad(text: string, width: number): string {
