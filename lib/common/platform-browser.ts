@@ -51,7 +51,7 @@ export const currentPlatform: Platform = {
  * and no premultiplied alpha, so a PNG gives its stored bytes, as pngjs inside jimp does under Node.
  */
 async function decodeImage(bytes: Uint8Array): Promise<{ data: Uint8ClampedArray; width: number; height: number; channels: 4 }> {
-  const bitmap = await createImageBitmap(new Blob([bytes]), { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+  const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)]), { colorSpaceConversion: "none", premultiplyAlpha: "none" });
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext("2d", { willReadFrequently: true });

@@ -14,7 +14,7 @@ import { generateStudentNotebooks } from "../notebooks/solutions";
 /** Tracked paths (exact files or folder prefixes ending in "/") that go into the release. */
 export const RELEASE_INCLUDE = [
   "engine/", "lib/", "docs/results/", "data/", "tools/notebooks/", "tools/data/", "tools/common/", "tools/results/", "scripts/course.js", "scripts/install-kernel.ts", "scripts/run-notebooks.ts",
-  "scripts/download-data.ts", "scripts/train.ts", "package-lock.json", "tsconfig.base.json", ".gitignore",
+  "scripts/download-data.ts", "scripts/train.ts", "scripts/cli.ts", "package-lock.json", "tsconfig.base.json", ".gitignore",
 ];
 
 /**
