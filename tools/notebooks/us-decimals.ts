@@ -13,13 +13,17 @@ const DECIMAL = /(?<![\w.,])-?\d+\.\d+(?:e[-+]?\d+)?(?!\d|\.\d)/g;
 /** pt-BR thousands: 1.000, 3.496.801 (no leading zero). */
 const THOUSANDS = /^-?[1-9]\d{0,2}(?:\.\d{3})+$/;
 
-/** The end of the bracketed span opening at `start` ("[" or "{"), or -1. */
+/** The brackets that open and close a JSON array or object. */
+const OPENERS = new Set(["[", "{"]);
+const CLOSERS = new Set(["]", "}"]);
+
+/** The end of the bracketed span opening at `start` (an opener), or -1. */
 function closing(text: string, start: number): number {
   let depth = 0;
   for (let i = start; i < text.length; i++) {
     const ch = text[i];
-    if (ch === "[" || ch === "{") depth++;
-    else if (ch === "]" || ch === "}") depth--;
+    if (OPENERS.has(ch)) depth++;
+    else if (CLOSERS.has(ch)) depth--;
     if (depth === 0) return i;
   }
   return -1;
@@ -41,7 +45,7 @@ export function withoutCode(text: string): string {
       const end = text.indexOf("`", i + 1);
       if (end > 0) { i = end; continue; }
     }
-    if (ch === "[" || ch === "{") {
+    if (OPENERS.has(ch)) {
       const end = closing(text, i);
       if (end > 0 && isJsonData(text.slice(i, end + 1))) { i = end; continue; }
       const cut = CUT_JSON.exec(text.slice(i)); // a long value the message cut ("[[0.27,-1.13],[…")
