@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Launch } from "../notebooks/execute";
+import { SANDBOX_INFO_FD } from "../notebooks/sandbox-end";
 
 export interface SandboxSpec {
   /** The course checkout (its node_modules, lib/ and tools/notebooks/ are mounted read-only). */
@@ -272,6 +273,6 @@ export function sandboxLaunch(spec: SandboxSpec): (python: string, runnerArgs: s
       ...projectMounts(spec), ...sandboxEnv(spec), "--chdir", spec.kernelDir,
       "--", ...nested, "prlimit", ...limits, "--", python, ...runnerArgs,
     ];
-    return { command: "bwrap", args, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } };
+    return { command: "bwrap", args: ["--info-fd", String(SANDBOX_INFO_FD), ...args], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, infoFd: SANDBOX_INFO_FD };
   };
 }

@@ -16,6 +16,7 @@ import type { CellEvent, CellOutput } from "./cellrun";
 import type { Scratch } from "./cellreset";
 import type { CellError, ExecuteOptions, ExecutionResult, Launch } from "./execute";
 import { Notebook, readNotebook, sourceText } from "./format";
+import { sandboxInit, untilSandboxGone, withInfoPipe } from "./sandbox-end";
 
 /** The error's name and message from a failed cell's outputs (the same rules as nbexec.py's describe_error). */
 export function describeCellError(outputs: CellOutput[]): { ename: string; evalue: string } {
@@ -91,7 +92,9 @@ class RunnerProcess {
   private listener: ((e: CellEvent) => void) | null = null;
 
   constructor(command: Launch, cwd: string, signal?: AbortSignal) {
-    this.child = spawn(command.command, command.args, { cwd, env: command.env, uid: command.uid, gid: command.gid, signal, killSignal: "SIGKILL", stdio: ["pipe", "ignore", "pipe", "pipe"] });
+    const stdio = withInfoPipe(["pipe", "ignore", "pipe", "pipe"], command.infoFd);
+    this.child = spawn(command.command, command.args, { cwd, env: command.env, uid: command.uid, gid: command.gid, signal, killSignal: "SIGKILL", stdio });
+    const init = sandboxInit(this.child, command.infoFd);
     this.child.stdin?.on("error", () => undefined); // the runner died: its exit says how
     const stderr: string[] = [];
     this.child.stderr?.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 100) stderr.shift(); });
@@ -108,9 +111,11 @@ class RunnerProcess {
         }
       }
     });
+    // Done once whatever ran in the sandbox is gone too (sandbox-end.ts).
     this.done = new Promise((resolve) => {
-      this.child.on("close", (code) => resolve({ code, stderr: stderr.join("") }));
-      this.child.on("error", (err) => resolve({ code: null, stderr: String(err) }));
+      const ended = (code: number | null, text: string): void => { void init.then(untilSandboxGone).then(() => resolve({ code, stderr: text })); };
+      this.child.on("close", (code) => ended(code, stderr.join("")));
+      this.child.on("error", (err) => ended(null, String(err)));
     });
   }
 

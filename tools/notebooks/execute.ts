@@ -7,6 +7,7 @@ import * as path from "path";
 import { projectRoot } from "../../lib/common/config";
 import { findJupyterPython, JUPYTER_MISSING_HELP } from "./jupyter";
 import { KERNEL_NAME, withCheckoutKernel } from "./kernel-spec";
+import { sandboxInit, untilSandboxGone, withInfoPipe } from "./sandbox-end";
 
 export interface ExecuteOptions {
   /** Working directory of the kernel (default: the input notebook's folder). */
@@ -36,6 +37,8 @@ export interface Launch {
   env: NodeJS.ProcessEnv;
   uid?: number;
   gid?: number;
+  /** bwrap's --info-fd: the run ends when the sandbox's PID 1 is gone, not only the process spawned (sandbox-end.ts). */
+  infoFd?: number;
 }
 
 export interface CellError { cellIndex: number; cellId?: string; ename: string; evalue: string }
@@ -70,13 +73,14 @@ const MAX_RESULT_BYTES = 512 * 1024 * 1024;
 interface RunnerExit { code: number | null; stdout: Buffer; stderrTail: string }
 
 /** Spawns the runner, keeps its stdout (when asked) and the tail of its stderr. */
-function spawnRunner(command: string, args: string[], spawnOpts: { env: NodeJS.ProcessEnv; uid?: number; gid?: number; signal?: AbortSignal },
-  keepStdout: boolean, killAfterSec: number): Promise<RunnerExit> {
+function spawnRunner(launch: Launch, signal: AbortSignal | undefined, keepStdout: boolean, killAfterSec: number): Promise<RunnerExit> {
   const stderr: string[] = [];
   const stdout: Buffer[] = [];
   let stdoutBytes = 0;
   return new Promise<RunnerExit>((resolve) => {
-    const child = spawn(command, args, { ...spawnOpts, killSignal: "SIGKILL", stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"] });
+    const stdio = withInfoPipe(["ignore", keepStdout ? "pipe" : "ignore", "pipe"], launch.infoFd);
+    const child = spawn(launch.command, launch.args, { env: launch.env, uid: launch.uid, gid: launch.gid, signal, killSignal: "SIGKILL", stdio });
+    const init = sandboxInit(child, launch.infoFd);
     child.stderr?.on("data", (d: Buffer) => { stderr.push(d.toString()); if (stderr.length > 200) stderr.shift(); });
     child.stdout?.on("data", (d: Buffer) => {
       stdoutBytes += d.length;
@@ -86,7 +90,7 @@ function spawnRunner(command: string, args: string[], spawnOpts: { env: NodeJS.P
     const killer = setTimeout(() => child.kill("SIGKILL"), killAfterSec * 1000);
     const done = (code: number | null): void => {
       clearTimeout(killer);
-      resolve({ code, stdout: Buffer.concat(stdout), stderrTail: stderr.join("") });
+      void init.then(untilSandboxGone).then(() => resolve({ code, stdout: Buffer.concat(stdout), stderrTail: stderr.join("") }));
     };
     child.on("close", done);
     child.on("error", (err) => { stderr.push(String(err)); done(null); });
@@ -133,7 +137,7 @@ export async function executeNotebook(input: string, output: string, opts: Execu
   if (opts.launch) args.push("--result-to-stdout");
   const launch: Launch = opts.launch ? opts.launch(py.python, args) : { command: py.python, args, env };
   const started = Date.now();
-  const exit = await spawnRunner(launch.command, launch.args, { env: launch.env, uid: launch.uid, gid: launch.gid, signal: opts.signal }, !!opts.launch, totalTimeout + 60);
+  const exit = await spawnRunner(launch, opts.signal, !!opts.launch, totalTimeout + 60);
   const status = readStatus(exit, statusFile, output, !!opts.launch);
   fs.rmSync(path.dirname(statusFile), { recursive: true, force: true });
   if (!status) {
