@@ -8,7 +8,8 @@ import * as path from "path";
 import { isStudent, parseShard, prepareClassRun, shardOf, ClassFlags } from "../../tools/grader/class/run";
 import { mergeShards } from "../../tools/grader/class/merge";
 import { GradingKey, gradingKey, Journal, JOURNAL, readJournal } from "../../tools/grader/class/journal";
-import { defaultGradeOptions, GradeOptions, gradeAll, GradingReport } from "../../tools/grader/grader";
+import { projectRoot } from "../../lib/common/config";
+import { defaultGradeOptions, GradeOptions, gradeAll, GradingReport, SubmissionEntry } from "../../tools/grader/grader";
 import { detailsCsv, gradesCsv, writeReport } from "../../tools/grader/report";
 import { FIXTURE_HIDDEN, FIXTURE_SOLUTIONS, makeSubmissions } from "../fixtures/grading/make-submissions";
 import "../fixtures/grading/example-exercise";
@@ -58,9 +59,29 @@ describe("grader class runs (sandboxed, fixture course)", function () {
 
   it("slices by K/N and refuses bad slices", () => {
     assert.deepEqual(shardOf([0, 1, 2, 3, 4, 5, 6], parseShard("2/3")), [1, 4]);
+    // One student's files stay in one slice (they share a runner process); students alternate.
+    const files = ["ana/01", "ana/02", "bia/01", "caio/01", "bia/02", "caio/02", "davi/01"];
+    const owner = (f: string): string => f.split("/")[0];
+    assert.deepEqual(shardOf(files, parseShard("1/2"), owner), ["ana/01", "ana/02", "caio/01", "caio/02"]);
+    assert.deepEqual(shardOf(files, parseShard("2/2"), owner), ["bia/01", "bia/02", "davi/01"]);
     assert.throws(() => parseShard("4/3"), /1 <= K <= N/);
     assert.throws(() => parseShard("a/3"), /K\/N/);
     assert.ok(isStudent("aluno-01/02-x", "aluno-01") && !isStudent("aluno-010/02-x", "aluno-01"));
+  });
+
+  it("--shard keeps each student's notebooks in one slice (a folder per student, or a name in a flat folder)", () => {
+    const ids = ["02-filtros-convolucao", "05-pooling"];
+    const entries: SubmissionEntry[] = [
+      ...["ana", "bia", "caio"].flatMap((who) => ids.map((id) => ({ file: path.join(base, "turma", who, `${id}.ipynb`), student: `${who}/${id}`, root: null }))),
+      ...ids.map((id) => ({ file: path.join(base, "plana", `davi_${id}.ipynb`), student: `davi_${id}`, root: null })),
+      { file: path.join(base, "plana", "sem-id.ipynb"), student: "sem-id", root: null },
+    ];
+    const slice = (k: number): string[] => {
+      const run = prepareClassRun([subs], { ...options(`slice-${k}`), solutionsDir: path.join(projectRoot(), "solutions") }, { ...NO_FLAGS, shard: { k, n: 2 } }, new AbortController(), key);
+      return (run.opts.select?.(entries) ?? []).map((e) => e.student);
+    };
+    assert.deepEqual(slice(1), ["ana/02-filtros-convolucao", "ana/05-pooling", "caio/02-filtros-convolucao", "caio/05-pooling", "sem-id"]);
+    assert.deepEqual(slice(2), ["bia/02-filtros-convolucao", "bia/05-pooling", "davi_02-filtros-convolucao", "davi_05-pooling"]);
   });
 
   it("grades the three submissions and journals each row", () => {

@@ -1,6 +1,8 @@
 // The class-run options of `npm run grade`: rows journaled as they finish, `--resume`,
 // `--only STUDENT`, `--shard K/N`, and Ctrl-C that leaves a consistent report.
 import * as path from "path";
+import { loadCourseSources } from "../assemble";
+import { processKey } from "../fast/per-student";
 import { GradeOptions, GradingReport, listSubmissions, SubmissionEntry, SubmissionGrade } from "../grader";
 import { GradingKey, gradingKey, Journal } from "./journal";
 import { applyRoster, readRoster, RosterStudent } from "./roster";
@@ -22,9 +24,18 @@ export function parseShard(text: string): { k: number; n: number } {
   return { k, n };
 }
 
-/** The K-th of N slices of the submissions in their listing order (every N-th one): deterministic, balanced. */
-export function shardOf<T>(entries: T[], shard: { k: number; n: number }): T[] {
-  return entries.filter((_, i) => i % shard.n === shard.k - 1);
+/**
+ * The K-th of N slices of the submissions: deterministic and balanced by student. The submissions
+ * with the same `keyOf` (one student's, who share a runner process) stay in one slice; the students,
+ * in the order of their first submission, go to slices 1, 2, ..., N, 1, 2, ...
+ */
+export function shardOf<T>(entries: T[], shard: { k: number; n: number }, keyOf: (entry: T, index: number) => string = (_, i) => String(i)): T[] {
+  const slot = new Map<string, number>();
+  return entries.filter((e, i) => {
+    const key = keyOf(e, i);
+    if (!slot.has(key)) slot.set(key, slot.size % shard.n);
+    return slot.get(key) === shard.k - 1;
+  });
 }
 
 /** True when `student` (a path such as "aluno-01/02-x") is the student named, or one of their files. */
@@ -50,9 +61,10 @@ export function prepareClassRun(targets: string[], opts: GradeOptions, flags: Cl
   const journal = new Journal(opts.outDir, key, !flags.resume && !flags.only && !flags.append);
   const kept: SubmissionGrade[] = [];
   const roster = flags.roster ? readRoster(flags.roster) : null;
+  const notebookIds = flags.shard ? [...loadCourseSources(opts.solutionsDir).keys()] : [];
   const select = (entries: SubmissionEntry[]): SubmissionEntry[] => {
     const named = roster ? applyRoster(entries, roster).entries : entries;
-    let list = flags.shard ? shardOf(named, flags.shard) : named;
+    let list = flags.shard ? shardOf(named, flags.shard, (e, i) => processKey(e, notebookIds) ?? `\u0001${i}`) : named;
     // --only: that student is graded; the others keep their earlier rows (none: left out).
     if (flags.only) list = list.filter((e) => isStudent(e.student, flags.only ?? "") || journal.earlier(e.student));
     return list;
