@@ -14,46 +14,30 @@ import { loadCourseSources } from "../tools/grader/assemble";
 import { KINDS, SubmissionKind, SyntheticSubmission, writeSyntheticClass } from "../tools/grader/fast/synthetic";
 import { defaultGradeOptions, gradeAll, GradeOptions, SubmissionGrade } from "../tools/grader/grader";
 import { writeReport } from "../tools/grader/report";
+import { exitWithError, oneOf, positiveInt, readOptions } from "./cli";
 
 export interface BenchArgs { students: number; keep: string | null; opts: GradeOptions }
 
+const USAGE = "usage: npm run bench:grading -- [--students 2] [--jobs N] [--runner direct|kernel] [--process-per student|submission] [--all-cells] [--no-sandbox] [--no-guard] [--keep DIR]";
+const OPTIONS = {
+  students: { type: "string" }, jobs: { type: "string" }, runner: { type: "string" }, "process-per": { type: "string" },
+  "all-cells": { type: "boolean" }, "no-sandbox": { type: "boolean" }, "no-guard": { type: "boolean" }, keep: { type: "string" },
+} as const;
+
 export function parseBenchArgs(argv: string[]): BenchArgs {
+  const v = readOptions(argv, OPTIONS, USAGE);
   const opts = defaultGradeOptions();
-  let students = 2;
-  let keep: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const count = (): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v <= 0) throw new Error(`${a} needs a positive whole number`);
-      return v;
-    };
-    if (a === "--students") students = count();
-    else if (a === "--jobs") opts.jobs = count();
-    else if (a === "--runner") {
-      const r = value();
-      if (r !== "direct" && r !== "kernel") throw new Error(`--runner is "direct" or "kernel", not "${r}"`);
-      opts.runner = r;
-    } else if (a === "--process-per") {
-      const per = value();
-      if (per !== "student" && per !== "submission") throw new Error(`--process-per is "student" or "submission", not "${per}"`);
-      opts.processPer = per;
-    } else if (a === "--all-cells") opts.skipMarked = false;
-    else if (a === "--no-sandbox") opts.sandbox = false;
-    else if (a === "--no-guard") {
-      // As `npm run grade -- --no-guard`: for a checkout someone edits while the benchmark runs.
-      opts.protect = [];
-      opts.guardCourseFiles = false;
-    }
-    else if (a === "--keep") keep = path.resolve(value());
-    else throw new Error(`unknown option ${a} (usage: npm run bench:grading -- [--students 2] [--jobs N] [--runner direct|kernel] [--process-per student|submission] [--all-cells] [--no-guard] [--keep DIR])`);
+  if (v.jobs !== undefined) opts.jobs = positiveInt("--jobs", v.jobs, USAGE);
+  if (v.runner !== undefined) opts.runner = oneOf("--runner", v.runner, ["direct", "kernel"] as const, USAGE);
+  if (v["process-per"] !== undefined) opts.processPer = oneOf("--process-per", v["process-per"], ["student", "submission"] as const, USAGE);
+  if (v["all-cells"]) opts.skipMarked = false;
+  if (v["no-sandbox"]) opts.sandbox = false;
+  if (v["no-guard"]) {
+    // As `npm run grade -- --no-guard`: for a checkout someone edits while the benchmark runs.
+    opts.protect = [];
+    opts.guardCourseFiles = false;
   }
-  return { students, keep, opts };
+  return { students: v.students === undefined ? 2 : positiveInt("--students", v.students, USAGE), keep: v.keep === undefined ? null : path.resolve(v.keep), opts };
 }
 
 /** Resident memory of this process and all its descendants (Linux /proc), in MB. */
@@ -155,9 +139,4 @@ async function main(): Promise<void> {
   if (!result.ok) process.exit(1);
 }
 
-if (require.main === module) {
-  main().catch((err: Error) => {
-    console.error(err.message);
-    process.exit(2);
-  });
-}
+if (require.main === module) main().catch(exitWithError);

@@ -16,17 +16,31 @@ export class UsageError extends Error {}
  * prints `usage` and exits 0; anything else unknown throws a UsageError.
  */
 export function readOptions<O extends OptionTypes>(argv: string[], options: O, usage: string): OptionValues<O> {
+  const { values, positionals } = readCommandLine(argv, options, usage);
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}\n${usage}`);
+  return values;
+}
+
+/** As readOptions, and the arguments that are not options (`npm run grade -- turma/ --out x`: ["turma/"]). */
+export function readCommandLine<O extends OptionTypes>(argv: string[], options: O, usage: string): { values: OptionValues<O>; positionals: string[] } {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(usage);
     process.exit(0);
   }
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as OptionValues<O>;
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return { values: values as OptionValues<O>, positionals };
   } catch (err) {
-    // Node's messages: "Unknown option '--epoch'", "Option '--out' argument is ambiguous..."
     const message = (err as Error).message.replace(/^Unknown option '([^']*)'.*$/s, "unknown argument $1");
     throw new UsageError(`${message}\n${usage}`);
   }
+}
+
+/** `value` of `flag` as a number > 0 (seconds, megabytes). */
+export function positiveNumber(flag: string, value: string, usage: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number, got "${value}"\n${usage}`);
+  return n;
 }
 
 /** `value` of `flag` as a whole number ≥ 1. */

@@ -18,6 +18,7 @@ import { ClassFlags, parseShard, prepareClassRun, stopOnInterrupt } from "../too
 import { mergeShards } from "../tools/grader/class/merge";
 import { GRADEBOOK_PRESETS, GradebookPreset } from "../tools/grader/class/gradebook";
 import { writeClassOutputs } from "../tools/grader/class/outputs";
+import { exitWithError, oneOf, OptionValues, positiveInt, positiveNumber, readCommandLine, UsageError } from "./cli";
 
 const USAGE = "usage: npm run grade -- <submission.ipynb | folder>... [--out .cache/grades] [--solutions solutions/] " +
   "[--hidden tools/grader/hidden/] [--cell-timeout 120] [--total-timeout 900] [--max-memory-mb 3072] [--no-guard] " +
@@ -34,77 +35,63 @@ export interface GradeArgs {
   targets: string[]; opts: GradeOptions; mergeManual: string | null; onlyFailed: string | null; merge: string[]; flags: ClassFlags; outputs: ClassOutputs;
 }
 
-export function parseGradeArgs(argv: string[]): GradeArgs {
+const OPTIONS = {
+  out: { type: "string" }, solutions: { type: "string" }, hidden: { type: "string" },
+  "cell-timeout": { type: "string" }, "total-timeout": { type: "string" }, "max-memory-mb": { type: "string" },
+  jobs: { type: "string" }, "max-processes": { type: "string" }, "disk-mb": { type: "string" },
+  "no-sandbox": { type: "boolean" }, "no-guard": { type: "boolean" }, runner: { type: "string" }, "process-per": { type: "string" },
+  "all-cells": { type: "boolean" }, "merge-manual": { type: "string" }, merge: { type: "boolean" }, resume: { type: "boolean" },
+  only: { type: "string" }, shard: { type: "string" }, roster: { type: "string" }, gradebook: { type: "string" },
+  weights: { type: "string" }, feedback: { type: "boolean" }, deadlines: { type: "string" }, "only-failed": { type: "string" },
+} as const;
+
+type GradeValues = OptionValues<typeof OPTIONS>;
+const resolved = (p: string | undefined): string | null => (p === undefined ? null : path.resolve(p));
+
+/** The grading options of the command line (the rest keep defaultGradeOptions()). */
+function gradeOptionsFrom(v: GradeValues): GradeOptions {
   const opts = defaultGradeOptions();
-  const targets: string[] = [];
-  let mergeManual: string | null = null;
-  const merge: string[] = [];
-  const flags: ClassFlags = { resume: false, only: null, shard: null, roster: null };
-  const outputs: ClassOutputs = { gradebook: null, weights: null, feedback: false, deadlines: null };
-  let onlyFailed: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value (${USAGE})`);
-      return v;
-    };
-    const positive = (): number => {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
-      return v;
-    };
-    if (a === "--out") opts.outDir = path.resolve(value());
-    else if (a === "--solutions") opts.solutionsDir = path.resolve(value());
-    else if (a === "--hidden") opts.hiddenDir = path.resolve(value());
-    else if (a === "--cell-timeout") opts.cellTimeoutSec = positive();
-    else if (a === "--total-timeout") opts.totalTimeoutSec = positive();
-    else if (a === "--max-memory-mb") opts.maxMemoryMb = Math.round(positive());
-    else if (a === "--jobs") opts.jobs = Math.round(positive());
-    else if (a === "--max-processes") opts.maxProcesses = Math.round(positive());
-    else if (a === "--disk-mb") opts.diskMb = Math.round(positive());
-    else if (a === "--no-sandbox") opts.sandbox = false;
-    else if (a === "--runner") {
-      const runner = value();
-      if (runner !== "kernel" && runner !== "direct") throw new Error(`--runner is "direct" (tslab's compiler in one Node process) or "kernel" (Jupyter), not "${runner}"`);
-      opts.runner = runner;
-    } else if (a === "--process-per") {
-      const per = value();
-      if (per !== "student" && per !== "submission") throw new Error(`--process-per is "student" (one runner for all of a student's notebooks) or "submission", not "${per}"`);
-      opts.processPer = per;
-    } else if (a === "--all-cells") opts.skipMarked = false;
-    else if (a === "--merge-manual") mergeManual = path.resolve(value());
-    else if (a === "--merge") {
-      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) merge.push(path.resolve(argv[++i]));
-      if (merge.length === 0) throw new Error("--merge needs the output folders of the shards");
-    } else if (a === "--resume") flags.resume = true;
-    else if (a === "--only") flags.only = value().replace(/\.ipynb$/i, "");
-    else if (a === "--shard") flags.shard = parseShard(value());
-    else if (a === "--roster") flags.roster = path.resolve(value());
-    else if (a === "--gradebook") {
-      const preset = value();
-      if (!GRADEBOOK_PRESETS.includes(preset as GradebookPreset)) throw new Error(`--gradebook is one of ${GRADEBOOK_PRESETS.join(", ")}, not "${preset}"`);
-      outputs.gradebook = preset as GradebookPreset;
-    } else if (a === "--weights") outputs.weights = path.resolve(value());
-    else if (a === "--feedback") outputs.feedback = true;
-    else if (a === "--deadlines") outputs.deadlines = path.resolve(value());
-    else if (a === "--only-failed") onlyFailed = path.resolve(value());
-    else if (a === "--no-guard") {
-      // Only the submissions: for a working tree where others edit the course while grading.
-      opts.protect = [];
-      opts.guardCourseFiles = false;
-    }
-    else if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
-    else targets.push(a);
+  const positive = (flag: keyof GradeValues & string, value: string | undefined, fallback: number): number =>
+    value === undefined ? fallback : positiveNumber(`--${flag}`, value, USAGE);
+  opts.outDir = resolved(v.out) ?? opts.outDir;
+  opts.solutionsDir = resolved(v.solutions) ?? opts.solutionsDir;
+  opts.hiddenDir = resolved(v.hidden) ?? opts.hiddenDir;
+  opts.cellTimeoutSec = positive("cell-timeout", v["cell-timeout"], opts.cellTimeoutSec);
+  opts.totalTimeoutSec = positive("total-timeout", v["total-timeout"], opts.totalTimeoutSec);
+  opts.maxMemoryMb = Math.round(positive("max-memory-mb", v["max-memory-mb"], opts.maxMemoryMb));
+  opts.jobs = v.jobs === undefined ? opts.jobs : positiveInt("--jobs", v.jobs, USAGE);
+  opts.maxProcesses = Math.round(positive("max-processes", v["max-processes"], opts.maxProcesses));
+  opts.diskMb = Math.round(positive("disk-mb", v["disk-mb"], opts.diskMb));
+  if (v["no-sandbox"]) opts.sandbox = false;
+  if (v.runner !== undefined) opts.runner = oneOf("--runner", v.runner, ["direct", "kernel"] as const, USAGE);
+  if (v["process-per"] !== undefined) opts.processPer = oneOf("--process-per", v["process-per"], ["student", "submission"] as const, USAGE);
+  if (v["all-cells"]) opts.skipMarked = false;
+  if (v["no-guard"]) {
+    // Only the submissions: for a working tree where others edit the course while grading.
+    opts.protect = [];
+    opts.guardCourseFiles = false;
   }
+  return opts;
+}
+
+export function parseGradeArgs(argv: string[]): GradeArgs {
+  const { values: v, positionals } = readCommandLine(argv, OPTIONS, USAGE);
+  const opts = gradeOptionsFrom(v);
+  // --merge takes the shards' folders where submissions would be.
+  const merge = v.merge ? positionals.map((p) => path.resolve(p)) : [];
+  if (v.merge && merge.length === 0) throw new UsageError(`--merge needs the output folders of the shards\n${USAGE}`);
+  const targets = v.merge ? [] : positionals;
+  const flags: ClassFlags = { resume: v.resume ?? false, only: v.only?.replace(/\.ipynb$/i, "") ?? null,
+    shard: v.shard === undefined ? null : parseShard(v.shard), roster: resolved(v.roster) };
+  const gradebook = v.gradebook === undefined ? null : oneOf("--gradebook", v.gradebook, GRADEBOOK_PRESETS, USAGE);
+  const outputs: ClassOutputs = { gradebook, weights: resolved(v.weights), feedback: v.feedback ?? false, deadlines: resolved(v.deadlines) };
+  const mergeManual = resolved(v["merge-manual"]);
+  const onlyFailed = resolved(v["only-failed"]);
   const post = outputs.gradebook !== null || outputs.feedback;
-  if (targets.length === 0 && !mergeManual && !onlyFailed && merge.length === 0 && !post) throw new Error(`no submission given\n${USAGE}`);
+  if (targets.length === 0 && !mergeManual && !onlyFailed && merge.length === 0 && !post) throw new UsageError(`no submission given\n${USAGE}`);
   // The regraded report replaces the one it came from, unless --out says otherwise.
-  if (onlyFailed && !argv.includes("--out")) opts.outDir = path.dirname(onlyFailed);
-  if (onlyFailed && targets.length) throw new Error(`--only-failed regrades the failed rows of that report: give no submission with it\n${USAGE}`);
+  if (onlyFailed && v.out === undefined) opts.outDir = path.dirname(onlyFailed);
+  if (onlyFailed && targets.length) throw new UsageError(`--only-failed regrades the failed rows of that report: give no submission with it\n${USAGE}`);
   return { targets, opts, mergeManual, onlyFailed, merge, flags, outputs };
 }
 
@@ -163,9 +150,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: Error) => {
-    console.error(err.message);
-    process.exit(2);
-  });
-}
+if (require.main === module) main().catch(exitWithError);

@@ -249,7 +249,14 @@ describe("npm run grade (command line)", () => {
     };
     const bad = run(["--frobnicate"]);
     assert.equal(bad.status, 2);
-    assert.match(bad.err, /unknown option --frobnicate\nusage: npm run grade/);
+    assert.match(bad.err, /unknown argument --frobnicate\nusage: npm run grade/);
+    for (const [args, said] of [[["turma/", "--jobs", "0"], /--jobs needs a positive whole number, got "0"/], [["turma/", "--runner", "jupyter"], /--runner is direct or kernel, got "jupyter"/],
+      [["turma/", "--out"], /--out.*argument missing/], [["--merge"], /--merge needs the output folders of the shards/]] as const) {
+      const r = run([...args]);
+      assert.equal(r.status, 2, args.join(" "));
+      assert.match(r.err, said);
+      assert.match(r.err, /usage: npm run grade/);
+    }
   });
 });
 
