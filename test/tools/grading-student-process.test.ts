@@ -12,6 +12,7 @@ import { gradeDifferences } from "../../tools/grader/fast/compare";
 import { processKey, studentGroups } from "../../tools/grader/fast/per-student";
 import { defaultGradeOptions, gradeAll, GradeOptions, GradingReport, SubmissionEntry, SubmissionGrade } from "../../tools/grader/grader";
 import { sandboxProblem } from "../../tools/grader/sandbox";
+import { findJupyterPython } from "../../tools/notebooks/jupyter";
 import { registerExercises } from "../../lib/check/registry";
 import { Notebook, stringifyNotebook, toSourceLines, validateNotebook } from "../../tools/notebooks/format";
 import { exercises } from "../fixtures/grading/example-exercise";
@@ -132,6 +133,15 @@ describe("grader: one runner process per student (sandboxed, 3-notebook fixture 
     assert.equal(row("davi/00-example").points, 1);
     assert.match(row("davi/01-example").runnerStarts?.join() ?? "", /unclean: .*process\(es\) left running/);
     assert.equal(row("davi/01-example").points, 1);
+  });
+
+  it("the Jupyter kernel in the sandbox (--runner kernel) gives the same grades, case by case", async function () {
+    if (!findJupyterPython()) {
+      if (isCI()) throw new Error("CI must have Jupyter");
+      this.skip();
+    }
+    const kernel = await gradeAll([course.subs], { ...options("kernel", "submission"), runner: "kernel" });
+    assert.deepEqual(gradeDifferences(perSubmission, kernel), { rows: 12, exercises: 12, differences: [] });
   });
 
   it("no temporary folder of the runs is left", () => {
