@@ -67,5 +67,9 @@ describe("sandbox end (bwrap --info-fd)", function () {
     assert.ok(Date.now() - t < 1000, `waited ${Date.now() - t} ms`);
     const plain = spawn("true", [], { stdio: withInfoPipe(["ignore", "ignore", "ignore"], undefined) });
     assert.equal(await sandboxInit(plain, undefined), null);
+    // No bwrap at all (ENOENT): the info pipe closes without data, nothing to wait for.
+    const missing = spawn("/nonexistent/bwrap", [], { stdio: withInfoPipe(["ignore", "ignore", "ignore"], SANDBOX_INFO_FD) });
+    missing.on("error", () => undefined);
+    assert.equal(await sandboxInit(missing, SANDBOX_INFO_FD), null);
   });
 });

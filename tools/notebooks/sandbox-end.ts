@@ -38,15 +38,18 @@ export function sandboxInit(child: ChildProcess, infoFd: number | undefined): Pr
   if (!stream) return Promise.resolve(null);
   return new Promise((resolve) => {
     let text = "";
-    stream.on("data", (d: Buffer) => { text += d.toString("utf8"); });
-    stream.on("error", () => resolve(null));
-    stream.on("end", () => {
+    const ended = (): void => {
       const match = /"child-pid"\s*:\s*(\d+)/.exec(text);
       const pid = match ? Number(match[1]) : null;
       const state = pid === null ? null : procState(pid);
       // Gone already (nothing to wait for) or never started.
       resolve(pid !== null && state ? { pid, started: state.started } : null);
-    });
+    };
+    stream.on("data", (d: Buffer) => { text += d.toString("utf8"); });
+    // "close" without "end" when the spawn itself failed (no bwrap): nothing to wait for.
+    stream.on("end", ended);
+    stream.on("close", ended);
+    stream.on("error", () => resolve(null));
   });
 }
 
