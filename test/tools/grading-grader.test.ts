@@ -2,6 +2,7 @@
 // zero, re-typed/moved/duplicated/deleted cells and every kind of bad submission),
 // plus its pieces without a kernel: cell matching, hidden-case validation, the guard.
 import { strict as assert } from "assert";
+import { rowOf } from "../helpers/grading";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -114,11 +115,7 @@ describe("grader on a folder of fixture submissions (fresh tslab kernels)", func
   let hashesBefore: Map<string, string>;
   let hiddenBefore: string;
   let report: GradingReport;
-  const by = (name: string): SubmissionGrade => {
-    const s = report.submissions.find((x) => x.student === name);
-    if (!s) throw new Error(`no grade for ${name}`);
-    return s;
-  };
+  const by = (name: string): SubmissionGrade => rowOf(report, name);
 
   before(async function () {
     dirs = fixtureCourse();
@@ -216,8 +213,7 @@ describe("grader without the sandbox: the file guard", () => {
     makeSubmissions(dirs.subs, { hiddenFile: path.join(dirs.hidden, "00-example.ts") }, ["tamper", "solved"]);
     const hiddenBefore = sha(path.join(dirs.hidden, "00-example.ts"));
     const report = await gradeAll([dirs.subs], options(dirs, { sandbox: false, jobs: 1 }));
-    const s = report.submissions.find((x) => x.student === "tamper");
-    assert.ok(s);
+    const s = rowOf(report, "tamper");
     assert.equal(s.points, 0);
     assert.equal(s.exercises[0].status, "tampered");
     assert.match(s.problems.join("\n"), new RegExp(`tentativa de alterar arquivos .*alterou ${path.join(dirs.hidden, "00-example.ts")}.*alterou ${path.join(dirs.subs, "solved.ipynb")}`));

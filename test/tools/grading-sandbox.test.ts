@@ -2,6 +2,7 @@
 // its own row, changes nothing outside its folder and does not stop the others. Also the
 // refusal to grade without bubblewrap, and --no-sandbox's warning.
 import { strict as assert } from "assert";
+import { rowOf } from "../helpers/grading";
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -56,11 +57,7 @@ describe("grader sandbox: hostile submissions (bubblewrap)", function () {
   const leftovers = new Map<string, string[]>();
   const hashes = new Map<string, string>();
   const oldHome = process.env.HOME;
-  const by = (name: string): SubmissionGrade => {
-    const s = report.submissions.find((x) => x.student === name);
-    if (!s) throw new Error(`no row for ${name}`);
-    return s;
-  };
+  const by = (name: string): SubmissionGrade => rowOf(report, name);
 
   before(async function () {
     if (problem) {

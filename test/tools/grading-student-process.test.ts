@@ -17,6 +17,7 @@ import { registerExercises } from "../../lib/check/registry";
 import { Notebook, stringifyNotebook, toSourceLines, validateNotebook } from "../../tools/notebooks/format";
 import { exercises } from "../fixtures/grading/example-exercise";
 import { FIXTURE_HIDDEN, FIXTURE_SOLUTIONS } from "../fixtures/grading/make-submissions";
+import { rowOf } from "../helpers/grading";
 
 const NOTEBOOKS = ["00-example", "01-example", "02-example"];
 const RIGHT = "function double(x: number): number {\n  return 2 * x;\n}";
@@ -59,11 +60,7 @@ describe("grader: one runner process per student (sandboxed, 3-notebook fixture 
   const previousTmp = process.env.TMPDIR;
   let perStudent: GradingReport;
   let perSubmission: GradingReport;
-  const row = (student: string): SubmissionGrade => {
-    const r = perStudent.submissions.find((s) => s.student === student);
-    if (!r) throw new Error(`no row for ${student}`);
-    return r;
-  };
+  const row = (student: string): SubmissionGrade => rowOf(perStudent, student);
   const options = (out: string, processPer: GradeOptions["processPer"]): GradeOptions => ({
     ...defaultGradeOptions(), solutionsDir: course.solutions, hiddenDir: course.hidden, outDir: path.join(base, out), processPer,
     protect: [], guardCourseFiles: false, cellTimeoutSec: 60, totalTimeoutSec: 300, maxMemoryMb: 512, jobs: 1, log: () => undefined,
